@@ -1,0 +1,133 @@
+# Experience plugin platform. `make run` and `make test` set up what is missing themselves.
+# Everything built here goes to git-ignored folders: .tools/ (opa, regal), node_modules/,
+# build/ (policy.wasm, web app), dist/ (compiled server), plugins/<id>/<version>/ (bundles).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TOOLS_BIN := .tools/bin
+# The pinned builds are what CI uses; `make OPA=opa REGAL=regal ...` uses your own.
+OPA ?= $(TOOLS_BIN)/opa
+REGAL ?= $(TOOLS_BIN)/regal
+CHROMIUM ?= /usr/bin/chromium
+
+POLICY_SRC := $(shell find policy -name '*.rego' 2>/dev/null)
+ENTRYPOINTS := experience/api/decision experience/sse/decision experience/contributions/decision experience/authz/decision
+COVERAGE_THRESHOLD := 95
+
+export OPA CHROMIUM
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# ---------------------------------------------------------------- set-up
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: deps
+deps: node_modules/.installed ## Install Node packages (npm ci) when package-lock.json changed
+
+$(TOOLS_BIN)/opa: tools/opa/go.mod tools/opa/go.sum
+	@mkdir -p $(TOOLS_BIN)
+	cd tools/opa && go build -trimpath -o ../../$(TOOLS_BIN)/opa github.com/open-policy-agent/opa
+
+$(TOOLS_BIN)/regal: tools/regal/go.mod tools/regal/go.sum
+	@mkdir -p $(TOOLS_BIN)
+	cd tools/regal && go build -trimpath -o ../../$(TOOLS_BIN)/regal github.com/open-policy-agent/regal
+
+.PHONY: tools
+tools: $(TOOLS_BIN)/opa $(TOOLS_BIN)/regal ## Build the pinned OPA CLI and Regal into .tools/bin
+
+.PHONY: chromium
+chromium: ## Install Debian's Chromium for the browser tests (if missing)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# ---------------------------------------------------------------- build
+
+build/policy.wasm: $(POLICY_SRC) policy/capabilities.json | $(TOOLS_BIN)/opa
+	@mkdir -p build
+	$(OPA) build -t wasm $(addprefix -e ,$(ENTRYPOINTS)) --capabilities policy/capabilities.json \
+	  --ignore '*_test.rego' -o build/bundle.tar.gz policy/
+	tar -xzf build/bundle.tar.gz -C build /policy.wasm
+	@touch $@
+
+.PHONY: policy
+policy: build/policy.wasm ## Compile policy/ to build/policy.wasm (one module, every entrypoint)
+
+.PHONY: server
+server: deps ## Compile the BFF, engine, config and CLI to dist/
+	npx tsc -p tsconfig.build.json
+
+.PHONY: web
+web: deps ## Build the shell (build/web) and the plugin bundles (plugins/<id>/<version>/index.esm.js)
+	node scripts/build-web.mjs
+
+.PHONY: build
+build: policy server web ## Everything `make run` needs
+
+# ---------------------------------------------------------------- run
+
+.PHONY: run
+run: build ## Start the BFF with the embedded default config on http://localhost:8080 (demo upstream included)
+	node dist/demo/main.js
+
+# ---------------------------------------------------------------- checks and tests
+
+.PHONY: policy-check
+policy-check: | $(TOOLS_BIN)/opa $(TOOLS_BIN)/regal ## opa fmt, opa check --strict, Regal, package namespace
+	@echo "== opa fmt"; out=$$($(OPA) fmt --list policy/); if [ -n "$$out" ]; then echo "not formatted (run: $(OPA) fmt -w policy/):"; echo "$$out"; exit 1; fi
+	@echo "== opa check --strict"; $(OPA) check --strict --capabilities policy/capabilities.json policy/
+	@echo "== regal lint"; $(REGAL) lint policy/
+	@echo "== packages live under experience.* (data.registry is the config root)"; \
+	  bad=$$(grep -rhE '^package ' policy | grep -vE '^package experience(\.|$$)' || true); \
+	  if [ -n "$$bad" ]; then echo "package outside experience.*: $$bad"; exit 1; fi
+
+.PHONY: policy-test
+policy-test: | $(TOOLS_BIN)/opa ## opa test with coverage (fails under the threshold)
+	@mkdir -p build
+	@echo "== opa test (coverage threshold $(COVERAGE_THRESHOLD)%)"
+	$(OPA) test policy/ --count 1
+	@$(OPA) test policy/ --coverage --threshold $(COVERAGE_THRESHOLD) > build/opa-coverage.json || \
+	  { node -e 'const c=require("./build/opa-coverage.json");console.error("coverage "+c.coverage+"% is under $(COVERAGE_THRESHOLD)%")'; exit 1; }
+	@node -e 'const c=require("./build/opa-coverage.json");console.log("policy coverage: "+c.coverage.toFixed(2)+"%")'
+
+.PHONY: typecheck
+typecheck: deps ## TypeScript, strict, whole tree
+	npx tsc -p tsconfig.json --noEmit
+
+.PHONY: test-unit
+test-unit: deps ## Unit tests beside the code (src/**)
+	npx vitest run --project unit
+
+.PHONY: test-policy
+test-policy: deps policy ## Differential test (Wasm vs opa eval) and the capabilities check
+	npx vitest run --project policy
+
+.PHONY: test-integration
+test-integration: deps policy web ## BFF integration tests against a real loopback upstream
+	npx vitest run --project integration
+
+.PHONY: test-e2e
+test-e2e: deps build chromium ## Browser tests in Chromium against the BFF as `make run` starts it
+	npx vitest run --project e2e
+
+.PHONY: test
+test: deps tools policy-check policy-test typecheck test-unit test-policy test-integration test-e2e ## Every check and test
+
+# ---------------------------------------------------------------- benchmarks
+
+.PHONY: bench
+bench: build ## Benchmarks: tables on stdout, JSON in bench/results/
+	npx tsx test/bench/engine.bench.ts
+	@if [ -f test/bench/bff.bench.ts ]; then npx tsx test/bench/bff.bench.ts; fi
+
+.PHONY: clean
+clean: ## Remove every build output (keeps node_modules and .tools)
+	rm -rf build dist coverage test-results bench/results plugins/*/*/index.esm.js

@@ -1,0 +1,1 @@
+export { AppError, InputError, NotAllowedError, NotFoundError, ConflictError } from './app-error.js';
