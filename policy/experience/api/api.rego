@@ -1,0 +1,83 @@
+# METADATA
+# title: Plugin API requests
+# description: >-
+#   Whether a plugin may send a request (method + path) through the BFF, by its allow-list in data.registry.
+package experience.api
+
+import data.experience.lib.paths
+import data.experience.lib.registry
+
+# METADATA
+# title: API request decision
+# description: >-
+#   {allow, reason, plugin_id?, matched?} for input {tenant, plugin_id, method, path}. The reason is the first
+#   of custom.reasons (the precedence order) whose rule applies; each rule's reason is its custom.reason.
+#   plugin_id is present when input.plugin_id is a non-empty string; matched ("<METHOD> <template>", the first
+#   matching entry in file order) only when allowed.
+# entrypoint: true
+# custom:
+#   reasons:
+#     - missing_plugin_id
+#     - unknown_tenant
+#     - unknown_plugin
+#     - incompatible_plugin
+#     - malformed_path
+#     - not_allowed
+#     - allowed
+decision := object.union(_plugin_field, _verdict(reason)) if {
+	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
+	reason := [r | some link in rego.metadata.chain(); some r in link.annotations.custom.reasons; r in _applicable][0]
+}
+
+_verdict("allowed") := {"allow": true, "reason": "allowed", "matched": _matched}
+
+_verdict(reason) := {"allow": false, "reason": reason} if reason != "allowed"
+
+default _plugin_field := {}
+
+_plugin_field := {"plugin_id": registry.plugin_id}
+
+_applicable contains reason if some reason in registry.plugin_denials
+
+# METADATA
+# title: Malformed path
+# description: >-
+#   The path does not start with "/", has an empty, "." or ".." segment, or contains a backslash or an
+#   encoded "/", "\", "." or NUL (%2f, %5c, %2e, %00, any case).
+# custom:
+#   reason: malformed_path
+_applicable contains rego.metadata.rule().custom.reason if not _well_formed_path
+
+# METADATA
+# title: Not allowed
+# description: None of the plugin's allow-list entries matches the method and path.
+# custom:
+#   reason: not_allowed
+_applicable contains rego.metadata.rule().custom.reason if not _matched
+
+# METADATA
+# title: Allowed
+# description: An allow-list entry matches the method and path.
+# custom:
+#   reason: allowed
+_applicable contains rego.metadata.rule().custom.reason if _matched
+
+# explicit, so that a missing path is malformed too
+_well_formed_path if {
+	is_string(input.path)
+	not paths.malformed(input.path)
+}
+
+_segments := paths.segments(input.path)
+
+# "<METHOD> <template>" of the first matching entry, so that several matches still give one value.
+_matched := concat(" ", [entry.method, entry.template]) if {
+	entries := registry.plugin.api
+	first := min({i | some i, candidate in entries; _entry_matches(candidate)})
+	entry := entries[first]
+}
+
+_entry_matches(entry) if {
+	entry.method == input.method
+	paths.template_matches(entry, _segments)
+}
