@@ -1,0 +1,64 @@
+import semver from 'semver';
+import { InputError } from '../errors/index.js';
+import { parseApiTemplate } from './path-template.js';
+import type { Registry, RegistryApiEntry, RegistryDocument, RegistryGrants, RegistryPlugin } from './registry-types.js';
+import type { Grant, GrantsConfig, PluginConfig, PluginsConfig } from './types.js';
+
+export interface CompileOptions {
+  /** The host app version plugins' `engine.experience` ranges are checked against, e.g. `1.4.0`. */
+  hostVersion: string;
+}
+
+/**
+ * Compiles the validated models into the OPA data document (docs/contracts.md). Pure and
+ * deterministic: keys are inserted sorted, arrays keep file order. `compatible` is resolved
+ * here because the Wasm target has no semver builtins.
+ * @example const doc = compileRegistry(plugins, grants, { hostVersion: '1.4.0' }); doc.registry.tenants
+ */
+export function compileRegistry(plugins: PluginsConfig, grants: GrantsConfig, options: CompileOptions): RegistryDocument {
+  const hostVersion = options.hostVersion;
+  if (semver.valid(hostVersion) !== hostVersion) {
+    throw new InputError('invalid_host_version', `host version must be a canonical semver version, got ${JSON.stringify(hostVersion)}`);
+  }
+  const hosts = [...new Set([...Object.keys(plugins.tenants), ...Object.keys(grants.tenants)])].sort(byCodeUnit);
+  const tenants = hosts.map((host) => {
+    const installed = plugins.tenants[host] ?? [];
+    const granted = grants.tenants[host];
+    const compiled = installed.map((p) => [p.id, compilePlugin(p, hostVersion)] as const).sort(([a], [b]) => byCodeUnit(a, b));
+    return [host, { grants: compileGrants(granted?.roles ?? {}, granted?.users ?? {}), plugins: Object.fromEntries(compiled) }] as const;
+  });
+  const registry: Registry = { host_version: hostVersion, tenants: Object.fromEntries(tenants) };
+  return { registry };
+}
+
+function compilePlugin(plugin: PluginConfig, hostVersion: string): RegistryPlugin {
+  return {
+    api: plugin.permissions.api.map(({ method, path }): RegistryApiEntry => {
+      const parsed = parseApiTemplate(path);
+      // The model was validated; a bad template here means it was built by hand, not parsed.
+      if (!parsed.ok) throw new InputError('config_invalid', `plugin ${plugin.id}: ${path}: ${parsed.reason}`);
+      return { method: method.toUpperCase(), prefix: parsed.value.prefix, segments: parsed.value.segments, template: path };
+    }),
+    compatible: semver.satisfies(hostVersion, plugin.engine.experience, { includePrerelease: true }),
+    id: plugin.id,
+    routes: plugin.contributions.routes.map((r) => ({ action: r.action, component: r.component, path: r.path, resource: r.resource })),
+    sse: plugin.permissions.sse.map((prefix) => ({ prefix, segments: prefix.split('.') })),
+    version: plugin.version,
+    widgets: plugin.contributions.widgets.map((w) => ({ action: w.action, component: w.component, resource: w.resource, slot: w.slot })),
+  };
+}
+
+function compileGrants(roles: Record<string, Grant[]>, users: Record<string, Grant[]>): RegistryGrants {
+  const sorted = (subjects: Record<string, Grant[]>): Record<string, Grant[]> =>
+    Object.fromEntries(
+      Object.keys(subjects)
+        .sort(byCodeUnit)
+        .map((name) => [name, (subjects[name] ?? []).map((g) => ({ action: g.action, resource: g.resource }))]),
+    );
+  return { roles: sorted(roles), users: sorted(users) };
+}
+
+/** Sorts by UTF-16 code units, the same order as the canonical JSON. */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,19 @@
+/**
+ * The configuration layer: plugins.yaml and grants.yaml -> validated model -> OPA data
+ * (`data.registry`, docs/contracts.md). Everything is pure except `loadConfigFiles` and
+ * `defaultHostVersion`/`defaultConfigFiles`, which read files.
+ */
+export type * from './types.js';
+export type * from './registry-types.js';
+export { ISSUE_CODES, type IssueCode } from './codes.js';
+export { formatIssue, formatPath, type ParseResult } from './issue.js';
+export { ConfigError } from './config-error.js';
+export { parsePluginsConfig, type ParsePluginsOptions } from './parse-plugins.js';
+export { parseGrants, type ParseGrantsOptions } from './parse-grants.js';
+export { compileRegistry, type CompileOptions } from './compile-registry.js';
+export { serializeRegistry } from './serialize.js';
+export { parseApiTemplate, type ParsedTemplate } from './path-template.js';
+export { resolveBundlePath, DEFAULT_BUNDLE_MOUNT } from './bundle-source.js';
+export { loadConfigFiles, defaultHostVersion, defaultConfigFiles, type LoadConfigOptions, type LoadedConfig } from './load-files.js';
+export { PLUGINS_SCHEMA } from './schema/plugins-schema.js';
+export { GRANTS_SCHEMA } from './schema/grants-schema.js';

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import semver from 'semver';
+import { AppError } from '../errors/index.js';
+import { compileRegistry } from './compile-registry.js';
+import { ConfigError } from './config-error.js';
+import { parseGrants } from './parse-grants.js';
+import { parsePluginsConfig } from './parse-plugins.js';
+import type { Registry } from './registry-types.js';
+import { serializeRegistry } from './serialize.js';
+import type { ConfigIssue, GrantsConfig, Mode, PluginsConfig } from './types.js';
+
+export interface LoadConfigOptions {
+  pluginsFile: string;
+  grantsFile: string;
+  mode: Mode;
+  hostVersion: string;
+  bundleMount?: string;
+}
+
+export interface LoadedConfig {
+  plugins: PluginsConfig;
+  grants: GrantsConfig;
+  /** The value of `data.registry`. */
+  registry: Registry;
+  /** `serializeRegistry(registry)`: the canonical JSON of `data.registry` (wrap it as `{"registry":...}`). */
+  registryJson: string;
+}
+
+/**
+ * Reads, validates and compiles both config files. The only function here that touches the
+ * file system. Throws ConfigError with every issue of both files, or resolves with all of it.
+ * @example
+ * const { plugins, registryJson } = await loadConfigFiles({ pluginsFile: 'config/plugins.yaml',
+ *   grantsFile: 'config/grants.yaml', mode: 'production', hostVersion: defaultHostVersion() });
+ */
+export async function loadConfigFiles(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const [pluginsText, grantsText] = await Promise.all([readText(options.pluginsFile), readText(options.grantsFile)]);
+  const issues: ConfigIssue[] = [];
+  let plugins: PluginsConfig | undefined;
+  let grants: GrantsConfig | undefined;
+  if (typeof pluginsText === 'string') {
+    const parsed = parsePluginsConfig(pluginsText, {
+      file: options.pluginsFile,
+      mode: options.mode,
+      ...(options.bundleMount === undefined ? {} : { bundleMount: options.bundleMount }),
+    });
+    if (parsed.ok) plugins = parsed.value;
+    else issues.push(...parsed.issues);
+  } else {
+    issues.push(pluginsText);
+  }
+  if (typeof grantsText === 'string') {
+    const parsed = parseGrants(grantsText, { file: options.grantsFile });
+    if (parsed.ok) grants = parsed.value;
+    else issues.push(...parsed.issues);
+  } else {
+    issues.push(grantsText);
+  }
+  if (plugins === undefined || grants === undefined) throw new ConfigError(issues);
+  const { registry } = compileRegistry(plugins, grants, { hostVersion: options.hostVersion });
+  return { plugins, grants, registry, registryJson: serializeRegistry(registry) };
+}
+
+async function readText(file: string): Promise<string | ConfigIssue> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    return { code: 'file_unreadable', file, line: 0, col: 0, path: '', message: `cannot read the file (${reason})` };
+  }
+}
+
+// src/config/ and dist/config/ both sit two levels below the repository root.
+const REPO_ROOT = new URL('../../', import.meta.url);
+
+let hostVersion: string | undefined;
+
+/** The host app version: the `version` of the repository's package.json (read once). */
+export function defaultHostVersion(): string {
+  if (hostVersion !== undefined) return hostVersion;
+  const pkg = JSON.parse(readFileSync(new URL('package.json', REPO_ROOT), 'utf8')) as { version?: unknown };
+  const version = pkg.version;
+  if (typeof version !== 'string' || semver.valid(version) !== version) {
+    throw new AppError('invalid_host_version', `package.json has no canonical semver version: ${JSON.stringify(version)}`);
+  }
+  hostVersion = version;
+  return version;
+}
+
+/** The embedded default config files (`config/plugins.yaml`, `config/grants.yaml`) as absolute paths. */
+export function defaultConfigFiles(): { pluginsFile: string; grantsFile: string } {
+  return {
+    pluginsFile: fileURLToPath(new URL('config/plugins.yaml', REPO_ROOT)),
+    grantsFile: fileURLToPath(new URL('config/grants.yaml', REPO_ROOT)),
+  };
+}
