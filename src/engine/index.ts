@@ -1,0 +1,9 @@
+export type * from './types.js';
+export type * from './state.js';
+export { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
+export { EngineLoadError } from './errors.js';
+export { type EngineLogger, silentLogger } from './logger.js';
+export { createWasmEngine, WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
+export { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
+export { unavailableEngine } from './unavailable-engine.js';
+export { createReloader, type Reloader, type ReloaderOptions } from './reloader.js';

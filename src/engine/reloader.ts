@@ -1,0 +1,206 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { ConfigError, formatIssue, loadConfigFiles } from '../config/index.js';
+import type { ConfigIssue, Mode, PluginsConfig } from '../config/types.js';
+import { EngineLoadError } from './errors.js';
+import { silentLogger, type EngineLogger } from './logger.js';
+import type { ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource } from './state.js';
+import { createWasmEngine, type WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
+
+export interface ReloaderOptions {
+  pluginsFile: string;
+  grantsFile: string;
+  /** The built policy module (`make policy` -> build/policy.wasm). */
+  policyFile: string;
+  mode: Mode;
+  /** Host version that `engine.experience` ranges are resolved against. */
+  hostVersion: string;
+  bundleMount?: string;
+  /** Watch the three files and reload on change (default false). */
+  watch?: boolean;
+  /** Quiet period after the last file event before reloading (default 200 ms). */
+  debounceMs?: number;
+  logger?: EngineLogger;
+  engine?: Pick<WasmEngineOptions, 'cache' | 'onError'>;
+}
+
+export interface Reloader extends SnapshotSource {
+  /** Loads everything again; on failure the previous snapshot keeps serving. Never rejects. */
+  reload(trigger?: string): Promise<ReloadOutcome>;
+  close(): Promise<void>;
+}
+
+interface Built {
+  engine: WasmEngine;
+  config: PluginsConfig;
+}
+
+/**
+ * Loads config + policy into an engine, serves it as a Snapshot, and swaps in a new one
+ * atomically when the files change. A failed reload is reported and changes nothing.
+ */
+class FileReloader implements Reloader {
+  readonly #options: ReloaderOptions;
+  readonly #log: EngineLogger;
+  readonly #listeners = new Set<(snapshot: Snapshot) => void>();
+  readonly #watchers: FSWatcher[] = [];
+  #snapshot: Snapshot;
+  #status: ReloadStatus;
+  #queue: Promise<unknown> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #pending = new Set<string>();
+
+  constructor(options: ReloaderOptions, first: Built) {
+    this.#options = options;
+    this.#log = options.logger ?? silentLogger;
+    this.#snapshot = FileReloader.#snapshotOf(first, 1);
+    this.#status = {
+      revision: this.#snapshot.revision,
+      last: { at: this.#snapshot.revision.loadedAt, ok: true, trigger: 'startup' },
+      failures: 0,
+    };
+  }
+
+  static #snapshotOf(built: Built, id: number): Snapshot {
+    const { policy, data, loadedAt } = built.engine.revision;
+    return Object.freeze({ engine: built.engine, config: built.config, revision: Object.freeze({ id, policy, data, loadedAt }) });
+  }
+
+  static async build(options: ReloaderOptions): Promise<Built> {
+    const loaded = await loadConfigFiles({
+      pluginsFile: options.pluginsFile,
+      grantsFile: options.grantsFile,
+      mode: options.mode,
+      hostVersion: options.hostVersion,
+      ...(options.bundleMount ? { bundleMount: options.bundleMount } : {}),
+    });
+    let wasm: Uint8Array;
+    try {
+      wasm = await readFile(options.policyFile);
+    } catch (cause) {
+      throw new EngineLoadError(`cannot read policy module ${options.policyFile} (build it with \`make policy\`)`, {
+        cause,
+      });
+    }
+    const engine = await createWasmEngine({
+      wasm,
+      dataJson: `{"registry":${loaded.registryJson}}`,
+      ...options.engine,
+    });
+    return { engine, config: loaded.plugins };
+  }
+
+  current(): Snapshot {
+    return this.#snapshot;
+  }
+
+  status(): ReloadStatus {
+    return this.#status;
+  }
+
+  subscribe(listener: (snapshot: Snapshot) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  reload(trigger = 'manual'): Promise<ReloadOutcome> {
+    // One reload at a time, in order: a burst of changes can never interleave two builds.
+    const next = this.#queue.then(() => this.#reloadNow(trigger));
+    this.#queue = next;
+    return next;
+  }
+
+  async #reloadNow(trigger: string): Promise<ReloadOutcome> {
+    const at = new Date().toISOString();
+    let built: Built;
+    try {
+      built = await FileReloader.build(this.#options);
+    } catch (error) {
+      return this.#failed(at, trigger, error);
+    }
+    const old = this.#snapshot.revision;
+    if (built.engine.revision.policy === old.policy && built.engine.revision.data === old.data) {
+      const outcome: ReloadOutcome = { at, ok: true, trigger };
+      this.#status = { ...this.#status, last: outcome };
+      this.#log.info({ trigger, revision: old }, 'reload: nothing changed');
+      return outcome;
+    }
+    this.#snapshot = FileReloader.#snapshotOf(built, old.id + 1);
+    const outcome: ReloadOutcome = { at, ok: true, trigger };
+    this.#status = { ...this.#status, revision: this.#snapshot.revision, last: outcome };
+    this.#log.info({ trigger, revision: this.#snapshot.revision }, 'reload: new policy/config serving');
+    for (const listener of this.#listeners) {
+      try {
+        listener(this.#snapshot);
+      } catch (error) {
+        this.#log.error({ err: error }, 'reload listener failed');
+      }
+    }
+    return outcome;
+  }
+
+  #failed(at: string, trigger: string, error: unknown): ReloadOutcome {
+    const issues: readonly ConfigIssue[] | undefined = error instanceof ConfigError ? error.issues : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const outcome: ReloadOutcome = { at, ok: false, trigger, error: message, ...(issues ? { issues } : {}) };
+    this.#status = { ...this.#status, last: outcome, failures: this.#status.failures + 1 };
+    this.#log.error(
+      { trigger, error: message, issues: issues?.map(formatIssue), serving: this.#snapshot.revision },
+      'reload failed: the previous policy/config keeps serving',
+    );
+    return outcome;
+  }
+
+  /** Watches the folders, not the files: editors and `mv` replace files, which ends a file watch. */
+  startWatching(): void {
+    const files = new Map<string, string>([
+      [resolve(this.#options.pluginsFile), 'plugins'],
+      [resolve(this.#options.grantsFile), 'grants'],
+      [resolve(this.#options.policyFile), 'policy'],
+    ]);
+    const dirs = new Set([...files.keys()].map((f) => dirname(f)));
+    for (const dir of dirs) {
+      const watcher = watch(dir, (_event, name) => {
+        if (!name) return;
+        const trigger = files.get(resolve(dir, basename(name.toString())));
+        if (trigger) this.#schedule(trigger);
+      });
+      watcher.on('error', (err) => this.#log.warn({ err, dir }, 'file watch error'));
+      this.#watchers.push(watcher);
+    }
+  }
+
+  #schedule(trigger: string): void {
+    this.#pending.add(trigger);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      const triggers = [...this.#pending].sort().join('+');
+      this.#pending.clear();
+      void this.reload(triggers);
+    }, this.#options.debounceMs ?? 200);
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    for (const w of this.#watchers) w.close();
+    this.#watchers.length = 0;
+    this.#listeners.clear();
+    await this.#queue;
+  }
+}
+
+/**
+ * Loads the first snapshot (rejecting with ConfigError or EngineLoadError if it cannot) and
+ * returns a Reloader serving it.
+ *
+ * @example
+ * const source = await createReloader({ pluginsFile: 'config/plugins.yaml', grantsFile: 'config/grants.yaml',
+ *   policyFile: 'build/policy.wasm', mode: 'production', hostVersion: '1.4.0', watch: true });
+ * source.current().engine.api({ tenant: 'localhost', plugin_id: 'hello', method: 'GET', path: '/api/hello' });
+ */
+export async function createReloader(options: ReloaderOptions): Promise<Reloader> {
+  const reloader = new FileReloader(options, await FileReloader.build(options));
+  if (options.watch) reloader.startWatching();
+  return reloader;
+}

@@ -1,0 +1,50 @@
+import type { ConfigIssue, PluginsConfig } from '../config/types.js';
+import type { DecisionEngine } from './types.js';
+
+/**
+ * One consistent state of the platform: a policy engine and the config model it was built
+ * from. The BFF takes one snapshot per request and uses only it, so a reload can never hand a
+ * request half of an old state and half of a new one.
+ */
+export interface Snapshot {
+  readonly engine: DecisionEngine;
+  /** The validated plugins.yaml model (bundle files, integrity, versions, rate limits, upstreams). */
+  readonly config: PluginsConfig;
+  readonly revision: SnapshotRevision;
+}
+
+export interface SnapshotRevision {
+  /** Increments on every successful (re)load; 1 for the first. */
+  readonly id: number;
+  /** sha256 (hex, 12 chars) of policy.wasm. */
+  readonly policy: string;
+  /** sha256 (hex, 12 chars) of the compiled data document. */
+  readonly data: string;
+  readonly loadedAt: string;
+}
+
+export interface ReloadOutcome {
+  readonly at: string;
+  readonly ok: boolean;
+  /** What was (or would have been) loaded: `plugins`, `grants`, `policy`. */
+  readonly trigger: string;
+  /** Present when ok is false: a one-line summary, and the config issues if the config was at fault. */
+  readonly error?: string;
+  readonly issues?: readonly ConfigIssue[];
+}
+
+export interface ReloadStatus {
+  readonly revision: SnapshotRevision;
+  /** The most recent reload attempt (the initial load counts), successful or not. */
+  readonly last: ReloadOutcome;
+  /** Failed attempts since the process started. */
+  readonly failures: number;
+}
+
+/** What the server asks for the current state. Implemented by the reloader (src/engine/reloader.ts). */
+export interface SnapshotSource {
+  current(): Snapshot;
+  status(): ReloadStatus;
+  /** Called after every successful swap, with the new snapshot. Returns an unsubscribe function. */
+  subscribe(listener: (snapshot: Snapshot) => void): () => void;
+}

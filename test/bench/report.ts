@@ -1,0 +1,88 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+
+export interface Measurement {
+  name: string;
+  ops: number;
+  opsPerSec: number;
+  p50us: number;
+  p99us: number;
+}
+
+/** Nearest-rank percentile of latencies in nanoseconds, returned in microseconds. */
+export function percentileUs(sortedNs: Float64Array, p: number): number {
+  if (sortedNs.length === 0) return Number.NaN;
+  const rank = Math.min(sortedNs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedNs.length) - 1));
+  return sortedNs[rank]! / 1000;
+}
+
+export function summarize(name: string, latenciesNs: Float64Array, totalNs: number): Measurement {
+  const sorted = Float64Array.from(latenciesNs).sort();
+  return {
+    name,
+    ops: latenciesNs.length,
+    opsPerSec: latenciesNs.length / (totalNs / 1e9),
+    p50us: percentileUs(sorted, 50),
+    p99us: percentileUs(sorted, 99),
+  };
+}
+
+/** Times `op` once per input, sequentially, cycling through the inputs `ops` times in all. */
+export function measureSync<T>(name: string, inputs: readonly T[], ops: number, op: (input: T) => unknown): Measurement {
+  const lat = new Float64Array(ops);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < ops; i++) {
+    const t0 = process.hrtime.bigint();
+    op(inputs[i % inputs.length]!);
+    lat[i] = Number(process.hrtime.bigint() - t0);
+  }
+  return summarize(name, lat, Number(process.hrtime.bigint() - start));
+}
+
+export async function measureAsync<T>(
+  name: string,
+  inputs: readonly T[],
+  ops: number,
+  op: (input: T) => Promise<unknown>,
+): Promise<Measurement> {
+  const lat = new Float64Array(ops);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < ops; i++) {
+    const t0 = process.hrtime.bigint();
+    await op(inputs[i % inputs.length]!);
+    lat[i] = Number(process.hrtime.bigint() - t0);
+  }
+  return summarize(name, lat, Number(process.hrtime.bigint() - start));
+}
+
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function printTable(title: string, rows: Measurement[]): void {
+  const header = ['variant', 'ops', 'ops/s', 'p50 µs', 'p99 µs'];
+  const body = rows.map((r) => [r.name, String(r.ops), fmt(r.opsPerSec, 0), fmt(r.p50us, 2), fmt(r.p99us, 2)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const b of body) console.log(line(b));
+}
+
+export interface Goal {
+  goal: string;
+  value: string;
+  met: boolean;
+}
+
+export function printGoals(goals: Goal[]): void {
+  console.log('');
+  for (const g of goals) console.log(`${g.met ? 'met    ' : 'NOT MET'}  ${g.goal}: ${g.value}`);
+}
+
+export async function saveJson(file: string, body: object): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) };
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, ...body }, null, 2)}\n`);
+  console.log(`\nsaved ${file}`);
+}
