@@ -103,7 +103,7 @@ typecheck: deps ## TypeScript, strict, whole tree
 	npx tsc -p tsconfig.json --noEmit
 
 .PHONY: test-unit
-test-unit: deps ## Unit tests beside the code (src/**)
+test-unit: deps tools ## Unit tests beside the code (src/**; the engine tests build small policies with opa)
 	npx vitest run --project unit
 
 .PHONY: test-policy
