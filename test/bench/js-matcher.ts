@@ -18,7 +18,7 @@ interface Registry {
   tenants: Record<string, { plugins: Record<string, { compatible: boolean; api: Entry[] }> }>;
 }
 
-const MALFORMED = /%2f|%5c|%2e|%00|\\/i;
+const MALFORMED = /%2f|%5c|%2e|%00|%25|\\/i;
 
 export function jsApiDecision(
   registry: Registry,

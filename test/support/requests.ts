@@ -15,7 +15,7 @@ interface RegistryLike {
   >;
 }
 
-const TRICKY_SEGMENTS = ['', '.', '..', '%2F', 'a%2fb', '%2e%2e', '%2E', '%00', 'A', 'ü', '%41', 'a\\b', '*', '{id}', ' '];
+const TRICKY_SEGMENTS = ['', '.', '..', '%2F', 'a%2fb', '%252f', '%2e%2e', '%2E', '%00', 'A', 'ü', '%41', 'a\\b', '*', '{id}', ' '];
 const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'get', 'Post', 'G ET', ''];
 
 const segmentValue = fc.oneof(

@@ -5,9 +5,10 @@
 #   and dot-segment matching of SSE topic prefixes against topics. Pure functions: no input, no data.
 package experience.lib.paths
 
-# A backslash, or an encoded "/", "\", "." or NUL, in either case. Listed rather than lower()ed, so that
-# no Unicode case mapping can differ between OPA and Wasm.
-_forbidden := {"\\", "%2f", "%2F", "%5c", "%5C", "%2e", "%2E", "%00"}
+# A backslash, or an encoded "/", "\", "." or NUL, in either case, or an encoded "%" (so that a
+# double-encoded "%252f" cannot become "/" in an upstream that decodes twice). Listed rather than
+# lower()ed, so that no Unicode case mapping can differ between OPA and Wasm.
+_forbidden := {"\\", "%2f", "%2F", "%5c", "%5C", "%2e", "%2E", "%00", "%25"}
 
 _dot_segments := {"", ".", ".."}
 
@@ -19,7 +20,7 @@ _topic_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_
 # scope: document
 # description: >-
 #   True when path is not a string, does not start with "/", has an empty, "." or ".." segment ("//", a
-#   trailing "/", and "/" alone), or contains a backslash or %2f, %5c, %2e, %00 in any case.
+#   trailing "/", and "/" alone), or contains a backslash or %2f, %5c, %2e, %00, %25 in any case.
 malformed(path) if not is_string(path)
 
 malformed(path) if {

@@ -64,6 +64,10 @@ test_malformed_encoded_dot_inside_segment if paths.malformed("/api/file%2ejson")
 
 test_malformed_encoded_nul if paths.malformed("/api/a%00")
 
+test_malformed_double_encoded_slash if paths.malformed("/api/a%252fb")
+
+test_malformed_encoded_percent if paths.malformed("/api/100%25")
+
 # malformed: not a string
 test_malformed_number if paths.malformed(42)
 
