@@ -42,6 +42,16 @@ async function rawWasm(entrypoint: string, inputs: unknown[]): Promise<unknown[]
   return inputs.map((input) => (policy.evaluate(input, entrypoint) as { result: unknown }[])[0]?.result);
 }
 
+/** Decides `inputs` both ways, expects no difference, and returns OPA's decisions. */
+async function compareBoth(entrypoint: string, inputs: unknown[]): Promise<unknown[]> {
+  const [wasmOut, opaOut] = await Promise.all([
+    rawWasm(entrypoint, inputs),
+    opaEvalBatch({ policyDir: 'policy', dataJson, entrypoint, inputs }),
+  ]);
+  expect(mismatches(inputs, wasmOut, opaOut).slice(0, 5)).toEqual([]);
+  return opaOut;
+}
+
 function mismatches(inputs: unknown[], wasmOut: unknown[], opaOut: unknown[]): string[] {
   const out: string[] = [];
   inputs.forEach((input, i) => {
@@ -56,11 +66,7 @@ function mismatches(inputs: unknown[], wasmOut: unknown[], opaOut: unknown[]): s
 describe(`Wasm decisions equal opa eval (seed ${SEED})`, () => {
   it(`API: ${API_RUNS} generated requests`, async () => {
     const inputs = fc.sample(apiRequests(registry), { numRuns: API_RUNS, seed: SEED });
-    const [wasmOut, opaOut] = await Promise.all([
-      rawWasm(ENTRYPOINTS.api, inputs),
-      opaEvalBatch({ policyDir: 'policy', dataJson, entrypoint: ENTRYPOINTS.api, inputs }),
-    ]);
-    expect(mismatches(inputs, wasmOut, opaOut).slice(0, 5)).toEqual([]);
+    const opaOut = await compareBoth(ENTRYPOINTS.api, inputs);
     // The engine's typed decision carries the same verdict as OPA's.
     inputs.forEach((input, i) => {
       const d = engine.api(input);
@@ -76,11 +82,7 @@ describe(`Wasm decisions equal opa eval (seed ${SEED})`, () => {
 
   it(`SSE: ${SSE_RUNS} generated topics`, async () => {
     const inputs = fc.sample(sseRequests(registry), { numRuns: SSE_RUNS, seed: SEED });
-    const [wasmOut, opaOut] = await Promise.all([
-      rawWasm(ENTRYPOINTS.sse, inputs),
-      opaEvalBatch({ policyDir: 'policy', dataJson, entrypoint: ENTRYPOINTS.sse, inputs }),
-    ]);
-    expect(mismatches(inputs, wasmOut, opaOut).slice(0, 5)).toEqual([]);
+    const opaOut = await compareBoth(ENTRYPOINTS.sse, inputs);
     const reasons = new Set(opaOut.map((o) => (o as { reason: string }).reason));
     for (const r of ['allowed', 'not_allowed', 'malformed_topic']) expect(reasons).toContain(r);
   });
@@ -97,15 +99,7 @@ describe(`Wasm decisions equal opa eval (seed ${SEED})`, () => {
     const authz = contributions.flatMap(({ tenant, user }) =>
       resources.flatMap((resource) => ['view', 'edit'].map((action) => ({ tenant, subject: user, resource, action }))),
     );
-    for (const [entrypoint, inputs] of [
-      [ENTRYPOINTS.contributions, contributions],
-      [ENTRYPOINTS.authz, authz],
-    ] as const) {
-      const [wasmOut, opaOut] = await Promise.all([
-        rawWasm(entrypoint, inputs),
-        opaEvalBatch({ policyDir: 'policy', dataJson, entrypoint, inputs }),
-      ]);
-      expect(mismatches(inputs, wasmOut, opaOut).slice(0, 5)).toEqual([]);
-    }
+    await compareBoth(ENTRYPOINTS.contributions, contributions);
+    await compareBoth(ENTRYPOINTS.authz, authz);
   });
 });
