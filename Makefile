@@ -64,6 +64,7 @@ policy: build/policy.wasm ## Compile policy/ to build/policy.wasm (one module, e
 .PHONY: server
 server: deps ## Compile the BFF, engine, config and CLI to dist/
 	npx tsc -p tsconfig.build.json
+	@chmod +x dist/cli/main.js
 
 .PHONY: web
 web: deps ## Build the shell (build/web) and the plugin bundles (plugins/<id>/<version>/index.esm.js)
@@ -79,6 +80,10 @@ run: build ## Start the BFF with the embedded default config on http://localhost
 	node dist/demo/main.js
 
 # ---------------------------------------------------------------- checks and tests
+
+.PHONY: validate
+validate: deps web ## Check config/*.yaml and the plugin bundles the way the BFF loads them
+	npx tsx src/cli/main.ts validate
 
 .PHONY: policy-check
 policy-check: | $(TOOLS_BIN)/opa $(TOOLS_BIN)/regal ## opa fmt, opa check --strict, Regal, package namespace
@@ -119,7 +124,7 @@ test-e2e: deps build chromium ## Browser tests in Chromium against the BFF as `m
 	npx vitest run --project e2e
 
 .PHONY: test
-test: deps tools policy-check policy-test typecheck test-unit test-policy test-integration test-e2e ## Every check and test
+test: deps tools policy-check policy-test typecheck validate test-unit test-policy test-integration test-e2e ## Every check and test
 
 # ---------------------------------------------------------------- benchmarks
 
