@@ -1,0 +1,263 @@
+import { access, readFile } from 'node:fs/promises';
+import semver from 'semver';
+import {
+  formatIssue,
+  formatPath,
+  parseGrants,
+  parsePluginsConfig,
+  type ConfigIssue,
+  type Grant,
+  type GrantsConfig,
+  type Mode,
+  type PluginsConfig,
+} from '../../config/index.js';
+import { flag, parseCommand, renderHelp, type CommandSpec } from '../args.js';
+import { locateBundle, hashFile } from '../bundles.js';
+import { analyzeEsm, type EsmAnalysis } from '../esm.js';
+import { plural } from '../format.js';
+import { covers } from '../matching.js';
+import { EXIT, writeJson, writeLines, type Io } from '../io.js';
+import * as settings from '../settings.js';
+import { parseYamlDoc, type FieldPath } from '../yaml-doc.js';
+
+export const validateSpec: CommandSpec = {
+  name: 'validate',
+  summary: 'Check plugins.yaml (and grants.yaml) as the BFF would, plus the bundles on disk',
+  usage: ['validate [plugins.yaml] [options]'],
+  description: `Runs every check the BFF's loader runs (schema and semantic rules) on plugins.yaml and
+grants.yaml, then the checks that need the disk: each bundle.file exists under the plugins
+root, each integrity matches the file, and each bundle exports the components its
+contributions name. Prints every error at once as \`file:line:col  field.path  message\`.
+grants.yaml is checked too when it exists (or is named with --grants / GRANTS_CONFIG).
+Warnings (a plugin the host version excludes, a contribution no grant lets anyone see) do not
+fail the run. Fast enough for a pre-commit hook.`,
+  options: {
+    ...settings.commonOptions('config', 'grants', 'plugins-root', 'plugins-mount', 'host-version', 'mode', 'json'),
+    'skip-bundles': { type: 'boolean', help: 'skip the bundle checks (files, integrity, exports)' },
+  },
+  positionals: { min: 0, max: 1 },
+  exitCodes: [
+    [EXIT.ok, 'valid (warnings may be printed)'],
+    [EXIT.findings, 'at least one error'],
+    [EXIT.usage, 'bad command line'],
+  ],
+  examples: ['experience-plugins validate', 'experience-plugins validate config/plugins.yaml --plugins-root /srv/plugins', 'PLUGINS_ROOT=dist/plugins experience-plugins validate --json'],
+};
+
+export interface ValidateOptions {
+  pluginsFile: settings.FileRef;
+  /** Also parse grants.yaml (and warn about contributions nobody is granted). */
+  grantsFile?: settings.FileRef;
+  mode: Mode;
+  bundleMount: string;
+  hostVersion: string;
+  /** Absolute plugins root; bundles are checked when set. */
+  pluginsRoot?: string;
+  /** For messages: paths are shown relative to it. */
+  cwd: string;
+}
+
+export interface ValidateResult {
+  ok: boolean;
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+  tenants: number;
+  plugins: number;
+  bundlesChecked: number;
+  config?: PluginsConfig;
+}
+
+/**
+ * Everything `validate` checks, as a function: the loader's checks, the disk checks, warnings.
+ * @example const result = await validateConfig({ pluginsFile: fileRef(io, 'config/plugins.yaml'), ... });
+ */
+export async function validateConfig(options: ValidateOptions): Promise<ValidateResult> {
+  const errors: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  const file = options.pluginsFile.shown;
+  const text = await readText(options.pluginsFile, errors);
+  let config: PluginsConfig | undefined;
+  if (text !== undefined) {
+    const parsed = parsePluginsConfig(text, { file, mode: options.mode, bundleMount: options.bundleMount });
+    if (parsed.ok) config = parsed.value;
+    else errors.push(...parsed.issues);
+  }
+  let grants: GrantsConfig | undefined;
+  if (options.grantsFile) {
+    const grantsText = await readText(options.grantsFile, errors);
+    if (grantsText !== undefined) {
+      const parsed = parseGrants(grantsText, { file: options.grantsFile.shown });
+      if (parsed.ok) grants = parsed.value;
+      else errors.push(...parsed.issues);
+    }
+  }
+  let bundlesChecked = 0;
+  if (config && text !== undefined) {
+    const doc = parseYamlDoc(text);
+    const issue = (code: string, path: FieldPath, message: string): ConfigIssue => ({ code, file, ...doc.locate(path), path: formatPath(path), message });
+    if (options.pluginsRoot !== undefined) bundlesChecked = await checkBundles(config, options, options.pluginsRoot, issue, errors);
+    warnings.push(...configWarnings(config, grants, options, issue));
+  }
+  const count = config ? Object.values(config.tenants).reduce((n, plugins) => n + plugins.length, 0) : 0;
+  return {
+    ok: errors.length === 0,
+    errors: sortIssues(errors),
+    warnings: sortIssues(warnings),
+    tenants: config ? Object.keys(config.tenants).length : 0,
+    plugins: count,
+    bundlesChecked,
+    ...(config ? { config } : {}),
+  };
+}
+
+type MakeIssue = (code: string, path: FieldPath, message: string) => ConfigIssue;
+
+async function checkBundles(config: PluginsConfig, options: ValidateOptions, root: string, issue: MakeIssue, errors: ConfigIssue[]): Promise<number> {
+  const analyses = new Map<string, Promise<EsmAnalysis>>();
+  const hashes = new Map<string, Promise<{ integrity: string } | undefined>>();
+  let checked = 0;
+  for (const [host, plugins] of Object.entries(config.tenants)) {
+    for (const [i, plugin] of plugins.entries()) {
+      const at: FieldPath = ['tenants', host, i];
+      const bundleFile = plugin.bundle.file;
+      if (bundleFile === undefined) continue;
+      const located = await locateBundle(root, options.bundleMount, plugin.id, bundleFile, options.cwd);
+      if (!located.ok) {
+        errors.push(issue(located.code, [...at, 'bundle', 'file'], located.message));
+        continue;
+      }
+      checked++;
+      const shown = settings.showPath(options.cwd, located.file);
+      if (plugin.bundle.integrity !== undefined) {
+        if (!hashes.has(located.file)) hashes.set(located.file, hashFile(located.file));
+        const actual = (await hashes.get(located.file))?.integrity;
+        if (actual === undefined) {
+          errors.push(issue('bundle_missing', [...at, 'bundle', 'file'], `bundle cannot be read: ${shown}`));
+        } else if (actual !== plugin.bundle.integrity.toLowerCase()) {
+          errors.push(
+            issue('integrity_mismatch', [...at, 'bundle', 'integrity'], `does not match ${shown}, which hashes to ${actual} (the BFF answers 409); if the new bundle is intended, run: experience-plugins hash --write`),
+          );
+        }
+      }
+      if (!analyses.has(located.file)) analyses.set(located.file, analyzeEsm(located.file));
+      const esm = (await analyses.get(located.file)) as EsmAnalysis;
+      if (!esm.ok) {
+        errors.push(issue('bundle_not_esm', [...at, 'bundle', 'file'], `${shown}:${esm.line}:${esm.col} is not valid JavaScript: ${esm.message}`));
+        continue;
+      }
+      if (esm.format === 'cjs') {
+        errors.push(issue('bundle_not_esm', [...at, 'bundle', 'file'], `${shown} is CommonJS, not an ES module; the loader imports it as ESM`));
+        continue;
+      }
+      const kinds = [
+        ['routes', plugin.contributions.routes],
+        ['widgets', plugin.contributions.widgets],
+      ] as const;
+      for (const [kind, items] of kinds) {
+        for (const [j, item] of items.entries()) {
+          if (esm.exports.includes(item.component)) continue;
+          const has = esm.exports.length > 0 ? `it exports ${esm.exports.join(', ')}` : 'it exports nothing';
+          errors.push(issue('missing_export', [...at, 'contributions', kind, j, 'component'], `"${item.component}" is not exported by ${shown} (${has})`));
+        }
+      }
+    }
+  }
+  return checked;
+}
+
+function configWarnings(config: PluginsConfig, grants: GrantsConfig | undefined, options: ValidateOptions, issue: MakeIssue): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  for (const [host, plugins] of Object.entries(config.tenants)) {
+    for (const [i, plugin] of plugins.entries()) {
+      const at: FieldPath = ['tenants', host, i];
+      const range = plugin.engine.experience;
+      if (semver.validRange(range) !== null && !semver.satisfies(options.hostVersion, range, { includePrerelease: true })) {
+        warnings.push(issue('incompatible_plugin', [...at, 'engine', 'experience'], `"${range}" is not satisfied by host version ${options.hostVersion}: ${plugin.id} stays installed but is left out of the manifests and its API calls are refused`));
+      }
+      if (!grants) continue;
+      const tenantGrants = grants.tenants[host];
+      const all: Grant[] = tenantGrants ? [...Object.values(tenantGrants.roles), ...Object.values(tenantGrants.users)].flat() : [];
+      const kinds = [
+        ['routes', 'route', plugin.contributions.routes],
+        ['widgets', 'widget', plugin.contributions.widgets],
+      ] as const;
+      for (const [kind, noun, items] of kinds) {
+        for (const [j, item] of items.entries()) {
+          if (all.some((g) => covers(g, item.resource, item.action))) continue;
+          warnings.push(issue('never_granted', [...at, 'contributions', kind, j], `no role or user in ${options.grantsFile?.shown ?? 'grants.yaml'} is granted ${item.resource}/${item.action} in tenant ${host}: nobody sees this ${noun}`));
+        }
+      }
+    }
+  }
+  return warnings;
+}
+
+async function readText(ref: settings.FileRef, errors: ConfigIssue[]): Promise<string | undefined> {
+  try {
+    return await readFile(ref.abs, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    errors.push({ code: 'file_unreadable', file: ref.shown, line: 0, col: 0, path: '', message: `cannot read the file (${reason})` });
+    return undefined;
+  }
+}
+
+/** Files in the order they were first named, then by position; exact duplicates dropped. */
+function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const files = [...new Set(issues.map((i) => i.file))];
+  const seen = new Set<string>();
+  return issues
+    .filter((i) => {
+      const key = JSON.stringify(i);
+      return !seen.has(key) && Boolean(seen.add(key));
+    })
+    .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.col - b.col);
+}
+
+/** `file:line:col  path  warning: message`. */
+export function formatWarning(issue: ConfigIssue): string {
+  return formatIssue({ ...issue, message: `warning: ${issue.message}` });
+}
+
+export async function validateCommand(argv: readonly string[], io: Io): Promise<number> {
+  const parsed = parseCommand(validateSpec, argv);
+  if (parsed.help) {
+    io.stdout(renderHelp(validateSpec));
+    return EXIT.ok;
+  }
+  const { values, positionals } = parsed;
+  const pluginsFile = settings.pluginsFile(io, values, positionals[0]);
+  const grants = settings.grantsFile(io, values);
+  // The default grants file is checked when present; a named one must exist.
+  const useGrants = settings.grantsNamed(io, values) || (await exists(grants.abs));
+  const result = await validateConfig({
+    pluginsFile,
+    ...(useGrants ? { grantsFile: grants } : {}),
+    mode: settings.mode(io, values),
+    bundleMount: settings.bundleMount(io, values),
+    hostVersion: settings.hostVersion(io, values),
+    ...(flag(values, 'skip-bundles') ? {} : { pluginsRoot: settings.pluginsRoot(io, values).abs }),
+    cwd: io.cwd,
+  });
+  if (flag(values, 'json')) {
+    const { config: _config, ...rest } = result;
+    writeJson(io, { files: [pluginsFile.shown, ...(useGrants ? [grants.shown] : [])], ...rest });
+  } else {
+    writeLines(io.stdout, [...result.errors.map(formatIssue), ...result.warnings.map(formatWarning)]);
+    const counts = `${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`;
+    const scope = result.config
+      ? ` (${plural(result.plugins, 'plugin')} in ${plural(result.tenants, 'tenant')}${flag(values, 'skip-bundles') ? ', bundles not checked' : `, ${plural(result.bundlesChecked, 'bundle')} checked`})`
+      : '';
+    io.stdout(`${pluginsFile.shown}: ${result.ok ? 'valid' : 'invalid'}, ${counts}${scope}\n`);
+  }
+  return result.ok ? EXIT.ok : EXIT.findings;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
