@@ -1,0 +1,109 @@
+/**
+ * The BFF as a Koa app. Every decision comes from the snapshot source's engine (one snapshot
+ * per request); the rate limiter and the event hub are interfaces with in-memory defaults.
+ */
+import type { RequestListener } from 'node:http';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { SnapshotSource } from '../engine/state.js';
+import { createDevIdentityProvider } from './auth/dev-provider.js';
+import type { IdentityProvider } from './auth/types.js';
+import { BundleStore } from './bundles/store.js';
+import type { AppDeps } from './deps.js';
+import { MemoryEventHub } from './events/memory-hub.js';
+import { StreamRegistry } from './events/streams.js';
+import type { EventHub } from './events/types.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type BffMetrics } from './metrics/index.js';
+import { createErrorHandler } from './middleware/errors/index.js';
+import { createRequestLog } from './middleware/request-log/index.js';
+import { createSecurityHeaders } from './middleware/security-headers/index.js';
+import { createSessions } from './middleware/session/index.js';
+import { createAgents } from './proxy/forward.js';
+import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
+import { createRequestTarget } from './request-target.js';
+import { createRoutes } from './router.js';
+import type { ServerSettings } from './settings.js';
+import type { BffState } from './state.js';
+
+export interface AppOptions {
+  settings: ServerSettings;
+  source: SnapshotSource;
+  logger?: Logger;
+  limiter?: RateLimiter;
+  hub?: EventHub;
+  /** Sign-in methods besides the development one (which DEV_LOGIN adds). */
+  identityProviders?: IdentityProvider[];
+  /** Where bundle bytes are read and cached (tests observe every file it is asked for). */
+  bundles?: BundleStore;
+  /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
+  defaultMetrics?: boolean;
+}
+
+export interface BffApp {
+  readonly app: Koa<BffState>;
+  readonly hub: EventHub;
+  readonly streams: StreamRegistry;
+  readonly metrics: BffMetrics;
+  readonly logger: Logger;
+  callback(): RequestListener;
+  /** Closes streams, the hub, the limiter and upstream connections (not the HTTP server). */
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const source = await createReloader({ ... });
+ * const bff = createApp({ settings: loadSettings(), source });
+ * http.createServer(bff.callback()).listen(8080);
+ */
+export function createApp(options: AppOptions): BffApp {
+  const { settings, source } = options;
+  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const metrics = createMetrics(source, { defaultMetrics: options.defaultMetrics });
+  const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
+  const limiter = options.limiter ?? new MemoryRateLimiter();
+  const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
+  const providers = new Map<string, IdentityProvider>();
+  for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);
+  if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
+  const agents = createAgents();
+
+  const deps: AppDeps = {
+    settings,
+    source,
+    logger,
+    metrics,
+    limiter,
+    hub,
+    streams,
+    sessions: createSessions({ cookie: settings.sessionCookie, maxAgeSeconds: settings.sessionMaxAgeSeconds, secure: settings.secureCookies }),
+    bundles: options.bundles ?? new BundleStore(),
+    agents,
+    providers,
+  };
+
+  const app = new Koa<BffState>({ proxy: settings.trustProxy, keys: settings.sessionKeys });
+  app.silent = true;
+  app.on('error', (error: Error) => logger.warn({ err: error }, 'response stream error'));
+  app.use(createRequestLog({ logger, metrics }));
+  app.use(createErrorHandler({ logger }));
+  app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
+  app.use(createRequestTarget());
+  for (const middleware of createRoutes(deps)) app.use(middleware);
+
+  return {
+    app,
+    hub,
+    streams,
+    metrics,
+    logger,
+    callback: () => app.callback(),
+    async close() {
+      await streams.close();
+      await hub.close();
+      await limiter.close();
+      agents.close();
+    },
+  };
+}

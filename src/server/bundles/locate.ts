@@ -1,0 +1,75 @@
+/**
+ * Maps a configured `bundle.file` (an absolute path under the container mount, e.g.
+ * `/app/plugins/hello/1.0.0/index.esm.js`) to a real file in the plugin's own folder under
+ * PLUGINS_ROOT. The string checks are the config layer's (resolveBundlePath); on top, the
+ * file must sit below `<mount>/<id>/`, and its real path (symlinks followed) below the real
+ * `<root>/<id>/`. Anything else is "no bundle".
+ */
+import type { Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { resolveBundlePath } from '../../config/index.js';
+
+export async function locateBundle(root: string, mount: string, pluginId: string, file: string): Promise<string | undefined> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pluginId) || pluginId.includes('..')) return undefined;
+  if (!file.startsWith(`${mount}/${pluginId}/`)) return undefined;
+  let resolved: string;
+  try {
+    resolved = resolveBundlePath(root, file, mount);
+  } catch {
+    return undefined;
+  }
+  try {
+    const folder = await realpath(path.join(root, pluginId));
+    const real = await realpath(resolved);
+    return real.startsWith(folder + path.sep) ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Located {
+  real: string;
+  stamp: string;
+}
+
+const stampOf = (info: Stats) => `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+
+/**
+ * locateBundle with a cache: in the steady state one `stat` through the configured path
+ * (following any symlink) shows it is still the same file that was located and checked, so
+ * the two realpath calls are skipped. Any change (a new build, a swapped symlink) locates
+ * again. Returns the real path and its stats for BundleStore.read.
+ */
+export class BundleLocator {
+  private readonly cache = new Map<string, Located>();
+
+  async locate(root: string, mount: string, pluginId: string, file: string): Promise<{ real: string; stats: Stats } | undefined> {
+    const key = `${pluginId}\u0000${file}`;
+    const cached = this.cache.get(key);
+    let resolved: string;
+    try {
+      resolved = resolveBundlePath(root, file, mount);
+    } catch {
+      return undefined;
+    }
+    let stats: Stats;
+    try {
+      stats = await stat(resolved);
+    } catch {
+      this.cache.delete(key);
+      return undefined;
+    }
+    if (cached && cached.stamp === stampOf(stats)) return { real: cached.real, stats };
+    const real = await locateBundle(root, mount, pluginId, file);
+    if (real === undefined) {
+      this.cache.delete(key);
+      return undefined;
+    }
+    const fresh = await stat(real).catch(() => undefined);
+    if (!fresh) return undefined;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, { real, stamp: stampOf(fresh) });
+    return { real, stats: fresh };
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Errors the BFF raises. Like the base classes in src/errors they know nothing about HTTP:
+ * middleware/errors maps every class to a status, headers and body in one place.
+ */
+import { AppError, ConflictError, InputError, NotAllowedError } from '../errors/index.js';
+
+export { AppError, ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors/index.js';
+
+/** No valid session on a route that needs one. */
+export class UnauthenticatedError extends AppError {}
+
+/** A plugin call the policy denied (not on the allow-list, unknown or incompatible plugin). */
+export class AllowlistViolationError extends NotAllowedError {}
+
+/** The served bytes do not match `bundle.integrity`: refused, with an empty body. */
+export class IntegrityError extends ConflictError {}
+
+/** Input larger than the route accepts. */
+export class PayloadTooLargeError extends InputError {}
+
+/** A body in a media type the route does not read. */
+export class UnsupportedMediaTypeError extends InputError {}
+
+/** The path exists but not for this method. */
+export class MethodNotAllowedError extends AppError {}
+
+/** Over a rate limit or a cap; `retryAfterSeconds` tells the client when to try again. */
+export class TooManyRequestsError extends AppError {
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: string, message: string, retryAfterSeconds?: number) {
+    super(code, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A decision or a dependency the BFF needs is not available: fail closed. */
+export class UnavailableError extends AppError {}
+
+/** The upstream service could not be reached or broke the connection. */
+export class UpstreamError extends AppError {}
+
+/** The upstream service did not answer in time. */
+export class UpstreamTimeoutError extends UpstreamError {}

@@ -1,0 +1,240 @@
+/**
+ * Open SSE streams and the fan-out from the hub. Framing is better-sse's (its Session on the
+ * raw Node request/response, with Koa stepping aside); the policy questions are the engine's:
+ * an event reaches a stream only when the stream subscribed to a prefix covering its topic
+ * AND the current engine allows that topic for the stream's plugin. After every reload each
+ * stream is checked again, and closed when any of its topics is no longer allowed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Session, createEventBuffer, type EventBuffer } from 'better-sse';
+import type { Logger } from 'pino';
+import type { Snapshot, SnapshotSource } from '../../engine/state.js';
+import type { BffMetrics } from '../metrics/index.js';
+import { covers } from './topics.js';
+import type { EventHub, HubEvent } from './types.js';
+
+export interface StreamRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  tenant: string;
+  plugin: string;
+  sid: string;
+  topics: string[];
+  /** From Last-Event-ID: replay buffered events newer than this. */
+  lastEventId: number | undefined;
+  /** The snapshot the topics were checked against. */
+  snapshot: Snapshot;
+}
+
+interface Stream {
+  readonly tenant: string;
+  readonly plugin: string;
+  readonly key: string;
+  readonly topics: string[];
+  readonly session: Session;
+  readonly res: ServerResponse;
+  lastSeq: number;
+  ready: boolean;
+  queue: HubEvent[];
+  heartbeat: NodeJS.Timeout | undefined;
+  closed: boolean;
+}
+
+export interface StreamRegistryOptions {
+  hub: EventHub;
+  source: SnapshotSource;
+  metrics: BffMetrics;
+  logger: Logger;
+  heartbeatMs: number;
+}
+
+// better-sse writes `field:value`; the space gives the documented `field: value` framing.
+// Values never legitimately hold line breaks (JSON, numbers, names), so they are removed.
+const sanitizer = (text: string): string => ` ${text.replace(/[\r\n]+/g, '')}`;
+const MAX_PENDING = 1000;
+const MAX_UNSENT_BYTES = 1024 * 1024;
+
+export class StreamRegistry {
+  private readonly byTenant = new Map<string, Set<Stream>>();
+  private readonly perKey = new Map<string, number>();
+  private readonly unsubscribe: Array<() => void>;
+
+  constructor(private readonly options: StreamRegistryOptions) {
+    this.unsubscribe = [
+      options.hub.subscribe((event) => this.deliver(event)),
+      options.source.subscribe((snapshot) => this.revalidate(snapshot)),
+    ];
+  }
+
+  /** Open streams of one session and plugin (the cap is per session and plugin). */
+  count(sid: string, plugin: string): number {
+    return this.perKey.get(`${sid}\u0000${plugin}`) ?? 0;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.byTenant.values()) n += set.size;
+    return n;
+  }
+
+  /**
+   * Opens the stream, unless a reload since the topics were checked withdrew one of them
+   * (then false, and nothing was written: the caller answers 403).
+   */
+  async open(request: StreamRequest): Promise<boolean> {
+    const current = this.options.source.current();
+    if (current !== request.snapshot && !this.permitted(current, request.tenant, request.plugin, request.topics)) return false;
+    const session = new Session(request.req, request.res, {
+      statusCode: 200,
+      keepAlive: null,
+      retry: 2000,
+      trustClientEventId: false,
+      sanitizer,
+    });
+    const stream: Stream = {
+      tenant: request.tenant,
+      plugin: request.plugin,
+      key: `${request.sid}\u0000${request.plugin}`,
+      topics: request.topics,
+      session,
+      res: request.res,
+      lastSeq: request.lastEventId ?? 0,
+      ready: false,
+      queue: [],
+      heartbeat: undefined,
+      closed: false,
+    };
+    this.add(stream);
+    session.once('disconnected', () => this.remove(stream));
+
+    await new Promise<void>((resolve) => {
+      session.once('connected', resolve);
+      session.once('disconnected', resolve);
+    });
+    if (stream.closed || !session.isConnected) return true;
+    if (request.lastEventId !== undefined) {
+      const missed = await this.options.hub.since(request.tenant, request.lastEventId);
+      const engine = this.options.source.current().engine;
+      for (const event of missed) {
+        if (this.wants(stream, event) && this.allowed(engine, stream, event.topic)) this.write(stream, event);
+      }
+    }
+    for (const event of stream.queue) if (event.seq > stream.lastSeq) this.write(stream, event);
+    stream.queue = [];
+    stream.ready = true;
+    stream.heartbeat = setInterval(() => this.send(stream, createEventBuffer({ sanitizer }).comment('ping').dispatch()), this.options.heartbeatMs);
+    stream.heartbeat.unref();
+    return true;
+  }
+
+  /** Closes every stream (shutdown). */
+  async close(): Promise<void> {
+    for (const off of this.unsubscribe) off();
+    for (const set of [...this.byTenant.values()]) for (const stream of [...set]) this.end(stream);
+  }
+
+  private add(stream: Stream): void {
+    let set = this.byTenant.get(stream.tenant);
+    if (!set) {
+      set = new Set();
+      this.byTenant.set(stream.tenant, set);
+    }
+    set.add(stream);
+    this.perKey.set(stream.key, (this.perKey.get(stream.key) ?? 0) + 1);
+    this.options.metrics.sseStreams.inc({ tenant: stream.tenant, plugin: stream.plugin });
+  }
+
+  private remove(stream: Stream): void {
+    const set = this.byTenant.get(stream.tenant);
+    if (!set?.delete(stream)) return;
+    if (set.size === 0) this.byTenant.delete(stream.tenant);
+    const left = (this.perKey.get(stream.key) ?? 1) - 1;
+    if (left > 0) this.perKey.set(stream.key, left);
+    else this.perKey.delete(stream.key);
+    if (stream.heartbeat) clearInterval(stream.heartbeat);
+    stream.closed = true;
+    this.options.metrics.sseStreams.dec({ tenant: stream.tenant, plugin: stream.plugin });
+  }
+
+  private end(stream: Stream): void {
+    this.remove(stream);
+    // better-sse writes the head on the next tick: ending before that would make its write fail.
+    if (stream.session.isConnected) {
+      if (!stream.res.writableEnded) stream.res.end();
+    } else {
+      stream.session.once('connected', () => stream.res.end());
+    }
+  }
+
+  private wants(stream: Stream, event: HubEvent): boolean {
+    return event.seq > stream.lastSeq && stream.topics.some((prefix) => covers(prefix, event.topic));
+  }
+
+  private allowed(engine: Snapshot['engine'], stream: Stream, topic: string): boolean {
+    return engine.sse({ tenant: stream.tenant, plugin_id: stream.plugin, topic }).allow === true;
+  }
+
+  private deliver(event: HubEvent): void {
+    const set = this.byTenant.get(event.tenant);
+    if (!set || set.size === 0) return;
+    let engine: Snapshot['engine'] | undefined;
+    try {
+      engine = this.options.source.current().engine;
+    } catch {
+      return; // No state, no decision: deliver nothing.
+    }
+    const verdicts = new Map<string, boolean>();
+    for (const stream of set) {
+      if (!this.wants(stream, event)) continue;
+      let allow = verdicts.get(stream.plugin);
+      if (allow === undefined) {
+        allow = this.allowed(engine, stream, event.topic);
+        verdicts.set(stream.plugin, allow);
+      }
+      if (!allow) continue;
+      if (stream.ready) this.write(stream, event);
+      else if (stream.queue.length < MAX_PENDING) stream.queue.push(event);
+    }
+  }
+
+  private write(stream: Stream, event: HubEvent): void {
+    const buffer = createEventBuffer({ sanitizer })
+      .id(String(event.seq))
+      .event('message')
+      .data({ topic: event.topic, data: event.data, ts: event.ts })
+      .dispatch();
+    if (this.send(stream, buffer)) {
+      stream.lastSeq = event.seq;
+      this.options.metrics.sseDelivered.inc({ tenant: stream.tenant, plugin: stream.plugin });
+    }
+  }
+
+  private send(stream: Stream, buffer: EventBuffer): boolean {
+    if (stream.closed || stream.res.writableEnded || stream.res.destroyed) return false;
+    if (stream.res.writableLength > MAX_UNSENT_BYTES) {
+      // A client that does not read is dropped rather than buffered without bound.
+      this.options.logger.warn({ tenant: stream.tenant, plugin: stream.plugin }, 'sse stream closed: client too slow');
+      this.end(stream);
+      return false;
+    }
+    // With an EventBuffer, batch writes synchronously, so events keep their order.
+    void stream.session.batch(buffer);
+    return true;
+  }
+
+  private permitted(snapshot: Snapshot, tenant: string, plugin: string, topics: readonly string[]): boolean {
+    if (!Object.hasOwn(snapshot.config.tenants, tenant)) return false;
+    return topics.every((topic) => snapshot.engine.sse({ tenant, plugin_id: plugin, topic }).allow === true);
+  }
+
+  private check(stream: Stream, snapshot: Snapshot): void {
+    if (this.permitted(snapshot, stream.tenant, stream.plugin, stream.topics)) return;
+    this.options.metrics.sseRevoked.inc({ tenant: stream.tenant, plugin: stream.plugin });
+    this.options.logger.info({ tenant: stream.tenant, plugin: stream.plugin, topics: stream.topics, revision: snapshot.revision.id }, 'sse stream closed: no longer allowed');
+    this.end(stream);
+  }
+
+  private revalidate(snapshot: Snapshot): void {
+    for (const set of [...this.byTenant.values()]) for (const stream of [...set]) this.check(stream, snapshot);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Production entry point: `node dist/server/main.js`. Settings from the environment (see
+ * settings.ts); exits non-zero with a clear message when they or the first load are invalid.
+ */
+import { formatIssue, ConfigError } from '../config/index.js';
+import { SettingsError, loadSettings } from './settings.js';
+import { startServer } from './start.js';
+
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`experience-bff: invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const running = await startServer({ settings });
+  const shutdown = (signal: string) => {
+    running.logger.info({ signal }, 'signal received');
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`experience-bff: the configuration is invalid:\n${error.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
+  } else {
+    process.stderr.write(`experience-bff: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+/**
+ * Prometheus metrics on a per-app Registry (never the global one), so tests can build several
+ * apps in one process. Label values are bounded: tenants come from config, plugin ids are
+ * only used as labels once the policy recognised them ("unknown" otherwise).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SnapshotSource } from '../../engine/state.js';
+
+export interface BffMetrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'route' | 'status'>;
+  readonly httpDuration: Histogram<'route'>;
+  readonly pluginRequests: Counter<'tenant' | 'plugin' | 'decision' | 'reason'>;
+  readonly rateLimited: Counter<'tenant' | 'plugin'>;
+  readonly integrityFailures: Counter<'tenant' | 'plugin'>;
+  readonly sseStreams: Gauge<'tenant' | 'plugin'>;
+  readonly sseDenied: Counter<'tenant' | 'plugin' | 'reason'>;
+  readonly sseEvents: Counter<'tenant'>;
+  readonly sseDelivered: Counter<'tenant' | 'plugin'>;
+  readonly sseRevoked: Counter<'tenant' | 'plugin'>;
+}
+
+export function createMetrics(source: SnapshotSource, options: { defaultMetrics?: boolean } = {}): BffMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'experience_bff_' });
+
+  new Gauge({
+    name: 'experience_config_revision',
+    help: 'Id of the config and policy snapshot serving requests (increments on every successful reload)',
+    registers,
+    collect() {
+      this.set(source.status().revision.id);
+    },
+  });
+  new Gauge({
+    name: 'experience_config_last_reload_ok',
+    help: '1 when the most recent load or reload succeeded, 0 when it failed (the last good state keeps serving)',
+    registers,
+    collect() {
+      this.set(source.status().last.ok ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'experience_config_reload_failures',
+    help: 'Failed reload attempts since the process started',
+    registers,
+    collect() {
+      this.set(source.status().failures);
+    },
+  });
+
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'experience_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['route', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'experience_http_request_duration_seconds',
+      help: 'HTTP request duration by route (streams: until closed)',
+      labelNames: ['route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers,
+    }),
+    pluginRequests: new Counter({
+      name: 'experience_plugin_requests_total',
+      help: 'Plugin API calls judged by the policy, by decision (allowed/denied) and reason',
+      labelNames: ['tenant', 'plugin', 'decision', 'reason'],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'experience_plugin_rate_limited_total',
+      help: 'Plugin API calls refused with 429 by the rate limiter',
+      labelNames: ['tenant', 'plugin'],
+      registers,
+    }),
+    integrityFailures: new Counter({
+      name: 'experience_bundle_integrity_failures_total',
+      help: 'Bundle fetches refused with 409 because the bytes did not match bundle.integrity',
+      labelNames: ['tenant', 'plugin'],
+      registers,
+    }),
+    sseStreams: new Gauge({
+      name: 'experience_sse_streams_open',
+      help: 'Open SSE streams',
+      labelNames: ['tenant', 'plugin'],
+      registers,
+    }),
+    sseDenied: new Counter({
+      name: 'experience_sse_denied_total',
+      help: 'SSE stream requests refused before the stream opened',
+      labelNames: ['tenant', 'plugin', 'reason'],
+      registers,
+    }),
+    sseEvents: new Counter({
+      name: 'experience_sse_events_published_total',
+      help: 'Events accepted by the publish endpoint',
+      labelNames: ['tenant'],
+      registers,
+    }),
+    sseDelivered: new Counter({
+      name: 'experience_sse_events_delivered_total',
+      help: 'Events written to SSE streams',
+      labelNames: ['tenant', 'plugin'],
+      registers,
+    }),
+    sseRevoked: new Counter({
+      name: 'experience_sse_streams_revoked_total',
+      help: 'SSE streams closed because a reload withdrew their permission',
+      labelNames: ['tenant', 'plugin'],
+      registers,
+    }),
+  };
+}

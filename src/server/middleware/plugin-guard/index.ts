@@ -1,0 +1,52 @@
+/**
+ * Judges a plugin API call with the engine's `api` decision: the HTTP layer matches nothing
+ * itself. The path judged is the raw request path, exactly what the proxy forwards.
+ */
+import type { ApiDecision } from '../../../engine/types.js';
+import { AllowlistViolationError, InputError, NotAllowedError, UnavailableError } from '../../errors.js';
+import type { BffMetrics } from '../../metrics/index.js';
+import { snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../../state.js';
+import { rawPath } from '../../request-target.js';
+
+const KNOWN_PLUGIN_REASONS = new Set(['allowed', 'not_allowed', 'malformed_path', 'incompatible_plugin']);
+const ENGINE_FAILURES = new Set(['engine_unavailable', 'evaluation_error', 'undefined_result']);
+
+/** The plugin id header, as sent (absent or empty: none). */
+export function pluginIdHeader(ctx: BffContext): string | undefined {
+  const value = ctx.req.headers['x-plugin-id'];
+  const id = Array.isArray(value) ? value.join(',') : value;
+  return id ? id : undefined;
+}
+
+/** The plugin id as a metric label: only ids the policy recognised, so clients cannot blow up label sets. */
+export function pluginLabel(decision: Pick<ApiDecision, 'reason'>, id: string | undefined): string {
+  return id !== undefined && KNOWN_PLUGIN_REASONS.has(decision.reason) ? id : 'unknown';
+}
+
+export function createPluginGuard(options: { metrics: BffMetrics }): BffMiddleware {
+  return async function pluginGuard(ctx, next) {
+    const tenant = tenantOf(ctx);
+    const pluginId = pluginIdHeader(ctx);
+    const path = rawPath(ctx);
+    const decision = snapshotOf(ctx).engine.api({ tenant, plugin_id: pluginId ?? null, method: ctx.method, path });
+    const label = pluginLabel(decision, pluginId);
+    const { log } = ctx.state;
+    log.plugin = label === 'unknown' ? undefined : label;
+    log.decision = decision.allow ? 'allow' : 'deny';
+    log.reason = decision.reason;
+    options.metrics.pluginRequests.inc({ tenant, plugin: label, decision: decision.allow ? 'allowed' : 'denied', reason: decision.reason });
+    if (decision.allow) {
+      await next();
+      return;
+    }
+    switch (decision.reason) {
+      case 'missing_plugin_id':
+        throw new NotAllowedError('missing_plugin_id', 'Plugin API calls must carry X-Plugin-Id');
+      case 'malformed_path':
+        throw new InputError('malformed_path', 'Malformed request path');
+      default:
+        if (ENGINE_FAILURES.has(decision.reason)) throw new UnavailableError('decision_unavailable', 'The request could not be authorised');
+        throw new AllowlistViolationError('allowlist_violation', 'This plugin may not call this API');
+    }
+  };
+}

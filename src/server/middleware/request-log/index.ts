@@ -1,0 +1,63 @@
+/**
+ * One JSON log line per request when its response closes (for a stream: when the stream
+ * ends), with tenant, plugin id, decision and reason, status and duration; and the HTTP
+ * metrics. Never logs headers, cookies, tokens or query strings.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BffMetrics } from '../../metrics/index.js';
+import type { BffMiddleware } from '../../state.js';
+
+export function createRequestLog(options: { logger: Logger; metrics: BffMetrics }): BffMiddleware {
+  const { logger, metrics } = options;
+  // Unique across processes (random prefix) and cheap per request (a counter).
+  const prefix = randomBytes(6).toString('base64url');
+  let counter = 0;
+  const labelled = new Map<string, { count: () => void; time: (seconds: number) => void }>();
+  const record = (route: string, status: number, seconds: number) => {
+    const key = `${route} ${status}`;
+    let bound = labelled.get(key);
+    if (!bound) {
+      const requests = metrics.httpRequests.labels(route, String(status));
+      const duration = metrics.httpDuration.labels(route);
+      bound = { count: () => requests.inc(), time: (s) => duration.observe(s) };
+      // Routes and statuses are few and fixed: this map stays small.
+      if (labelled.size < 1000) labelled.set(key, bound);
+    }
+    bound.count();
+    bound.time(seconds);
+  };
+  return async function requestLog(ctx, next) {
+    const started = process.hrtime.bigint();
+    counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+    const requestId = `${prefix}-${counter.toString(36)}`;
+    ctx.state.requestId = requestId;
+    ctx.state.log = {};
+    ctx.set('X-Request-Id', requestId);
+    ctx.res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const { log } = ctx.state;
+      const status = ctx.res.statusCode;
+      const route = log.route ?? 'other';
+      record(route, status, seconds);
+      logger.info(
+        {
+          requestId,
+          method: ctx.method,
+          path: ctx.path,
+          route,
+          status,
+          ms: Math.round(seconds * 1e6) / 1e3,
+          tenant: ctx.state.tenant,
+          user: ctx.state.session?.user,
+          plugin: log.plugin,
+          decision: log.decision,
+          reason: log.reason,
+          aborted: !ctx.res.writableFinished || undefined,
+        },
+        'request',
+      );
+    });
+    await next();
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Forwards one request to an upstream origin with the same method, path and query, a
+ * buffered and capped body, and a deadline for the response head. Errors become
+ * UpstreamError (502) or UpstreamTimeoutError (504).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { ParameterizedContext } from 'koa';
+import { readBody } from '../body.js';
+import { UpstreamError, UpstreamTimeoutError } from '../errors.js';
+import { forwardRequestHeaders, forwardResponseHeaders } from './headers.js';
+
+export interface ProxyOptions {
+  timeoutMs: number;
+  maxBodyBytes: number;
+}
+
+export interface UpstreamAgents {
+  http: http.Agent;
+  https: https.Agent;
+  close(): void;
+}
+
+/** Keep-alive agents shared by every forwarded request of one app. */
+export function createAgents(): UpstreamAgents {
+  const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64 };
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+  return {
+    ...agents,
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+const EMPTY_STATUS = new Set([204, 205, 304]);
+
+/**
+ * @param target upstream origin; the path and query forwarded are the request's own (`req.url`).
+ * @param attach headers the upstream can trust (identity), set after client copies are removed.
+ * @param owned response headers the BFF already set (never overridden by the upstream).
+ */
+export async function forwardRequest(
+  ctx: ParameterizedContext,
+  target: URL,
+  attach: Record<string, string>,
+  owned: ReadonlySet<string>,
+  agents: UpstreamAgents,
+  options: ProxyOptions,
+): Promise<void> {
+  const body = await readBody(ctx.req, options.maxBodyBytes);
+  const headers = forwardRequestHeaders(ctx.req.headers, attach);
+  headers.host = target.host;
+  if (body.length > 0 || ctx.req.headers['content-length'] !== undefined || ctx.req.headers['transfer-encoding'] !== undefined) {
+    headers['content-length'] = String(body.length);
+  }
+  const secure = target.protocol === 'https:';
+  const transport = secure ? https : http;
+
+  const upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = transport.request({
+      protocol: target.protocol,
+      hostname: target.hostname.replace(/^\[|\]$/g, ''),
+      port: target.port || (secure ? 443 : 80),
+      method: ctx.method,
+      path: ctx.req.url,
+      headers,
+      agent: secure ? agents.https : agents.http,
+    });
+    const deadline = setTimeout(() => req.destroy(new UpstreamTimeoutError('upstream_timeout', 'The upstream service did not answer in time')), options.timeoutMs);
+    // After the head arrives, an idle body for as long again ends the exchange.
+    req.setTimeout(options.timeoutMs, () => req.destroy(new UpstreamTimeoutError('upstream_timeout', 'The upstream service stalled')));
+    // The client went away before the upstream answered: stop waiting for it.
+    const onClientGone = () => req.destroy();
+    ctx.res.once('close', onClientGone);
+    req.once('response', (res) => {
+      clearTimeout(deadline);
+      ctx.res.off('close', onClientGone);
+      resolve(res);
+    });
+    req.once('error', (error) => {
+      clearTimeout(deadline);
+      ctx.res.off('close', onClientGone);
+      reject(error instanceof UpstreamError ? error : new UpstreamError('upstream_unavailable', 'The upstream service is unavailable', { cause: error }));
+    });
+    // Closed without an answer or an error (e.g. destroyed after the client left): settle anyway.
+    req.once('close', () => {
+      clearTimeout(deadline);
+      ctx.res.off('close', onClientGone);
+      reject(new UpstreamError('upstream_unavailable', 'The upstream exchange was cut short'));
+    });
+    req.end(body);
+  });
+
+  ctx.status = upstream.statusCode ?? 502;
+  for (const [name, value] of forwardResponseHeaders(upstream.headers, owned)) ctx.set(name, value);
+  if (EMPTY_STATUS.has(ctx.status) || ctx.method === 'HEAD') {
+    upstream.resume();
+    return;
+  }
+  const length = upstream.headers['content-length'];
+  const size = length === undefined ? Number.NaN : Number(length);
+  if (size <= BUFFER_LIMIT) {
+    // Small bodies (most API answers) are read whole and sent in one write: cheaper than a
+    // stream pipeline per response, and a body that breaks off is a clean 502.
+    ctx.body = await readUpstream(upstream, size);
+  } else {
+    ctx.body = upstream;
+    if (length !== undefined) ctx.length = size;
+  }
+  if (!upstream.headers['content-type']) ctx.remove('Content-Type');
+}
+
+const BUFFER_LIMIT = 64 * 1024;
+
+function readUpstream(res: http.IncomingMessage, size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    res.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      chunks.push(chunk);
+    });
+    res.once('end', () => {
+      if (received !== size) reject(new UpstreamError('upstream_unavailable', 'The upstream service sent an incomplete answer'));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+    });
+    res.once('error', (error) => reject(error instanceof UpstreamError ? error : new UpstreamError('upstream_unavailable', 'The upstream service broke off its answer', { cause: error })));
+    res.once('aborted', () => reject(new UpstreamError('upstream_unavailable', 'The upstream service broke off its answer')));
+  });
+}

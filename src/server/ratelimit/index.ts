@@ -1,0 +1,2 @@
+export type { RateLimit, RateLimitResult, RateLimiter } from './types.js';
+export { MemoryRateLimiter } from './memory.js';

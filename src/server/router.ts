@@ -1,0 +1,94 @@
+/**
+ * Which route does what, and what each requires. A BFF route lists its middleware: tenant
+ * (host must be a tenant), session read, session required. Any other request under /api/
+ * is a plugin call; any other GET outside the reserved prefixes is the web shell.
+ */
+import Router from 'koa-router';
+import type { AppDeps } from './deps.js';
+import { MethodNotAllowedError, NotFoundError } from './errors.js';
+import { createPluginGuard } from './middleware/plugin-guard/index.js';
+import { createRateLimit } from './middleware/rate-limit/index.js';
+import { createSnapshot } from './middleware/snapshot/index.js';
+import { createTenant } from './middleware/tenant/index.js';
+import { loginRoute, logoutRoute, sessionRoute } from './routes/auth.js';
+import { authzRoute } from './routes/authz.js';
+import { bundleRoute } from './routes/bundle.js';
+import { publishRoute, streamRoute } from './routes/events.js';
+import { healthzRoute, metricsRoute, readyzRoute } from './routes/health.js';
+import { manifestsRoute } from './routes/manifests.js';
+import { pluginCallRoute } from './routes/plugin-call.js';
+import { telemetryRoute } from './routes/telemetry.js';
+import { isReserved, webRoute } from './routes/web.js';
+import type { BffMiddleware, BffState } from './state.js';
+
+/** Runs middleware in order, then `next`. */
+export function chain(middleware: BffMiddleware[]): BffMiddleware {
+  return (ctx, next) => {
+    const run = (i: number): Promise<unknown> => {
+      const mw = middleware[i];
+      return mw ? Promise.resolve(mw(ctx, () => run(i + 1))) : Promise.resolve(next());
+    };
+    return run(0);
+  };
+}
+
+export function createRoutes(deps: AppDeps): BffMiddleware[] {
+  const tenant = [createSnapshot(deps.source), createTenant({ trustProxy: deps.settings.trustProxy }), deps.sessions.read];
+  const authed = [...tenant, deps.sessions.require];
+
+  const router = new Router<BffState>({ sensitive: true, strict: true });
+  router.get('/healthz', healthzRoute());
+  router.get('/readyz', readyzRoute(deps));
+  router.get('/metrics', metricsRoute(deps));
+  if (deps.settings.publishToken) router.post('/events/publish', publishRoute(deps, deps.settings.publishToken));
+  router.post('/auth/:provider/login', ...tenant, loginRoute(deps));
+  router.post('/auth/logout', ...tenant, logoutRoute(deps));
+  router.get('/auth/session', ...authed, sessionRoute());
+  router.get('/api/plugins/manifests', ...authed, manifestsRoute(deps));
+  router.get('/api/plugins/bundle', ...authed, bundleRoute(deps));
+  router.post('/api/authz/evaluate', ...authed, authzRoute(deps));
+  router.post('/api/telemetry', ...authed, telemetryRoute(deps));
+  router.get('/events/stream', ...authed, streamRoute(deps));
+
+  const pluginCall = chain([
+    ...authed,
+    createPluginGuard({ metrics: deps.metrics }),
+    createRateLimit({ limiter: deps.limiter, defaults: deps.settings.rateLimit, metrics: deps.metrics }),
+    pluginCallRoute(deps),
+  ]);
+  const web = chain([...tenant, webRoute(deps)]);
+
+  // The hot path: a plugin call skips the route table (a plugin call is any /api/ path that
+  // is not one of these, matched exactly as the strict, case-sensitive router would).
+  const bffApiPaths = new Set(['/api/plugins/manifests', '/api/plugins/bundle', '/api/authz/evaluate', '/api/telemetry']);
+  const pluginCallFirst: BffMiddleware = async (ctx, next) => {
+    if (ctx.path.startsWith('/api/') && !bffApiPaths.has(ctx.path)) {
+      ctx.state.log.route = 'plugin_call';
+      await pluginCall(ctx, next);
+      return;
+    }
+    await next();
+  };
+
+  const fallback: BffMiddleware = async (ctx, next) => {
+    const matched = (ctx as typeof ctx & { matched?: unknown[] }).matched;
+    if (matched && matched.length > 0) {
+      // The path is a BFF route, the method is not one of its methods.
+      ctx.state.log.route = 'method_not_allowed';
+      throw new MethodNotAllowedError('method_not_allowed', 'Method not allowed');
+    }
+    if (ctx.path.startsWith('/api/')) {
+      ctx.state.log.route = 'plugin_call';
+      await pluginCall(ctx, next);
+      return;
+    }
+    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && !isReserved(ctx.path)) {
+      await web(ctx, next);
+      return;
+    }
+    ctx.state.log.route = 'not_found';
+    throw new NotFoundError('not_found', 'Not found');
+  };
+
+  return [pluginCallFirst, router.routes(), fallback];
+}

@@ -1,0 +1,89 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readJson } from '../body.js';
+import type { AppDeps } from '../deps.js';
+import { InputError, NotAllowedError, TooManyRequestsError, UnauthenticatedError, UnavailableError } from '../errors.js';
+import { TOPIC, parseTopics } from '../events/topics.js';
+import { pluginIdHeader } from '../middleware/plugin-guard/index.js';
+import { sessionOf, snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../state.js';
+
+const ENGINE_FAILURES = new Set(['engine_unavailable', 'evaluation_error', 'undefined_result']);
+const KNOWN_PLUGIN_REASONS = new Set(['allowed', 'not_allowed', 'malformed_topic', 'incompatible_plugin']);
+
+function topicsParam(ctx: BffContext): string | undefined {
+  const params = new URLSearchParams(ctx.querystring);
+  const keys = [...params.keys()];
+  if (keys.length !== 1 || keys[0] !== 'topics') return undefined;
+  return params.get('topics') ?? undefined;
+}
+
+/**
+ * `GET /events/stream?topics=a,b` with X-Plugin-Id: every topic is judged by the engine's
+ * `sse` decision before the first byte; one denied topic is a 403 and no stream opens.
+ */
+export function streamRoute(deps: AppDeps): BffMiddleware {
+  return async function stream(ctx) {
+    ctx.state.log.route = 'events_stream';
+    const tenant = tenantOf(ctx);
+    const session = sessionOf(ctx);
+    const snapshot = snapshotOf(ctx);
+    const plugin = pluginIdHeader(ctx);
+    const topics = parseTopics(topicsParam(ctx));
+    if (!topics) throw new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...] (dot-separated names)');
+    for (const topic of topics) {
+      const decision = snapshot.engine.sse({ tenant, plugin_id: plugin ?? null, topic });
+      if (decision.allow) continue;
+      const label = plugin !== undefined && KNOWN_PLUGIN_REASONS.has(decision.reason) ? plugin : 'unknown';
+      deps.metrics.sseDenied.inc({ tenant, plugin: label, reason: decision.reason });
+      ctx.state.log.plugin = label === 'unknown' ? undefined : label;
+      ctx.state.log.decision = 'deny';
+      ctx.state.log.reason = decision.reason;
+      if (decision.reason === 'missing_plugin_id') throw new NotAllowedError('missing_plugin_id', 'Streams must carry X-Plugin-Id');
+      if (ENGINE_FAILURES.has(decision.reason)) throw new UnavailableError('decision_unavailable', 'The stream could not be authorised');
+      throw new NotAllowedError('topic_not_allowed', 'This plugin may not subscribe to a requested topic');
+    }
+    // Allowed topics mean the engine knows this plugin.
+    const id = plugin as string;
+    ctx.state.log.plugin = id;
+    ctx.state.log.decision = 'allow';
+    ctx.state.log.reason = 'allowed';
+    if (deps.streams.count(session.sid, id) >= deps.settings.sseMaxStreams) {
+      throw new TooManyRequestsError('too_many_streams', 'Too many open streams for this plugin', 5);
+    }
+    const header = ctx.get('Last-Event-ID');
+    const lastEventId = /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+    ctx.respond = false;
+    const opened = await deps.streams.open({ req: ctx.req, res: ctx.res, tenant, plugin: id, sid: session.sid, topics, lastEventId, snapshot });
+    if (!opened) {
+      ctx.respond = true;
+      throw new NotAllowedError('topic_not_allowed', 'This plugin may not subscribe to a requested topic');
+    }
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * `POST /events/publish` (Bearer PUBLISH_TOKEN) `{tenant, topic, data}` -> 202: how services
+ * hand events to the BFF. Only registered when a token is configured.
+ */
+export function publishRoute(deps: AppDeps, token: string): BffMiddleware {
+  const expected = digest(token);
+  return async function publish(ctx) {
+    ctx.state.log.route = 'events_publish';
+    const auth = ctx.get('Authorization');
+    const given = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+    // Compare digests: constant time whatever the lengths.
+    if (!given || !timingSafeEqual(digest(given), expected)) throw new UnauthenticatedError('invalid_token', 'A valid publish token is required');
+    const body = await readJson(ctx.req, 64 * 1024);
+    const { tenant, topic, data } = (typeof body === 'object' && body !== null ? body : {}) as { tenant?: unknown; topic?: unknown; data?: unknown };
+    if (typeof tenant !== 'string' || !Object.hasOwn(deps.source.current().config.tenants, tenant)) throw new InputError('unknown_tenant', 'Unknown tenant');
+    if (typeof topic !== 'string' || topic.length > 200 || !TOPIC.test(topic)) throw new InputError('invalid_topic', 'Invalid topic');
+    const event = await deps.hub.publish({ tenant, topic, data: data ?? null });
+    deps.metrics.sseEvents.inc({ tenant });
+    ctx.state.tenant = tenant;
+    ctx.status = 202;
+    ctx.body = { id: event.seq };
+  };
+}

@@ -1,0 +1,39 @@
+import type { UpstreamRoute } from '../../config/types.js';
+import type { AppDeps } from '../deps.js';
+import { forwardRequest } from '../proxy/forward.js';
+import { IDENTITY_PREFIX } from '../proxy/headers.js';
+import { rawPath } from '../request-target.js';
+import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
+
+/** The upstream for a path: the longest configured prefix (whole segments), else UPSTREAM_URL. */
+export function upstreamFor(path: string, routes: readonly UpstreamRoute[], fallback: URL): URL {
+  let best: UpstreamRoute | undefined;
+  for (const route of routes) {
+    const prefix = route.prefix.replace(/\/+$/, '');
+    const hit = path === prefix || path.startsWith(`${prefix}/`);
+    if (hit && (!best || prefix.length > best.prefix.replace(/\/+$/, '').length)) best = route;
+  }
+  return best ? new URL(best.url) : fallback;
+}
+
+/**
+ * The last step of an allowed plugin call: forward it with the same method, path and query,
+ * and the identity the upstream can trust.
+ */
+export function pluginCallRoute(deps: AppDeps): BffMiddleware {
+  const options = { timeoutMs: deps.settings.upstreamTimeoutMs, maxBodyBytes: deps.settings.proxyMaxBodyBytes };
+  return async function pluginCall(ctx) {
+    const session = sessionOf(ctx);
+    const plugin = ctx.state.log.plugin as string;
+    const target = upstreamFor(rawPath(ctx), snapshotOf(ctx).config.upstreams, deps.settings.upstreamUrl);
+    const attach: Record<string, string> = {
+      [`${IDENTITY_PREFIX}tenant`]: tenantOf(ctx),
+      [`${IDENTITY_PREFIX}user`]: session.user,
+      [`${IDENTITY_PREFIX}roles`]: session.roles.join(','),
+      [`${IDENTITY_PREFIX}plugin`]: plugin,
+      'x-request-id': ctx.state.requestId,
+      'x-forwarded-for': ctx.req.socket.remoteAddress ?? '',
+    };
+    await forwardRequest(ctx, target, attach, ctx.state.baseHeaders ?? new Set(), deps.agents, options);
+  };
+}

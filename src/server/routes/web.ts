@@ -1,0 +1,79 @@
+/**
+ * The built React shell from WEB_ROOT: files as they are, and the SPA fallback to index.html
+ * for any other GET outside the BFF's reserved prefixes. No session needed (the shell shows a
+ * sign-in page). index.html is never cached; hashed files under assets/ are immutable.
+ */
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import etag from 'etag';
+import type { AppDeps } from '../deps.js';
+import { NotFoundError } from '../errors.js';
+import type { BffContext, BffMiddleware } from '../state.js';
+
+export const RESERVED_PREFIXES = ['/api/', '/auth/', '/events/', '/configs/stream', '/stream/', '/healthz', '/readyz', '/metrics'];
+
+export function isReserved(pathname: string): boolean {
+  return RESERVED_PREFIXES.some((p) => pathname.startsWith(p) || `${pathname}/` === p);
+}
+
+function decodePath(raw: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  if (decoded.split('/').some((s) => s === '..' || s === '.')) return undefined;
+  return decoded;
+}
+
+async function fileIn(root: string, relative: string): Promise<{ file: string; stats: Stats } | undefined> {
+  const file = path.join(root, relative);
+  if (file !== root && !file.startsWith(root + path.sep)) return undefined;
+  try {
+    const info = await stat(file);
+    return info.isFile() ? { file, stats: info } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function webRoute(deps: AppDeps): BffMiddleware {
+  const root = deps.settings.webRoot;
+
+  async function send(ctx: BffContext, found: { file: string; stats: Stats }, cacheControl: string) {
+    ctx.status = 200;
+    ctx.type = path.extname(found.file) || 'application/octet-stream';
+    ctx.set('Cache-Control', cacheControl);
+    ctx.set('ETag', etag(found.stats));
+    ctx.lastModified = found.stats.mtime;
+    if (ctx.fresh) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.length = found.stats.size;
+    ctx.body = createReadStream(found.file);
+  }
+
+  return async function web(ctx) {
+    ctx.state.log.route = 'web';
+    const decoded = decodePath(ctx.path);
+    if (decoded === undefined) throw new NotFoundError('not_found', 'Not found');
+    if (decoded !== '/' && !decoded.endsWith('/')) {
+      const found = await fileIn(root, decoded.slice(1));
+      if (found && path.basename(found.file) !== 'index.html') {
+        const immutable = decoded.startsWith('/assets/');
+        await send(ctx, found, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        return;
+      }
+      // A missing built asset is a 404, not the shell in its place.
+      if (decoded.startsWith('/assets/')) throw new NotFoundError('not_found', 'Not found');
+    }
+    const index = await fileIn(root, 'index.html');
+    if (!index) throw new NotFoundError('not_found', 'Not found');
+    await send(ctx, index, 'no-store');
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Bench child process: `bff` starts the real BFF (startServer: reloader, Wasm engine, every
+ * middleware, JSON request logs to /dev/null) on a temp config; `bare` starts a Koa app that
+ * only forwards to the same upstream with the same forwarding code (no session, policy, rate
+ * limit, security headers or logs). Prints its port on stdout.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Koa from 'koa';
+import { createAgents, createLogger, forwardRequest, loadSettings, startServer } from '../../src/server/index.js';
+
+const [mode, upstreamUrl] = process.argv.slice(2);
+if (!upstreamUrl || (mode !== 'bff' && mode !== 'bare')) throw new Error('usage: bff-server.ts bff|bare <upstream-url>');
+
+const PLUGINS = `tenants:
+  localhost:
+    - id: bench
+      version: "1.0.0"
+      engine: { experience: ">=1.0.0 <2.0.0" }
+      bundle: { file: /app/plugins/bench/1.0.0/index.esm.js }
+      permissions:
+        api:
+          - { method: GET, path: "/api/bench/items/{id}" }
+        sse: []
+      # High enough that the limiter runs on every call but never refuses one.
+      rateLimit: { requestsPerSecond: 100000, burst: 100000 }
+      contributions:
+        routes:
+          - { path: /bench, component: Bench, resource: plugin.route, action: view }
+        widgets:
+          - { slot: dashboard.main, component: BenchWidget, resource: plugin.widget, action: view }
+upstreams: []
+`;
+const GRANTS = `tenants:
+  localhost:
+    roles:
+      member:
+        - { resource: plugin.route, action: view }
+        - { resource: plugin.widget, action: view }
+    users: {}
+`;
+
+function announce(server: http.Server): void {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+if (mode === 'bare') {
+  const agents = createAgents();
+  const target = new URL(upstreamUrl);
+  const app = new Koa();
+  app.use((ctx) => forwardRequest(ctx, target, {}, new Set(), agents, { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024 }));
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => announce(server));
+} else {
+  const dir = await mkdtemp(path.join(tmpdir(), 'xp-bench-bff-'));
+  await writeFile(path.join(dir, 'plugins.yaml'), PLUGINS);
+  await writeFile(path.join(dir, 'grants.yaml'), GRANTS);
+  await mkdir(path.join(dir, 'plugins', 'bench', '1.0.0'), { recursive: true });
+  await writeFile(path.join(dir, 'plugins', 'bench', '1.0.0', 'index.esm.js'), `export default { id: "bench", padding: "${'x'.repeat(20_000)}" };\n`);
+  const settings = loadSettings({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PLUGINS_CONFIG: path.join(dir, 'plugins.yaml'),
+    GRANTS_CONFIG: path.join(dir, 'grants.yaml'),
+    POLICY_WASM: path.resolve(process.env.POLICY_WASM ?? 'build/policy.wasm'),
+    PLUGINS_ROOT: path.join(dir, 'plugins'),
+    UPSTREAM_URL: upstreamUrl,
+    SESSION_KEYS: 'bench-session-key-0123456789abcdef0123456789',
+    DEV_LOGIN: 'true',
+    CONFIG_WATCH: 'false',
+    LOG_LEVEL: 'info',
+  });
+  // Logs are written (one line per request, as in production), to /dev/null.
+  const logger = createLogger({ level: 'info', destination: '/dev/null' });
+  const running = await startServer({ settings, logger, defaultMetrics: false });
+  announce(running.server);
+}
+process.on('SIGTERM', () => process.exit(0));

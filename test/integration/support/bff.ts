@@ -1,0 +1,114 @@
+/**
+ * Starts the real BFF (startServer: reloader + app + HTTP server) on a loopback port against
+ * a fixture, with logs captured as parsed JSON lines.
+ */
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { expect } from 'vitest';
+import { createLogger, loadSettings, startServer, type RunningServer, type StartOptions } from '../../../src/server/index.js';
+import { createFixture, type Fixture } from './fixture.js';
+import { closedPortUrl, startRecordingUpstream, type RecordingUpstream } from './upstream.js';
+
+export const PUBLISH_TOKEN = 'test-publish-token-0123456789';
+export const SESSION_KEY = 'integration-test-session-key-0123456789abcdef';
+
+export interface TestBff {
+  url: string;
+  port: number;
+  running: RunningServer;
+  upstream: RecordingUpstream;
+  fixture: Fixture;
+  /** Every log line written so far, parsed. */
+  logs(): Array<Record<string, unknown>>;
+  /** The raw log text (to assert what never appears in it). */
+  logText(): string;
+  /** supertest agent against the listening server. */
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+export async function startBff(env: Record<string, string> = {}, extra: Partial<StartOptions> = {}): Promise<TestBff> {
+  const upstream = await startRecordingUpstream();
+  const fixture = await createFixture({ downUrl: await closedPortUrl() });
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const settings = loadSettings({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PLUGINS_CONFIG: fixture.pluginsFile,
+    GRANTS_CONFIG: fixture.grantsFile,
+    POLICY_WASM: fixture.policyFile,
+    PLUGINS_ROOT: fixture.pluginsRoot,
+    WEB_ROOT: fixture.webRoot,
+    UPSTREAM_URL: upstream.url,
+    UPSTREAM_TIMEOUT_MS: '400',
+    EXPERIENCE_VERSION: '1.4.0',
+    SESSION_KEYS: SESSION_KEY,
+    DEV_LOGIN: 'true',
+    PUBLISH_TOKEN,
+    CONFIG_WATCH: 'true',
+    RELOAD_DEBOUNCE_MS: '30',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT_MS: '500',
+    ...env,
+  });
+  const logger = createLogger({ level: settings.logLevel, destination });
+  const running = await startServer({ defaultMetrics: false, ...extra, settings, logger });
+  const url = `http://localhost:${running.port}`;
+  return {
+    url,
+    port: running.port,
+    running,
+    upstream,
+    fixture,
+    logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+    logText: () => lines.join('\n'),
+    http: () => request(url),
+    async close() {
+      await running.stop();
+      await upstream.close();
+      await fixture.remove();
+    },
+  };
+}
+
+/** Signs in through the development provider; returns the Cookie header value. */
+export async function login(bff: TestBff, user = 'alice', roles = ['member', 'dashboard-user'], host = 'localhost'): Promise<string> {
+  const res = await bff.http().post('/auth/dev/login').set('Host', host).send({ user, roles });
+  expect(res.status).toBe(204);
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return cookies.map((c) => c.split(';')[0]).join('; ');
+}
+
+/** The headers every response carries, whatever its status. */
+export function expectSecurityHeaders(res: { headers: Record<string, unknown> }): void {
+  const csp = String(res.headers['content-security-policy'] ?? '');
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(csp).not.toContain('unsafe-eval');
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['x-frame-options']).toBe('DENY');
+  expect(res.headers['referrer-policy']).toBe('no-referrer');
+}
+
+/** Polls until `check` passes (file-watch reloads have no event to await). Bounded. */
+export async function eventually<T>(check: () => Promise<T> | T, what: string, attempts = 200): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await check();
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
+}
