@@ -1,0 +1,1 @@
+export { createAuthz, type AuthzDecision, type PluginAuthz } from './evaluate.js';

@@ -1,0 +1,2 @@
+export { Layout, type LayoutProps } from './layout.js';
+export { Nav } from './nav.js';
