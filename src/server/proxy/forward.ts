@@ -85,10 +85,11 @@ export async function forwardRequest(
       reject(error instanceof UpstreamError ? error : new UpstreamError('upstream_unavailable', 'The upstream service is unavailable', { cause: error }));
     });
     // Closed without an answer or an error (e.g. destroyed after the client left): settle anyway.
+    // The error is built only then: an Error captures a stack, too costly for every request.
     req.once('close', () => {
       clearTimeout(deadline);
       ctx.res.off('close', onClientGone);
-      reject(new UpstreamError('upstream_unavailable', 'The upstream exchange was cut short'));
+      if (!req.res) reject(new UpstreamError('upstream_unavailable', 'The upstream exchange was cut short'));
     });
     req.end(body);
   });
