@@ -74,7 +74,9 @@ export async function forwardRequest(
     // The client went away before the upstream answered: stop waiting for it.
     const onClientGone = () => req.destroy();
     ctx.res.once('close', onClientGone);
+    let answered = false;
     req.once('response', (res) => {
+      answered = true;
       clearTimeout(deadline);
       ctx.res.off('close', onClientGone);
       resolve(res);
@@ -89,7 +91,7 @@ export async function forwardRequest(
     req.once('close', () => {
       clearTimeout(deadline);
       ctx.res.off('close', onClientGone);
-      if (!req.res) reject(new UpstreamError('upstream_unavailable', 'The upstream exchange was cut short'));
+      if (!answered) reject(new UpstreamError('upstream_unavailable', 'The upstream exchange was cut short'));
     });
     req.end(body);
   });
