@@ -53,6 +53,12 @@ describe('compareEntry / closestEntry', () => {
     expect(c?.difference?.message).toContain('the entry allows GET, the request is DELETE');
   });
 
+  it('prefers the look-alike entry for a prefix look-alike, and says segments match whole', () => {
+    const c = closestEntry(entries, 'GET', '/api/catalogue');
+    expect(c?.entry.template).toBe('/api/catalog/**');
+    expect(c?.difference).toEqual({ segment: 2, message: expect.stringContaining('"catalogue" is not "catalog": templates match whole segments') });
+  });
+
   it('points out a case-only difference', () => {
     expect(closestEntry(entries, 'GET', '/api/Orders')?.difference?.message).toContain('only in case');
   });

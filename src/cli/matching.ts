@@ -52,6 +52,8 @@ export interface EntryComparison {
   pathMatches: boolean;
   /** Leading segments that match, in a row. */
   matchedSegments: number;
+  /** The first differing segment looks like the template's literal (case, or one is a prefix of the other). */
+  lookAlike: boolean;
   /** Where it differs (absent when it matches). */
   difference?: { segment?: number; message: string };
 }
@@ -63,7 +65,12 @@ export function compareEntry(entry: RegistryApiEntry, index: number, method: str
   while (i < n && i < segments.length && segmentMatches(entry.segments[i] as TemplateSegment, segments[i] as string)) i++;
   const pathMatches = templateMatches(entry, segments);
   const methodMatches = entry.method === method;
-  const base = { index, entry, methodMatches, pathMatches, matchedSegments: i };
+  const expectedAt = entry.segments[i];
+  const actualAt = segments[i];
+  const lookAlike =
+    expectedAt !== undefined && 'literal' in expectedAt && actualAt !== undefined && actualAt !== '' &&
+    (actualAt.toLowerCase().startsWith(expectedAt.literal.toLowerCase()) || expectedAt.literal.toLowerCase().startsWith(actualAt.toLowerCase()));
+  const base = { index, entry, methodMatches, pathMatches, matchedSegments: i, lookAlike };
   if (pathMatches) {
     if (methodMatches) return base;
     const message =
@@ -87,13 +94,16 @@ export function compareEntry(entry: RegistryApiEntry, index: number, method: str
   const caseOnly = 'literal' in expected && expected.literal.toLowerCase() === actual.toLowerCase();
   const message = caseOnly
     ? `segment ${pos}: "${actual}" differs from "${expected.literal}" only in case (matching is case-sensitive)`
-    : `segment ${pos}: the template has "${segmentText(expected)}", the path has "${actual}"`;
+    : lookAlike && 'literal' in expected
+      ? `segment ${pos}: "${actual}" is not "${expected.literal}": templates match whole segments, never a part of one`
+      : `segment ${pos}: the template has "${segmentText(expected)}", the path has "${actual}"`;
   return { ...base, difference: { segment: pos, message } };
 }
 
 /**
  * The entry closest to matching: a matching path beats a partial one, then more leading
- * segments, then the same method, then file order.
+ * segments, then a look-alike first difference (`catalogue` for `catalog`), then the same
+ * method, then file order.
  */
 export function closestEntry(entries: readonly RegistryApiEntry[], method: string, path: string): EntryComparison | undefined {
   const ranked = entries.map((e, i) => compareEntry(e, i, method, path));
@@ -101,6 +111,7 @@ export function closestEntry(entries: readonly RegistryApiEntry[], method: strin
     (a, b) =>
       Number(b.pathMatches) - Number(a.pathMatches) ||
       b.matchedSegments - a.matchedSegments ||
+      Number(b.lookAlike) - Number(a.lookAlike) ||
       Number(b.methodMatches) - Number(a.methodMatches) ||
       a.index - b.index,
   );

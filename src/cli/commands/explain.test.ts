@@ -82,7 +82,8 @@ describe('explain: API requests', () => {
     expect(json).toMatchObject({
       kind: 'api',
       decision: { allow: false, reason: 'not_allowed', plugin_id: 'orders' },
-      closest: { entry: 'GET /api/orders', segment: 2, location: { path: 'tenants.localhost[0].permissions.api[0]' } },
+      // The look-alike prefix entry is the helpful comparison, not the first entry in file order.
+      closest: { entry: 'GET /api/catalog/**', segment: 2, location: { path: 'tenants.localhost[0].permissions.api[3]' } },
       host_version: '1.4.0',
     });
   });
