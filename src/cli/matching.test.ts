@@ -86,6 +86,7 @@ describe('malformedPathReason (mirrors paths.malformed)', () => {
     ['/api/%2e%2e/x', '"%2e"'],
     ['/api/a\\b', 'backslash'],
     ['/api/%25', '"%25"'],
+    ['/api/catalog/..;/orders', 'a dot segment with a parameter'],
   ])('%s', (path, reason) => {
     expect(malformedPathReason(path)).toContain(reason);
   });

@@ -14,10 +14,11 @@ export function malformedPathReason(path: string): string | undefined {
   const bad = FORBIDDEN.find((f) => path.includes(f));
   if (bad !== undefined) return bad === '\\' ? 'the path contains a backslash' : `the path contains the encoded sequence "${bad}"`;
   const segments = pathSegments(path);
-  const i = segments.findIndex((s) => s === '' || s === '.' || s === '..');
+  const i = segments.findIndex((s) => s === '' || s === '.' || s === '..' || /^\.\.?;/.test(s));
   if (i >= 0) {
-    const s = segments[i];
-    return s === '' ? `segment ${i + 1} is empty ("//", a trailing "/", or "/" alone)` : `segment ${i + 1} is "${s}"`;
+    const s = segments[i] as string;
+    if (s === '') return `segment ${i + 1} is empty ("//", a trailing "/", or "/" alone)`;
+    return s.includes(';') ? `segment ${i + 1} is "${s}", a dot segment with a parameter (resolved as "${s.split(';')[0]}" by some servers)` : `segment ${i + 1} is "${s}"`;
   }
   return undefined;
 }

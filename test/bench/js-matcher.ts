@@ -33,7 +33,7 @@ export function jsApiDecision(
   const path = input.path;
   if (!path.startsWith('/') || MALFORMED.test(path)) return { allow: false, reason: 'malformed_path' };
   const parts = path.slice(1).split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) return { allow: false, reason: 'malformed_path' };
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || /^\.\.?;/.test(p))) return { allow: false, reason: 'malformed_path' };
   for (const e of plugin.api) {
     if (e.method !== input.method) continue;
     if (e.prefix ? parts.length < e.segments.length : parts.length !== e.segments.length) continue;

@@ -45,6 +45,7 @@ const MUTATIONS: Record<string, Mutation> = {
   prefixLookAlike: (p) => `${join(p)}ue`,
   dotSegment: (p) => join([...p.slice(0, 1), '.', ...p.slice(1)]),
   dotDotSegment: (p) => join([...p, '..', ...p.slice(-1)]),
+  dotDotParameter: (p) => join([...p, '..;x', ...p.slice(-1)]),
   backslash: (p) => join(p).replace(/\/([^/]*)$/, '\\$1'),
   noLeadingSlash: (p) => p.join('/'),
   queryInPath: (p) => `${join(p)}?x=1`,

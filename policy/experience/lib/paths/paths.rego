@@ -20,7 +20,8 @@ _topic_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_
 # scope: document
 # description: >-
 #   True when path is not a string, does not start with "/", has an empty, "." or ".." segment ("//", a
-#   trailing "/", and "/" alone), or contains a backslash or %2f, %5c, %2e, %00, %25 in any case.
+#   trailing "/", and "/" alone) or such a segment with a ";" parameter ("..;x"), or contains a backslash
+#   or %2f, %5c, %2e, %00, %25 in any case.
 malformed(path) if not is_string(path)
 
 malformed(path) if {
@@ -31,6 +32,13 @@ malformed(path) if {
 malformed(path) if {
 	some segment in segments(path)
 	segment in _dot_segments
+}
+
+# A dot segment with a path parameter ("..;x", ".;"): servers such as Tomcat resolve it as "..".
+malformed(path) if {
+	some segment in segments(path)
+	split(segment, ";")[0] in {".", ".."}
+	contains(segment, ";")
 }
 
 malformed(path) if {

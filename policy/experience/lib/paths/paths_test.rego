@@ -64,6 +64,12 @@ test_malformed_encoded_dot_inside_segment if paths.malformed("/api/file%2ejson")
 
 test_malformed_encoded_nul if paths.malformed("/api/a%00")
 
+test_malformed_dot_dot_with_parameter if paths.malformed("/api/catalog/..;/orders")
+
+test_malformed_dot_with_parameter if paths.malformed("/api/.;x/orders")
+
+test_semicolon_in_ordinary_segment_is_not_malformed if not paths.malformed("/api/orders/a;b")
+
 test_malformed_double_encoded_slash if paths.malformed("/api/a%252fb")
 
 test_malformed_encoded_percent if paths.malformed("/api/100%25")
