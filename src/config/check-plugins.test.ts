@@ -269,7 +269,13 @@ describe('upstreams', () => {
   const ups = (...entries: string[]): string => lines('tenants: {}', 'upstreams:', ...entries.map((e) => `  - ${e}`));
 
   it('accepts http(s) URLs under clean prefixes', () => {
-    expect(parse(ups('{ prefix: /api/catalog, url: "http://catalog:8080" }', '{ prefix: /, url: "https://api.example.com/base" }')).ok).toBe(true);
+    expect(parse(ups('{ prefix: /api/catalog, url: "http://catalog:8080" }', '{ prefix: /, url: "https://api.example.com/" }')).ok).toBe(true);
+  });
+
+  it('refuses an upstream url with a base path, which forwarding would ignore', () => {
+    const result = parse(ups('{ prefix: /api/catalog, url: "https://api.example.com/base" }'));
+    expect(brief(result)).toEqual([['invalid_upstream_url', '3:34', 'upstreams[0].url']]);
+    expect(result.ok ? '' : result.issues[0]?.message).toContain("forwards the request's own path unchanged");
   });
 
   it('refuses malformed prefixes and URLs, and a prefix routed twice', () => {

@@ -136,7 +136,7 @@ function checkUpstreams(upstreams: unknown[], issues: RawIssue[]): void {
     }
     const url = upstream['url'];
     if (typeof url === 'string' && !isUpstreamUrl(url)) {
-      issues.push({ code: 'invalid_upstream_url', path: ['upstreams', i, 'url'], message: `"${url}" is not an http(s) URL without credentials, query or fragment` });
+      issues.push({ code: 'invalid_upstream_url', path: ['upstreams', i, 'url'], message: `"${url}" is not an http(s) origin (scheme, host, port; no path, credentials, query or fragment): the BFF forwards the request's own path unchanged` });
     }
   });
 }
@@ -145,7 +145,9 @@ function isUpstreamUrl(url: string): boolean {
   if (/\s/.test(url)) return false;
   try {
     const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' && u.search === '' && u.hash === '' && !url.includes('?') && !url.includes('#');
+    // An origin only: the path the policy judged is forwarded as it is, so a base path would be ignored.
+    const originOnly = u.pathname === '/' && !/^[a-z]+:\/\/[^/]*\/./i.test(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && originOnly && u.username === '' && u.password === '' && u.search === '' && u.hash === '' && !url.includes('?') && !url.includes('#');
   } catch {
     return false;
   }

@@ -31,7 +31,7 @@ export const ISSUE_CODES = {
   reserved_route_path: 'a route path lies under a prefix the SPA router leaves to the BFF',
   duplicate_route_path: 'two plugins (or one plugin twice) in a tenant contribute the same route path',
   invalid_upstream_prefix: 'an upstream prefix is not a clean absolute path',
-  invalid_upstream_url: 'an upstream url is not an http(s) URL without credentials, query or fragment',
+  invalid_upstream_url: 'an upstream url is not an http(s) origin (no path, credentials, query or fragment)',
   duplicate_upstream_prefix: 'two upstreams with the same prefix',
 } as const;
 
