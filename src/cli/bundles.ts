@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveBundlePath } from '../config/index.js';
+import { locateBundleFile } from '../config/index.js';
 import { showPath } from './settings.js';
 
 /** `sha256:<hex>` of some bytes: the form `bundle.integrity` takes. */
@@ -12,35 +12,30 @@ export function integrityOf(bytes: Uint8Array): string {
 export type LocatedBundle = { ok: true; file: string } | { ok: false; code: 'bundle_missing' | 'bundle_outside_root' | 'invalid_bundle_path'; message: string };
 
 /**
- * Finds the file behind a `bundle.file` the way the BFF's bundle route does
- * (src/server/bundles/locate.ts): the path below the mount, under the plugins root, and its
- * real path (symlinks followed) inside `<root>/<id>/`. Says why when it cannot.
+ * Finds the file behind a `bundle.file` by the BFF's own rule (locateBundleFile in src/config)
+ * and says why when it cannot, with paths shown relative to `cwd`.
  */
 export async function locateBundle(root: string, mount: string, pluginId: string, bundleFile: string, cwd: string): Promise<LocatedBundle> {
-  let resolved: string;
-  try {
-    resolved = resolveBundlePath(root, bundleFile, mount);
-  } catch (error) {
-    return { ok: false, code: 'invalid_bundle_path', message: error instanceof Error ? error.message : String(error) };
+  const located = await locateBundleFile(root, mount, pluginId, bundleFile);
+  if (located.ok) return located;
+  if (located.code === 'invalid_bundle_path' || located.resolved === undefined) {
+    return { ok: false, code: 'invalid_bundle_path', message: located.reason };
   }
-  const shown = showPath(cwd, resolved);
-  let info;
-  try {
-    info = await stat(resolved);
-  } catch {
-    return { ok: false, code: 'bundle_missing', message: `bundle not found: ${shown} (plugins root ${showPath(cwd, root)})` };
+  const shown = showPath(cwd, located.resolved);
+  if (located.code === 'bundle_outside_root') {
+    return {
+      ok: false,
+      code: 'bundle_outside_root',
+      message: `bundle ${shown} resolves (through a symlink) outside ${showPath(cwd, path.join(root, pluginId))}/; the BFF will not serve it`,
+    };
   }
-  if (!info.isFile()) return { ok: false, code: 'bundle_missing', message: `bundle is not a file: ${shown}` };
-  try {
-    const folder = await realpath(path.join(root, pluginId));
-    const real = await realpath(resolved);
-    if (!real.startsWith(folder + path.sep)) {
-      return { ok: false, code: 'bundle_outside_root', message: `bundle ${shown} resolves (through a symlink) outside ${showPath(cwd, path.join(root, pluginId))}/; the BFF will not serve it` };
-    }
-    return { ok: true, file: real };
-  } catch (error) {
-    return { ok: false, code: 'bundle_missing', message: `bundle cannot be resolved: ${shown} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
+  const message =
+    located.reason === 'not found'
+      ? `bundle not found: ${shown} (plugins root ${showPath(cwd, root)})`
+      : located.reason === 'not a file'
+        ? `bundle is not a file: ${shown}`
+        : `bundle ${located.reason}: ${shown}`;
+  return { ok: false, code: 'bundle_missing', message };
 }
 
 /** Reads a bundle and hashes it; `undefined` if it cannot be read. */

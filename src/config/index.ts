@@ -14,6 +14,7 @@ export { compileRegistry, type CompileOptions } from './compile-registry.js';
 export { serializeRegistry } from './serialize.js';
 export { parseApiTemplate, type ParsedTemplate } from './path-template.js';
 export { resolveBundlePath, DEFAULT_BUNDLE_MOUNT } from './bundle-source.js';
+export { locateBundleFile, type BundleLocation } from './bundle-locate.js';
 export { loadConfigFiles, defaultHostVersion, defaultConfigFiles, type LoadConfigOptions, type LoadedConfig } from './load-files.js';
 export { PLUGINS_SCHEMA } from './schema/plugins-schema.js';
 export { GRANTS_SCHEMA } from './schema/grants-schema.js';

@@ -1,31 +1,17 @@
 /**
  * Maps a configured `bundle.file` (an absolute path under the container mount, e.g.
  * `/app/plugins/hello/1.0.0/index.esm.js`) to a real file in the plugin's own folder under
- * PLUGINS_ROOT. The string checks are the config layer's (resolveBundlePath); on top, the
- * file must sit below `<mount>/<id>/`, and its real path (symlinks followed) below the real
+ * PLUGINS_ROOT, by the rule `experience-plugins validate` checks with (locateBundleFile in
+ * src/config): below `<mount>/<id>/`, and its real path (symlinks followed) below the real
  * `<root>/<id>/`. Anything else is "no bundle".
  */
 import type { Stats } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { resolveBundlePath } from '../../config/index.js';
+import { stat } from 'node:fs/promises';
+import { locateBundleFile, resolveBundlePath } from '../../config/index.js';
 
 export async function locateBundle(root: string, mount: string, pluginId: string, file: string): Promise<string | undefined> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pluginId) || pluginId.includes('..')) return undefined;
-  if (!file.startsWith(`${mount}/${pluginId}/`)) return undefined;
-  let resolved: string;
-  try {
-    resolved = resolveBundlePath(root, file, mount);
-  } catch {
-    return undefined;
-  }
-  try {
-    const folder = await realpath(path.join(root, pluginId));
-    const real = await realpath(resolved);
-    return real.startsWith(folder + path.sep) ? real : undefined;
-  } catch {
-    return undefined;
-  }
+  const located = await locateBundleFile(root, mount, pluginId, file);
+  return located.ok ? located.file : undefined;
 }
 
 interface Located {
