@@ -23,13 +23,15 @@ export function rawPath(ctx: BffContext): string {
  * one unambiguous path.
  */
 export function createRequestTarget(): BffMiddleware {
-  return async function requestTarget(ctx, next) {
+  return function requestTarget(ctx, next) {
     const url = ctx.req.url ?? '';
     if (url.length > MAX_TARGET) throw new InputError('malformed_request', 'Request target too long');
     const path = rawPath(ctx);
     if (!url.startsWith('/') || url.includes('#') || !PATH.test(path) || DOT_SEGMENT.test(path) || /%00/.test(path)) {
       throw new InputError('malformed_request', 'Malformed request target');
     }
-    await next();
+    // Not async: a plain pass-through saves a promise and an async frame per request
+    // (koa-compose turns a synchronous throw into a rejection, as before).
+    return next();
   };
 }

@@ -28,7 +28,9 @@ export class MemoryRateLimiter implements RateLimiter {
   take(key: string, limit: RateLimit): RateLimitResult {
     const capacity = limit.requestsPerSecond + limit.burst;
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: capacity, updated: now };
+    let bucket = this.buckets.get(key);
+    const fresh = bucket === undefined;
+    bucket ??= { tokens: capacity, updated: now };
     const elapsed = Math.max(0, now - bucket.updated) / 1000;
     bucket.tokens = Math.min(capacity, bucket.tokens + elapsed * limit.requestsPerSecond);
     bucket.updated = now;
@@ -39,7 +41,8 @@ export class MemoryRateLimiter implements RateLimiter {
     } else {
       result = { allowed: false, remaining: 0, retryAfterSeconds: (1 - bucket.tokens) / limit.requestsPerSecond };
     }
-    this.buckets.set(key, bucket);
+    // A bucket already held was updated in place (and made most recent by get).
+    if (fresh) this.buckets.set(key, bucket);
     return result;
   }
 

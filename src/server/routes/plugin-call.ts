@@ -20,6 +20,11 @@ export function upstreamFor(path: string, routes: readonly UpstreamRoute[], fall
  * The last step of an allowed plugin call: forward it with the same method, path and query,
  * and the identity the upstream can trust.
  */
+const TENANT_HEADER = `${IDENTITY_PREFIX}tenant`;
+const USER_HEADER = `${IDENTITY_PREFIX}user`;
+const ROLES_HEADER = `${IDENTITY_PREFIX}roles`;
+const PLUGIN_HEADER = `${IDENTITY_PREFIX}plugin`;
+
 export function pluginCallRoute(deps: AppDeps): BffMiddleware {
   const options = { timeoutMs: deps.settings.upstreamTimeoutMs, maxBodyBytes: deps.settings.proxyMaxBodyBytes };
   return async function pluginCall(ctx) {
@@ -27,10 +32,10 @@ export function pluginCallRoute(deps: AppDeps): BffMiddleware {
     const plugin = ctx.state.log.plugin as string;
     const target = upstreamFor(rawPath(ctx), snapshotOf(ctx).config.upstreams, deps.settings.upstreamUrl);
     const attach: Record<string, string> = {
-      [`${IDENTITY_PREFIX}tenant`]: tenantOf(ctx),
-      [`${IDENTITY_PREFIX}user`]: session.user,
-      [`${IDENTITY_PREFIX}roles`]: session.roles.join(','),
-      [`${IDENTITY_PREFIX}plugin`]: plugin,
+      [TENANT_HEADER]: tenantOf(ctx),
+      [USER_HEADER]: session.user,
+      [ROLES_HEADER]: session.roles.join(','),
+      [PLUGIN_HEADER]: plugin,
       'x-request-id': ctx.state.requestId,
       'x-forwarded-for': ctx.req.socket.remoteAddress ?? '',
     };

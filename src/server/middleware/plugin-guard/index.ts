@@ -24,7 +24,19 @@ export function pluginLabel(decision: Pick<ApiDecision, 'reason'>, id: string | 
 }
 
 export function createPluginGuard(options: { metrics: BffMetrics }): BffMiddleware {
+  const judge = createPluginJudge(options);
   return async function pluginGuard(ctx, next) {
+    judge(ctx);
+    await next();
+  };
+}
+
+/**
+ * The synchronous core of the plugin guard: records the decision (log fields, metric) and
+ * throws the refusal; returns only for an allowed call.
+ */
+export function createPluginJudge(options: { metrics: BffMetrics }): (ctx: BffContext) => void {
+  return function judgePluginCall(ctx) {
     const tenant = tenantOf(ctx);
     const pluginId = pluginIdHeader(ctx);
     const path = rawPath(ctx);
@@ -35,10 +47,7 @@ export function createPluginGuard(options: { metrics: BffMetrics }): BffMiddlewa
     log.decision = decision.allow ? 'allow' : 'deny';
     log.reason = decision.reason;
     options.metrics.pluginRequests.inc({ tenant, plugin: label, decision: decision.allow ? 'allowed' : 'denied', reason: decision.reason });
-    if (decision.allow) {
-      await next();
-      return;
-    }
+    if (decision.allow) return;
     switch (decision.reason) {
       case 'missing_plugin_id':
         throw new NotAllowedError('missing_plugin_id', 'Plugin API calls must carry X-Plugin-Id');

@@ -27,13 +27,13 @@ export function createRequestLog(options: { logger: Logger; metrics: BffMetrics 
     bound.count();
     bound.time(seconds);
   };
-  return async function requestLog(ctx, next) {
+  return function requestLog(ctx, next) {
     const started = process.hrtime.bigint();
     counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
     const requestId = `${prefix}-${counter.toString(36)}`;
     ctx.state.requestId = requestId;
     ctx.state.log = {};
-    ctx.set('X-Request-Id', requestId);
+    ctx.res.setHeader('X-Request-Id', requestId);
     ctx.res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { log } = ctx.state;
@@ -58,6 +58,6 @@ export function createRequestLog(options: { logger: Logger; metrics: BffMetrics 
         'request',
       );
     });
-    await next();
+    return next();
   };
 }

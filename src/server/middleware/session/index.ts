@@ -28,6 +28,9 @@ export interface Sessions {
   read: BffMiddleware;
   /** 401 without a session, 403 with one made on another tenant. */
   require: BffMiddleware;
+  /** The synchronous cores of `read` and `require` (composed directly on the plugin-call path). */
+  readNow(ctx: BffContext): void;
+  requireNow(ctx: BffContext): void;
   issue(ctx: BffContext, identity: Identity): SessionData;
   end(ctx: BffContext): void;
 }
@@ -68,27 +71,38 @@ export function createSessions(options: SessionOptions): Sessions {
     if (options.secure) ctx.cookies.secure = true;
   }
 
-  return {
-    async read(ctx, next) {
-      if (ctx.state.session === undefined) {
-        const session = readCookie(ctx);
-        if (!session || revoked.has(session.sid)) {
-          ctx.state.session = null;
-        } else if (session.tenant !== ctx.state.tenant) {
-          ctx.state.session = null;
-          ctx.state.foreignSession = true;
-        } else {
-          ctx.state.session = session;
-        }
+  function readNow(ctx: BffContext): void {
+    if (ctx.state.session === undefined) {
+      const session = readCookie(ctx);
+      if (!session || revoked.has(session.sid)) {
+        ctx.state.session = null;
+      } else if (session.tenant !== ctx.state.tenant) {
+        ctx.state.session = null;
+        ctx.state.foreignSession = true;
+      } else {
+        ctx.state.session = session;
       }
+    }
+  }
+
+  function requireNow(ctx: BffContext): void {
+    if (!ctx.state.session) {
+      if (ctx.state.foreignSession) throw new NotAllowedError('session_tenant_mismatch', 'This session belongs to another site');
+      throw new UnauthenticatedError('unauthenticated', 'Sign in first');
+    }
+  }
+
+  return {
+    readNow,
+    requireNow,
+
+    async read(ctx, next) {
+      readNow(ctx);
       await next();
     },
 
     async require(ctx, next) {
-      if (!ctx.state.session) {
-        if (ctx.state.foreignSession) throw new NotAllowedError('session_tenant_mismatch', 'This session belongs to another site');
-        throw new UnauthenticatedError('unauthenticated', 'Sign in first');
-      }
+      requireNow(ctx);
       await next();
     },
 

@@ -1,6 +1,17 @@
 import type { SnapshotSource } from '../../../engine/state.js';
 import { UnavailableError } from '../../errors.js';
-import type { BffMiddleware } from '../../state.js';
+import type { BffContext, BffMiddleware } from '../../state.js';
+
+/** The synchronous core of the snapshot middleware (composed directly on the plugin-call path). */
+export function takeSnapshot(ctx: BffContext, source: SnapshotSource): void {
+  if (!ctx.state.snapshot) {
+    try {
+      ctx.state.snapshot = source.current();
+    } catch (error) {
+      throw new UnavailableError('decision_unavailable', 'Policy is not loaded', { cause: error });
+    }
+  }
+}
 
 /**
  * Takes the one snapshot this request will use for every decision and config read, so a
@@ -8,13 +19,7 @@ import type { BffMiddleware } from '../../state.js';
  */
 export function createSnapshot(source: SnapshotSource): BffMiddleware {
   return async function snapshot(ctx, next) {
-    if (!ctx.state.snapshot) {
-      try {
-        ctx.state.snapshot = source.current();
-      } catch (error) {
-        throw new UnavailableError('decision_unavailable', 'Policy is not loaded', { cause: error });
-      }
-    }
+    takeSnapshot(ctx, source);
     await next();
   };
 }
