@@ -2,7 +2,9 @@
  * Bench child process: `bff` starts the real BFF (startServer: reloader, Wasm engine, every
  * middleware, JSON request logs to /dev/null) on a temp config; `bare` starts a Koa app that
  * only forwards to the same upstream with the same forwarding code (no session, policy, rate
- * limit, security headers or logs). Prints its port on stdout.
+ * limit, security headers or logs); `hygiene` is `bare` plus the BFF's own request log,
+ * metrics, error mapping, security headers and request-target check, but still no session,
+ * policy or rate limit (a diagnostic: what enforcement itself costs). Prints its port on stdout.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -10,10 +12,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
-import { createAgents, createLogger, forwardRequest, loadSettings, startServer } from '../../src/server/index.js';
+import { createReloader } from '../../src/engine/index.js';
+import { createAgents, createLogger, createMetrics, forwardRequest, loadSettings, startServer, type ServerSettings } from '../../src/server/index.js';
+import { createErrorHandler } from '../../src/server/middleware/errors/index.js';
+import { createRequestLog } from '../../src/server/middleware/request-log/index.js';
+import { createSecurityHeaders } from '../../src/server/middleware/security-headers/index.js';
+import { createRequestTarget } from '../../src/server/request-target.js';
 
 const [mode, upstreamUrl] = process.argv.slice(2);
-if (!upstreamUrl || (mode !== 'bff' && mode !== 'bare')) throw new Error('usage: bff-server.ts bff|bare <upstream-url>');
+if (!upstreamUrl || (mode !== 'bff' && mode !== 'bare' && mode !== 'hygiene')) throw new Error('usage: bff-server.ts bff|bare|hygiene <upstream-url>');
 
 const PLUGINS = `tenants:
   localhost:
@@ -47,23 +54,13 @@ function announce(server: http.Server): void {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 }
 
-if (mode === 'bare') {
-  const agents = createAgents();
-  const target = new URL(upstreamUrl);
-  const app = new Koa();
-  // autocannon closes its connections mid-exchange at the end of a run: not worth a stack trace.
-  app.silent = true;
-  app.use((ctx) => forwardRequest(ctx, target, {}, new Set(), agents, { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024 }));
-  const server = http.createServer(app.callback());
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => announce(server));
-} else {
+async function writeConfig(): Promise<ServerSettings> {
   const dir = await mkdtemp(path.join(tmpdir(), 'xp-bench-bff-'));
   await writeFile(path.join(dir, 'plugins.yaml'), PLUGINS);
   await writeFile(path.join(dir, 'grants.yaml'), GRANTS);
   await mkdir(path.join(dir, 'plugins', 'bench', '1.0.0'), { recursive: true });
   await writeFile(path.join(dir, 'plugins', 'bench', '1.0.0', 'index.esm.js'), `export default { id: "bench", padding: "${'x'.repeat(20_000)}" };\n`);
-  const settings = loadSettings({
+  return loadSettings({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -77,8 +74,38 @@ if (mode === 'bare') {
     CONFIG_WATCH: 'false',
     LOG_LEVEL: 'info',
   });
-  // Logs are written (one line per request, as in production), to /dev/null.
-  const logger = createLogger({ level: 'info', destination: '/dev/null' });
+}
+
+// Logs are written (one line per request, as in production), to /dev/null.
+const logger = createLogger({ level: 'info', destination: '/dev/null' });
+
+if (mode === 'bare' || mode === 'hygiene') {
+  const agents = createAgents();
+  const target = new URL(upstreamUrl);
+  const app = new Koa();
+  // autocannon closes its connections mid-exchange at the end of a run: not worth a stack trace.
+  app.silent = true;
+  if (mode === 'hygiene') {
+    const settings = await writeConfig();
+    const source = await createReloader({
+      pluginsFile: settings.pluginsConfig,
+      grantsFile: settings.grantsConfig,
+      policyFile: settings.policyWasm,
+      mode: 'test',
+      hostVersion: '1.4.0',
+    });
+    const metrics = createMetrics(source, { defaultMetrics: false });
+    app.use(createRequestLog({ logger, metrics }));
+    app.use(createErrorHandler({ logger }));
+    app.use(createSecurityHeaders({ production: false }));
+    app.use(createRequestTarget());
+  }
+  app.use((ctx) => forwardRequest(ctx, target, {}, new Set(), agents, { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024 }));
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => announce(server));
+} else {
+  const settings = await writeConfig();
   const running = await startServer({ settings, logger, defaultMetrics: false });
   announce(running.server);
 }
