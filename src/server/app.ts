@@ -85,7 +85,14 @@ export function createApp(options: AppOptions): BffApp {
 
   const app = new Koa<BffState>({ proxy: settings.trustProxy, keys: settings.sessionKeys });
   app.silent = true;
-  app.on('error', (error: Error) => logger.warn({ err: error }, 'response stream error'));
+  app.on('error', (error: Error & { code?: string }) => {
+    // A client that goes away mid-response is ordinary traffic, not a fault of the BFF.
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+      logger.debug({ code: error.code }, 'client closed the connection during the response');
+    } else {
+      logger.warn({ err: error }, 'response stream error');
+    }
+  });
   app.use(createRequestLog({ logger, metrics }));
   app.use(createErrorHandler({ logger }));
   app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
