@@ -18,3 +18,4 @@ export { locateBundleFile, type BundleLocation } from './bundle-locate.js';
 export { loadConfigFiles, defaultHostVersion, defaultConfigFiles, type LoadConfigOptions, type LoadedConfig } from './load-files.js';
 export { PLUGINS_SCHEMA } from './schema/plugins-schema.js';
 export { GRANTS_SCHEMA } from './schema/grants-schema.js';
+export { editDistance } from './edit-distance.js';

@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { IssueCode } from '../codes.js';
 import type { FieldPath, RawIssue } from '../issue.js';
 import { HTTP_METHODS } from '../names.js';
+import { editDistance } from '../edit-distance.js';
 
 /** Patterned `$defs` whose violations get their own code and a rule operators can read. */
 const DEF_RULES: Record<string, { code: IssueCode; what: string }> = {
@@ -137,18 +138,7 @@ function hostHint(name: string): string {
 
 /** The one known name within edit distance 2 of a typo, if there is exactly one. */
 function suggest(name: string, known: readonly string[]): string | undefined {
-  const close = known.filter((k) => distance(name.toLowerCase(), k.toLowerCase()) <= 2);
+  const close = known.filter((k) => editDistance(name.toLowerCase(), k.toLowerCase()) <= 2);
   return close.length === 1 ? close[0] : undefined;
 }
 
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
