@@ -85,6 +85,40 @@ describe('the built SDK in Chromium', () => {
     expect(result.event.data).toMatchObject({ orderId: expect.any(String), status: expect.any(String) });
   });
 
+  it('reconnects after the stream ends and resumes with Last-Event-ID', async () => {
+    // A separate page whose /events/stream answers are scripted through Playwright routing (a
+    // stand-in for the BFF, named so: the BFF gives no way to cut a stream on demand). Each answer
+    // is a complete, finite SSE body, so the stream ends and the real SDK must reconnect.
+    const scripted = await context.newPage();
+    await openHarness(scripted, bff.url);
+    const seen: Array<string | undefined> = [];
+    await scripted.route('**/events/stream?*', async (route) => {
+      seen.push(route.request().headers()['last-event-id']);
+      const id = 7 + seen.length - 1;
+      const frame = `retry: 50\n\nid: ${id}\nevent: message\ndata: ${JSON.stringify({ topic: 'orders.updated', data: { n: id }, ts: new Date().toISOString() })}\n\n`;
+      await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }, body: frame });
+    });
+    const received = await scripted.evaluate(async () => {
+      const sdk = harness.createPluginSdk({ pluginId: 'orders', origin: location.origin, queryClient: new harness.QueryClient(), sink: { send() {} } });
+      return new Promise<Array<{ id: string | undefined; data: unknown }>>((resolve, reject) => {
+        const got: Array<{ id: string | undefined; data: unknown }> = [];
+        const sub = sdk.sse.subscribe(['orders'], (m) => {
+          got.push({ id: m.id, data: m.data });
+          if (got.length === 3) { sub.close(); resolve(got); }
+        });
+        setTimeout(() => { sub.close(); reject(new Error(`only ${got.length} events within 10 s`)); }, 10_000);
+      });
+    });
+    await scripted.close();
+    expect(received).toEqual([
+      { id: '7', data: { n: 7 } },
+      { id: '8', data: { n: 8 } },
+      { id: '9', data: { n: 9 } },
+    ]);
+    // The first request starts fresh; each reconnect names the last event it received.
+    expect(seen.slice(0, 3)).toEqual([undefined, '7', '8']);
+  });
+
   it("asks the PDP through authz.evaluate", async () => {
     const decisions = await page.evaluate(async () => {
       const sdk = harness.createPluginSdk({ pluginId: 'orders', origin: location.origin, queryClient: new harness.QueryClient(), sink: { send() {} } });
