@@ -11,6 +11,9 @@ TOOLS_BIN := .tools/bin
 OPA ?= $(TOOLS_BIN)/opa
 REGAL ?= $(TOOLS_BIN)/regal
 CHROMIUM ?= /usr/bin/chromium
+# Build a pinned tool only when it is the one in use (`make OPA=opa test` builds no OPA).
+OPA_DEP := $(filter $(TOOLS_BIN)/opa,$(OPA))
+REGAL_DEP := $(filter $(TOOLS_BIN)/regal,$(REGAL))
 
 POLICY_SRC := $(shell find policy -name '*.rego' 2>/dev/null)
 ENTRYPOINTS := experience/api/decision experience/sse/decision experience/contributions/decision experience/authz/decision
@@ -51,7 +54,7 @@ chromium: ## Install Debian's Chromium for the browser tests (if missing)
 
 # ---------------------------------------------------------------- build
 
-build/policy.wasm: $(POLICY_SRC) policy/capabilities.json | $(TOOLS_BIN)/opa
+build/policy.wasm: $(POLICY_SRC) policy/capabilities.json | $(OPA_DEP)
 	@mkdir -p build
 	$(OPA) build -t wasm $(addprefix -e ,$(ENTRYPOINTS)) --capabilities policy/capabilities.json \
 	  --ignore '*_test.rego' --ignore capabilities.json -o build/bundle.tar.gz policy/
@@ -86,7 +89,7 @@ validate: deps web ## Check config/*.yaml and the plugin bundles the way the BFF
 	npx tsx src/cli/main.ts validate
 
 .PHONY: policy-check
-policy-check: | $(TOOLS_BIN)/opa $(TOOLS_BIN)/regal ## opa fmt, opa check --strict, Regal, package namespace
+policy-check: | $(OPA_DEP) $(REGAL_DEP) ## opa fmt, opa check --strict, Regal, package namespace
 	@echo "== opa fmt"; out=$$($(OPA) fmt --list policy/); if [ -n "$$out" ]; then echo "not formatted (run: $(OPA) fmt -w policy/):"; echo "$$out"; exit 1; fi
 	@echo "== opa check --strict"; $(OPA) check --strict --capabilities policy/capabilities.json --ignore capabilities.json policy/
 	@echo "== regal lint"; $(REGAL) lint policy/
@@ -95,7 +98,7 @@ policy-check: | $(TOOLS_BIN)/opa $(TOOLS_BIN)/regal ## opa fmt, opa check --stri
 	  if [ -n "$$bad" ]; then echo "package outside experience.*: $$bad"; exit 1; fi
 
 .PHONY: policy-test
-policy-test: | $(TOOLS_BIN)/opa ## opa test with coverage (fails under the threshold)
+policy-test: | $(OPA_DEP) ## opa test with coverage (fails under the threshold)
 	@mkdir -p build
 	@echo "== opa test (coverage threshold $(COVERAGE_THRESHOLD)%)"
 	$(OPA) test policy/ --ignore capabilities.json --count 1
@@ -108,7 +111,7 @@ typecheck: deps ## TypeScript, strict, whole tree
 	npx tsc -p tsconfig.json --noEmit
 
 .PHONY: test-unit
-test-unit: deps tools ## Unit tests beside the code (src/**; the engine tests build small policies with opa)
+test-unit: deps $(OPA_DEP) ## Unit tests beside the code (src/**; the engine tests build small policies with opa)
 	npx vitest run --project unit
 
 .PHONY: test-policy
@@ -124,7 +127,7 @@ test-e2e: deps build chromium ## Browser tests in Chromium against the BFF as `m
 	npx vitest run --project e2e
 
 .PHONY: test
-test: deps tools policy-check policy-test typecheck validate test-unit test-policy test-integration test-e2e ## Every check and test
+test: deps $(OPA_DEP) $(REGAL_DEP) policy-check policy-test typecheck validate test-unit test-policy test-integration test-e2e ## Every check and test
 
 # ---------------------------------------------------------------- benchmarks
 
