@@ -4,6 +4,7 @@
 package experience.authz
 
 import data.experience.lib.grants
+import data.experience.lib.reasons
 import data.experience.lib.registry
 
 # METADATA
@@ -19,7 +20,7 @@ import data.experience.lib.registry
 #     - not_granted
 decision := {"allow": reason == "granted", "reason": reason} if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
-	reason := [r | some link in rego.metadata.chain(); some r in link.annotations.custom.reasons; r in _applicable][0]
+	reason := reasons.first(rego.metadata.chain(), _applicable)
 }
 
 # METADATA

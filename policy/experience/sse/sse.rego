@@ -4,6 +4,7 @@
 package experience.sse
 
 import data.experience.lib.paths
+import data.experience.lib.reasons
 import data.experience.lib.registry
 
 # METADATA
@@ -24,7 +25,7 @@ import data.experience.lib.registry
 #     - allowed
 decision := _verdict(reason) if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
-	reason := [r | some link in rego.metadata.chain(); some r in link.annotations.custom.reasons; r in _applicable][0]
+	reason := reasons.first(rego.metadata.chain(), _applicable)
 }
 
 _verdict("allowed") := {"allow": true, "reason": "allowed", "matched": _matched}
