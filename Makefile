@@ -90,7 +90,7 @@ validate: deps web ## Check config/*.yaml and the plugin bundles the way the BFF
 
 .PHONY: policy-check
 policy-check: | $(OPA_DEP) $(REGAL_DEP) ## opa fmt, opa check --strict, Regal, package namespace
-	@echo "== opa fmt"; out=$$($(OPA) fmt --list policy/); if [ -n "$$out" ]; then echo "not formatted (run: $(OPA) fmt -w policy/):"; echo "$$out"; exit 1; fi
+	@echo "== opa fmt --fail"; $(OPA) fmt --fail --list policy/ || { echo "not formatted: run $(OPA) fmt -w policy/"; exit 1; }
 	@echo "== opa check --strict"; $(OPA) check --strict --capabilities policy/capabilities.json --ignore capabilities.json policy/
 	@echo "== regal lint"; $(REGAL) lint policy/
 	@echo "== packages live under experience.* (data.registry is the config root)"; \
