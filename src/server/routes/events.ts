@@ -1,13 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
+import { isEngineFailure, pluginLabel } from '../decisions.js';
 import { InputError, NotAllowedError, TooManyRequestsError, UnauthenticatedError, UnavailableError } from '../errors.js';
 import { TOPIC, parseTopics } from '../events/topics.js';
 import { pluginIdHeader } from '../middleware/plugin-guard/index.js';
 import { sessionOf, snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../state.js';
-
-const ENGINE_FAILURES = new Set(['engine_unavailable', 'evaluation_error', 'undefined_result']);
-const KNOWN_PLUGIN_REASONS = new Set(['allowed', 'not_allowed', 'malformed_topic', 'incompatible_plugin']);
 
 function topicsParam(ctx: BffContext): string | undefined {
   const params = new URLSearchParams(ctx.querystring);
@@ -32,13 +30,13 @@ export function streamRoute(deps: AppDeps): BffMiddleware {
     for (const topic of topics) {
       const decision = snapshot.engine.sse({ tenant, plugin_id: plugin ?? null, topic });
       if (decision.allow) continue;
-      const label = plugin !== undefined && KNOWN_PLUGIN_REASONS.has(decision.reason) ? plugin : 'unknown';
+      const label = pluginLabel(decision.reason, plugin);
       deps.metrics.sseDenied.inc({ tenant, plugin: label, reason: decision.reason });
       ctx.state.log.plugin = label === 'unknown' ? undefined : label;
       ctx.state.log.decision = 'deny';
       ctx.state.log.reason = decision.reason;
       if (decision.reason === 'missing_plugin_id') throw new NotAllowedError('missing_plugin_id', 'Streams must carry X-Plugin-Id');
-      if (ENGINE_FAILURES.has(decision.reason)) throw new UnavailableError('decision_unavailable', 'The stream could not be authorised');
+      if (isEngineFailure(decision.reason)) throw new UnavailableError('decision_unavailable', 'The stream could not be authorised');
       throw new NotAllowedError('topic_not_allowed', 'This plugin may not subscribe to a requested topic');
     }
     // Allowed topics mean the engine knows this plugin.

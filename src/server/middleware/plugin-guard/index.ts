@@ -2,14 +2,11 @@
  * Judges a plugin API call with the engine's `api` decision: the HTTP layer matches nothing
  * itself. The path judged is the raw request path, exactly what the proxy forwards.
  */
-import type { ApiDecision } from '../../../engine/types.js';
+import { isEngineFailure, pluginLabel } from '../../decisions.js';
 import { AllowlistViolationError, InputError, NotAllowedError, UnavailableError } from '../../errors.js';
 import type { BffMetrics } from '../../metrics/index.js';
-import { snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../../state.js';
+import { snapshotOf, tenantOf, type BffContext } from '../../state.js';
 import { rawPath } from '../../request-target.js';
-
-const KNOWN_PLUGIN_REASONS = new Set(['allowed', 'not_allowed', 'malformed_path', 'incompatible_plugin']);
-const ENGINE_FAILURES = new Set(['engine_unavailable', 'evaluation_error', 'undefined_result']);
 
 /** The plugin id header, as sent (absent or empty: none). */
 export function pluginIdHeader(ctx: BffContext): string | undefined {
@@ -18,22 +15,9 @@ export function pluginIdHeader(ctx: BffContext): string | undefined {
   return id ? id : undefined;
 }
 
-/** The plugin id as a metric label: only ids the policy recognised, so clients cannot blow up label sets. */
-export function pluginLabel(decision: Pick<ApiDecision, 'reason'>, id: string | undefined): string {
-  return id !== undefined && KNOWN_PLUGIN_REASONS.has(decision.reason) ? id : 'unknown';
-}
-
-export function createPluginGuard(options: { metrics: BffMetrics }): BffMiddleware {
-  const judge = createPluginJudge(options);
-  return async function pluginGuard(ctx, next) {
-    judge(ctx);
-    await next();
-  };
-}
-
 /**
- * The synchronous core of the plugin guard: records the decision (log fields, metric) and
- * throws the refusal; returns only for an allowed call.
+ * The plugin guard, composed directly on the plugin-call path (see router.ts): records the
+ * decision (log fields, metric) and throws the refusal; returns only for an allowed call.
  */
 export function createPluginJudge(options: { metrics: BffMetrics }): (ctx: BffContext) => void {
   return function judgePluginCall(ctx) {
@@ -41,7 +25,7 @@ export function createPluginJudge(options: { metrics: BffMetrics }): (ctx: BffCo
     const pluginId = pluginIdHeader(ctx);
     const path = rawPath(ctx);
     const decision = snapshotOf(ctx).engine.api({ tenant, plugin_id: pluginId ?? null, method: ctx.method, path });
-    const label = pluginLabel(decision, pluginId);
+    const label = pluginLabel(decision.reason, pluginId);
     const { log } = ctx.state;
     log.plugin = label === 'unknown' ? undefined : label;
     log.decision = decision.allow ? 'allow' : 'deny';
@@ -54,7 +38,7 @@ export function createPluginJudge(options: { metrics: BffMetrics }): (ctx: BffCo
       case 'malformed_path':
         throw new InputError('malformed_path', 'Malformed request path');
       default:
-        if (ENGINE_FAILURES.has(decision.reason)) throw new UnavailableError('decision_unavailable', 'The request could not be authorised');
+        if (isEngineFailure(decision.reason)) throw new UnavailableError('decision_unavailable', 'The request could not be authorised');
         throw new AllowlistViolationError('allowlist_violation', 'This plugin may not call this API');
     }
   };

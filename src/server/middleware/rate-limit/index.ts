@@ -6,17 +6,9 @@ import { TooManyRequestsError } from '../../errors.js';
 import type { BffMetrics } from '../../metrics/index.js';
 import { pluginsOf } from '../../plugins.js';
 import type { RateLimit, RateLimiter } from '../../ratelimit/index.js';
-import { snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../../state.js';
+import { snapshotOf, tenantOf, type BffContext } from '../../state.js';
 
-export function createRateLimit(options: { limiter: RateLimiter; defaults: RateLimit; metrics: BffMetrics }): BffMiddleware {
-  const check = createRateCheck(options);
-  return async function rateLimit(ctx, next) {
-    await check(ctx);
-    await next();
-  };
-}
-
-/** The core of the rate-limit middleware: resolves for an allowed call, rejects with the 429. */
+/** Composed directly on the plugin-call path (see router.ts): resolves for an allowed call, rejects with the 429. */
 export function createRateCheck(options: { limiter: RateLimiter; defaults: RateLimit; metrics: BffMetrics }): (ctx: BffContext) => Promise<void> {
   return async function checkRateLimit(ctx) {
     const tenant = tenantOf(ctx);
