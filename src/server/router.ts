@@ -44,10 +44,16 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   router.post('/auth/:provider/login', ...tenant, loginRoute(deps));
   router.post('/auth/logout', ...tenant, logoutRoute(deps));
   router.get('/auth/session', ...authed, sessionRoute());
-  router.get('/api/plugins/manifests', ...authed, manifestsRoute(deps));
-  router.get('/api/plugins/bundle', ...authed, bundleRoute(deps));
-  router.post('/api/authz/evaluate', ...authed, authzRoute(deps));
-  router.post('/api/telemetry', ...authed, telemetryRoute(deps));
+  // The BFF's own /api/ routes; any other /api/ path is a plugin call (see pluginCallFirst).
+  const bffApiPaths = new Set<string>();
+  const api = (path: string): string => {
+    bffApiPaths.add(path);
+    return path;
+  };
+  router.get(api('/api/plugins/manifests'), ...authed, manifestsRoute(deps));
+  router.get(api('/api/plugins/bundle'), ...authed, bundleRoute(deps));
+  router.post(api('/api/authz/evaluate'), ...authed, authzRoute(deps));
+  router.post(api('/api/telemetry'), ...authed, telemetryRoute(deps));
   router.get('/events/stream', ...authed, streamRoute(deps));
 
   // The same steps, in the same order, as `authed` + plugin guard + rate limit + proxy, but
@@ -70,8 +76,7 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   const web = chain([...tenant, webRoute(deps)]);
 
   // The hot path: a plugin call skips the route table (a plugin call is any /api/ path that
-  // is not one of these, matched exactly as the strict, case-sensitive router would).
-  const bffApiPaths = new Set(['/api/plugins/manifests', '/api/plugins/bundle', '/api/authz/evaluate', '/api/telemetry']);
+  // is not a BFF route, matched exactly as the strict, case-sensitive router would).
   const pluginCallFirst: BffMiddleware = (ctx, next) => {
     const path = ctx.path;
     if (path.startsWith('/api/') && !bffApiPaths.has(path)) {
@@ -88,11 +93,7 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
       ctx.state.log.route = 'method_not_allowed';
       throw new MethodNotAllowedError('method_not_allowed', 'Method not allowed');
     }
-    if (ctx.path.startsWith('/api/')) {
-      ctx.state.log.route = 'plugin_call';
-      await pluginCall(ctx, next);
-      return;
-    }
+    // Every other /api/ path went to pluginCallFirst; /api/ is reserved, so it is not the shell.
     if ((ctx.method === 'GET' || ctx.method === 'HEAD') && !isReserved(ctx.path)) {
       await web(ctx, next);
       return;
