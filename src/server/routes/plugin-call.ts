@@ -5,15 +5,33 @@ import { IDENTITY_PREFIX } from '../proxy/headers.js';
 import { rawPath } from '../request-target.js';
 import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
 
+interface Upstream {
+  /** The configured prefix without trailing slashes (`/` becomes '', which covers every path). */
+  prefix: string;
+  url: URL;
+}
+
+const parsed = new WeakMap<readonly UpstreamRoute[], Upstream[]>();
+
+/** The routes of one config model, parsed once (a reload brings a new model, so a new entry). */
+function upstreamsOf(routes: readonly UpstreamRoute[]): Upstream[] {
+  let upstreams = parsed.get(routes);
+  if (!upstreams) {
+    upstreams = routes.map((route) => ({ prefix: route.prefix.replace(/\/+$/, ''), url: new URL(route.url) }));
+    parsed.set(routes, upstreams);
+  }
+  return upstreams;
+}
+
 /** The upstream for a path: the longest configured prefix (whole segments), else UPSTREAM_URL. */
 export function upstreamFor(path: string, routes: readonly UpstreamRoute[], fallback: URL): URL {
-  let best: UpstreamRoute | undefined;
-  for (const route of routes) {
-    const prefix = route.prefix.replace(/\/+$/, '');
+  let best: Upstream | undefined;
+  for (const upstream of upstreamsOf(routes)) {
+    const { prefix } = upstream;
     const hit = path === prefix || path.startsWith(`${prefix}/`);
-    if (hit && (!best || prefix.length > best.prefix.replace(/\/+$/, '').length)) best = route;
+    if (hit && (!best || prefix.length > best.prefix.length)) best = upstream;
   }
-  return best ? new URL(best.url) : fallback;
+  return best ? best.url : fallback;
 }
 
 /**
