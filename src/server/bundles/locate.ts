@@ -8,21 +8,15 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { locateBundleFile, resolveBundlePath } from '../../config/index.js';
-
-export async function locateBundle(root: string, mount: string, pluginId: string, file: string): Promise<string | undefined> {
-  const located = await locateBundleFile(root, mount, pluginId, file);
-  return located.ok ? located.file : undefined;
-}
+import { fileStamp } from './store.js';
 
 interface Located {
   real: string;
   stamp: string;
 }
 
-const stampOf = (info: Stats) => `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
-
 /**
- * locateBundle with a cache: in the steady state one `stat` through the configured path
+ * locateBundleFile with a cache: in the steady state one `stat` through the configured path
  * (following any symlink) shows it is still the same file that was located and checked, so
  * the two realpath calls are skipped. Any change (a new build, a swapped symlink) locates
  * again. Returns the real path and its stats for BundleStore.read.
@@ -46,16 +40,17 @@ export class BundleLocator {
       this.cache.delete(key);
       return undefined;
     }
-    if (cached && cached.stamp === stampOf(stats)) return { real: cached.real, stats };
-    const real = await locateBundle(root, mount, pluginId, file);
-    if (real === undefined) {
+    if (cached && cached.stamp === fileStamp(stats)) return { real: cached.real, stats };
+    const located = await locateBundleFile(root, mount, pluginId, file);
+    if (!located.ok) {
       this.cache.delete(key);
       return undefined;
     }
+    const real = located.file;
     const fresh = await stat(real).catch(() => undefined);
     if (!fresh) return undefined;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { real, stamp: stampOf(fresh) });
+    this.cache.set(key, { real, stamp: fileStamp(fresh) });
     return { real, stats: fresh };
   }
 }

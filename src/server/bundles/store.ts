@@ -17,6 +17,11 @@ export interface BundleBytes {
 
 const MAX_BUNDLE_BYTES = 20 * 1024 * 1024;
 
+/** Which version of a file a path names: a new build or a swapped file changes it. */
+export function fileStamp(info: Stats): string {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+}
+
 export function describe(bytes: Buffer): BundleBytes {
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), etag: etag(bytes) };
 }
@@ -37,7 +42,7 @@ export class BundleStore {
         return undefined;
       }
     }
-    const stamp = `${info.ino}:${info.size}:${info.mtimeMs}`;
+    const stamp = fileStamp(info);
     const cached = this.cache.get(file);
     if (cached && cached.stamp === stamp) return cached;
     let handle;
@@ -50,7 +55,7 @@ export class BundleStore {
       const fresh = await handle.stat();
       if (!fresh.isFile() || fresh.size > MAX_BUNDLE_BYTES) return undefined;
       const bytes = await handle.readFile();
-      const entry = { ...describe(bytes), stamp: `${fresh.ino}:${fresh.size}:${fresh.mtimeMs}` };
+      const entry = { ...describe(bytes), stamp: fileStamp(fresh) };
       this.cache.set(file, entry);
       return entry;
     } finally {
