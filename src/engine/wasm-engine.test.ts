@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWasm } from '../../test/support/opa.js';
 import { ENTRYPOINTS } from './entrypoints.js';
 import { EngineLoadError } from './errors.js';
+import { isEngineFailure } from './failures.js';
 import { unavailableEngine } from './unavailable-engine.js';
 import { createWasmEngine } from './wasm-engine.js';
 
@@ -146,5 +147,12 @@ describe('unavailableEngine', () => {
       reason: 'engine_unavailable',
     });
     expect(unavailableEngine.contributions({ tenant: 't', user: { id: 'u', roles: [] } }).plugins).toEqual([]);
+  });
+});
+
+describe('isEngineFailure', () => {
+  it('tells a deny for lack of a decision from a deny by the policy', () => {
+    expect(['engine_unavailable', 'evaluation_error', 'undefined_result'].every(isEngineFailure)).toBe(true);
+    expect(['not_allowed', 'allowed', 'malformed_path', ''].some(isEngineFailure)).toBe(false);
   });
 });

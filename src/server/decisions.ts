@@ -1,14 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Snapshot } from '../engine/state.js';
-import type { ContributionsDecision, EngineFailureReason } from '../engine/types.js';
+import type { ContributionsDecision } from '../engine/types.js';
 import type { SessionData } from './state.js';
-
-const ENGINE_FAILURES: ReadonlySet<string> = new Set<EngineFailureReason>(['engine_unavailable', 'evaluation_error', 'undefined_result']);
-
-/** A deny because no decision could be made (fail closed: 503), not because the policy said no. */
-export function isEngineFailure(reason: string): boolean {
-  return ENGINE_FAILURES.has(reason);
-}
 
 // Reasons given only once the policy has recognised the plugin (api and sse decisions).
 const RECOGNISED = new Set(['allowed', 'not_allowed', 'incompatible_plugin', 'malformed_path', 'malformed_topic']);

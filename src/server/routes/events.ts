@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
-import { isEngineFailure, pluginLabel } from '../decisions.js';
+import { isEngineFailure } from '../../engine/index.js';
+import { pluginLabel } from '../decisions.js';
 import { InputError, NotAllowedError, TooManyRequestsError, UnauthenticatedError, UnavailableError } from '../errors.js';
 import { TOPIC, parseTopics } from '../events/topics.js';
 import { pluginIdHeader } from '../middleware/plugin-guard/index.js';

@@ -2,7 +2,8 @@
  * Judges a plugin API call with the engine's `api` decision: the HTTP layer matches nothing
  * itself. The path judged is the raw request path, exactly what the proxy forwards.
  */
-import { isEngineFailure, pluginLabel } from '../../decisions.js';
+import { isEngineFailure } from '../../../engine/index.js';
+import { pluginLabel } from '../../decisions.js';
 import { AllowlistViolationError, InputError, NotAllowedError, UnavailableError } from '../../errors.js';
 import type { BffMetrics } from '../../metrics/index.js';
 import { snapshotOf, tenantOf, type BffContext } from '../../state.js';
