@@ -19,12 +19,10 @@ export function createApiFetch(ctx: SdkContext): ApiFetch {
   return async function apiFetch(path, init = {}) {
     const method = (init.method ?? 'GET').toUpperCase();
     const url = resolveSameOrigin(ctx, path, method);
-    const headers = new Headers(init.headers);
-    headers.set(PLUGIN_ID_HEADER, ctx.pluginId);
     const shown = displayUrl(ctx, url);
     let res: Response;
     try {
-      res = await ctx.fetch(url.href, { ...init, method, headers, credentials: 'same-origin', mode: 'same-origin' });
+      res = await fetchAsPlugin(ctx, url, { ...init, method });
     } catch (cause) {
       if (isAbort(cause)) throw cause;
       throw new NetworkError({ pluginId: ctx.pluginId, method, url: shown, cause });
@@ -32,6 +30,16 @@ export function createApiFetch(ctx: SdkContext): ApiFetch {
     if (!res.ok) throw await errorFromResponse(res, { pluginId: ctx.pluginId, method, url: shown });
     return res;
   };
+}
+
+/**
+ * The one place the SDK calls the platform fetch (`api.fetch` and `sse.subscribe`): `X-Plugin-Id`
+ * stamped over whatever the plugin set, cookies and mode same-origin.
+ */
+export function fetchAsPlugin(ctx: SdkContext, url: URL, init: RequestInit): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set(PLUGIN_ID_HEADER, ctx.pluginId);
+  return ctx.fetch(url.href, { ...init, headers, credentials: 'same-origin', mode: 'same-origin' });
 }
 
 /** Resolves `path` against the host origin; anything that lands elsewhere is refused. */

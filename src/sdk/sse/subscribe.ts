@@ -1,6 +1,6 @@
+import { fetchAsPlugin } from '../api/fetch.js';
 import type { SdkContext } from '../context.js';
 import { HttpError, NetworkError, SdkError, TopicDeniedError, errorFromResponse } from '../errors/index.js';
-import { PLUGIN_ID_HEADER } from '../headers.js';
 import type { PluginLogger } from '../telemetry/index.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { createSseParser, type ParsedEvent } from './parser.js';
@@ -55,11 +55,9 @@ async function run(
     let failure: SdkError;
     let waitAtLeast = 0;
     try {
-      const headers = new Headers({ Accept: 'text/event-stream', [PLUGIN_ID_HEADER]: ctx.pluginId });
+      const headers = new Headers({ Accept: 'text/event-stream' });
       if (lastEventId !== undefined) headers.set('Last-Event-ID', lastEventId);
-      const res = await ctx.fetch(new URL(path, ctx.origin).href, {
-        headers, credentials: 'same-origin', mode: 'same-origin', cache: 'no-store', signal,
-      });
+      const res = await fetchAsPlugin(ctx, new URL(path, ctx.origin), { headers, cache: 'no-store', signal });
       if (!res.ok) {
         const err = await errorFromResponse(res, where);
         if (isFatal(err)) {
