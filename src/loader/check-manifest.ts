@@ -1,3 +1,4 @@
+import { PLUGIN_ID } from '../sdk/plugin-id.js';
 import { isCompatible } from './compat.js';
 import { entryProblem, isLocalDevUrl } from './entry.js';
 import { ManifestRefusedError } from './errors/index.js';
@@ -13,8 +14,6 @@ export type CheckResult =
   | { manifest: PluginManifest; error: null }
   /** `manifest` is kept when it parsed, so the host can show the refusal where the plugin would be. */
   | { manifest: PluginManifest | null; error: ManifestRefusedError };
-
-const ID = /^[a-z0-9][a-z0-9._-]*$/i;
 
 /**
  * Decides whether one manifest may be imported: well-formed, compatible with this host, entry on
@@ -49,7 +48,7 @@ export function checkManifest(raw: unknown, options: CheckOptions): CheckResult 
 function parse(raw: unknown): PluginManifest | string {
   if (!isObject(raw)) return 'the manifest is not an object';
   const { id, version, entry, integrity, devUrl, engine, contributions } = raw;
-  if (typeof id !== 'string' || !ID.test(id)) return `id ${JSON.stringify(id)} is not a plugin id`;
+  if (typeof id !== 'string' || !PLUGIN_ID.test(id)) return `id ${JSON.stringify(id)} is not a plugin id`;
   if (typeof version !== 'string' || version === '') return 'version is missing';
   if (typeof entry !== 'string') return 'entry is missing';
   if (integrity !== undefined && typeof integrity !== 'string') return 'integrity is not a string';

@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createApiFetch, createApiJson, createInvalidate, createUseQuery } from './api/index.js';
 import { createAuthz } from './authz/index.js';
 import type { SdkContext } from './context.js';
+import { PLUGIN_ID } from './plugin-id.js';
 import { createSse, type SseTiming } from './sse/index.js';
 import { createLogger, createTelemetry, type TelemetrySink } from './telemetry/index.js';
 import type { PluginSdk } from './types.js';
@@ -26,7 +27,7 @@ export interface CreatePluginSdkOptions {
  */
 export function createPluginSdk(options: CreatePluginSdkOptions): PluginSdk {
   const { pluginId } = options;
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(pluginId)) throw new TypeError(`invalid plugin id: ${JSON.stringify(pluginId)}`);
+  if (!PLUGIN_ID.test(pluginId)) throw new TypeError(`invalid plugin id: ${JSON.stringify(pluginId)}`);
   const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const ctx: SdkContext = Object.freeze({ pluginId, origin: new URL(options.origin).origin, fetch: platformFetch });
   const logger = createLogger(pluginId, options.sink);
