@@ -10,6 +10,6 @@ export type { ApiFetch, ApiJson, ApiRequestInit, PluginQueryOptions, PluginQuery
 export type { AuthzDecision, PluginAuthz } from './authz/index.js';
 export type { PluginSse, SseErrorInfo, SseHandler, SseMessage, SubscribeOptions, Subscription, SseTiming } from './sse/index.js';
 export {
-  createBatchingSink, createConsoleSink, teeSink,
+  createBatchingSink, createConsoleSink, createLogger, teeSink,
   type BatchingSink, type LogLevel, type PluginLogger, type PluginTelemetry, type TelemetryEvent, type TelemetrySink,
 } from './telemetry/index.js';

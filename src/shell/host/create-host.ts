@@ -1,8 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { createPluginLoader, type LoaderError, type PluginLoader } from '../../loader/index.js';
 import {
-  createBatchingSink, createConsoleSink, createPluginSdk, teeSink,
-  type BatchingSink, type PluginSdk, type TelemetryEvent, type TelemetrySink,
+  createBatchingSink, createConsoleSink, createLogger, createPluginSdk, teeSink,
+  type BatchingSink, type PluginSdk, type TelemetrySink,
 } from '../../sdk/index.js';
 import type { HostConfig } from './meta.js';
 
@@ -17,7 +17,6 @@ export interface Host extends HostConfig {
   sdkFor(pluginId: string): PluginSdk;
   /** Logs a plugin failure and reports it through telemetry, tagged with the plugin at fault. */
   reportFailure(pluginId: string, name: 'plugin.load_failed' | 'plugin.render_failed', error: unknown, data?: Record<string, unknown>): void;
-  log(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
 }
 
 /**
@@ -35,7 +34,7 @@ export function createHost(config: HostConfig, platform: { fetch?: typeof fetch;
     defaultOptions: { queries: { refetchOnWindowFocus: false, retry: false } },
   });
   const sdks = new Map<string, PluginSdk>();
-  const send = (e: Omit<TelemetryEvent, 'ts'>) => sink.send({ ...e, ts: new Date().toISOString() });
+  const shellLog = createLogger(SHELL_TAG, sink);
 
   const host: Host = {
     ...config,
@@ -60,12 +59,9 @@ export function createHost(config: HostConfig, platform: { fetch?: typeof fetch;
       const e = error instanceof Error ? error : new Error(String(error));
       const code = (e as { code?: unknown }).code;
       const detail = { ...data, error: e.name, ...(typeof code === 'string' ? { code } : {}) };
-      send({ plugin: pluginId, kind: 'event', name, message: e.message.slice(0, 2000), data: detail });
-      send({ plugin: SHELL_TAG, kind: 'log', level: 'warn', name: 'log', message: `${name}: ${e.message}`.slice(0, 2000), data: { plugin: pluginId, ...detail } });
+      sink.send({ plugin: pluginId, kind: 'event', name, message: e.message.slice(0, 2000), data: detail, ts: new Date().toISOString() });
+      shellLog.warn(`${name}: ${e.message}`.slice(0, 2000), { plugin: pluginId, ...detail });
       console.warn(`[experience] ${name} (${pluginId}): ${e.message}`);
-    },
-    log(level, message, data) {
-      send({ plugin: SHELL_TAG, kind: 'log', level, name: 'log', message, ...(data ? { data } : {}) });
     },
   };
   return host;
