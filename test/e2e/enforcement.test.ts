@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBff, type RunningBff } from './support/bff.js';
-import { launchChromium, resultPath, signIn, watchedPage, type Watched } from './support/browser.js';
+import { expectClean, launchChromium, resultPath, signIn, watchedPage } from './support/browser.js';
 
 let bff: RunningBff;
 let browser: Browser;
@@ -22,12 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await bff?.stop();
 });
-
-function expectClean(w: Watched): void {
-  expect(w.cspViolations, 'CSP violations').toEqual([]);
-  expect(w.pageErrors, 'uncaught errors').toEqual([]);
-  expect(w.consoleErrors, 'console errors').toEqual([]);
-}
 
 describe('BFF enforcement seen from the browser', () => {
   it('refuses a plugin API request without X-Plugin-Id (403), allows it with', async () => {

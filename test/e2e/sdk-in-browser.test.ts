@@ -37,7 +37,7 @@ describe('the built SDK in Chromium', () => {
   it('stamps X-Plugin-Id: the upstream sees the calling plugin', async () => {
     const seen = page.waitForRequest((r) => r.url().endsWith('/api/hello'));
     const body = await page.evaluate(async () => {
-      const sdk = harness.createPluginSdk({ pluginId: 'hello', origin: location.origin, queryClient: new harness.QueryClient(), sink: { send() {} } });
+      const sdk = harness.sdk('hello');
       return sdk.api.json<{ plugin: string; message: string }>('/api/hello');
     });
     expect((await seen).headers()['x-plugin-id']).toBe('hello');
@@ -46,7 +46,7 @@ describe('the built SDK in Chromium', () => {
 
   it('throws typed errors with plugin id, method, URL, status and the violation flag', async () => {
     const errors = await page.evaluate(async () => {
-      const sdk = harness.createPluginSdk({ pluginId: 'sneaky', origin: location.origin, queryClient: new harness.QueryClient(), sink: { send() {} } });
+      const sdk = harness.sdk('sneaky');
       const pick = (e: unknown) => {
         const x = e as Record<string, unknown>;
         return { name: x.name, code: x.code, pluginId: x.pluginId, method: x.method, url: x.url, status: x.status, allowlistViolation: x.allowlistViolation, message: x.message };
@@ -66,8 +66,8 @@ describe('the built SDK in Chromium', () => {
   it('delivers an allowed SSE event and reports a denied topic once, as TopicDeniedError', async () => {
     const result = await page.evaluate(async () => {
       const client = new harness.QueryClient();
-      const orders = harness.createPluginSdk({ pluginId: 'orders', origin: location.origin, queryClient: client, sink: { send() {} } });
-      const sneaky = harness.createPluginSdk({ pluginId: 'sneaky', origin: location.origin, queryClient: client, sink: { send() {} } });
+      const orders = harness.sdk('orders', { queryClient: client });
+      const sneaky = harness.sdk('sneaky', { queryClient: client });
       const denied = new Promise<Record<string, unknown>>((resolve) => {
         sneaky.sse.subscribe(['orders'], () => {}, {
           onError: (e, info) => resolve({ name: e.name, code: e.code, status: (e as { status?: number }).status, retrying: info.retrying, topics: (e as { topics?: string[] }).topics }),
@@ -99,7 +99,7 @@ describe('the built SDK in Chromium', () => {
       await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }, body: frame });
     });
     const received = await scripted.evaluate(async () => {
-      const sdk = harness.createPluginSdk({ pluginId: 'orders', origin: location.origin, queryClient: new harness.QueryClient(), sink: { send() {} } });
+      const sdk = harness.sdk('orders');
       return new Promise<Array<{ id: string | undefined; data: unknown }>>((resolve, reject) => {
         const got: Array<{ id: string | undefined; data: unknown }> = [];
         const sub = sdk.sse.subscribe(['orders'], (m) => {
@@ -121,7 +121,7 @@ describe('the built SDK in Chromium', () => {
 
   it("asks the PDP through authz.evaluate", async () => {
     const decisions = await page.evaluate(async () => {
-      const sdk = harness.createPluginSdk({ pluginId: 'orders', origin: location.origin, queryClient: new harness.QueryClient(), sink: { send() {} } });
+      const sdk = harness.sdk('orders');
       return [await sdk.authz.evaluate('orders.widget', 'view'), await sdk.authz.evaluate('orders.admin', 'delete')];
     });
     expect(decisions).toEqual([{ allow: true, reason: 'granted' }, { allow: false, reason: 'not_granted' }]);
@@ -131,7 +131,7 @@ describe('the built SDK in Chromium', () => {
     const posted = page.waitForResponse((r) => r.url().endsWith('/api/telemetry'));
     await page.evaluate(async () => {
       const sink = harness.createBatchingSink({ fetch: fetch.bind(window) });
-      const sdk = harness.createPluginSdk({ pluginId: 'orders', origin: location.origin, queryClient: new harness.QueryClient(), sink });
+      const sdk = harness.sdk('orders', { sink });
       sdk.logger.info('hello from the e2e suite');
       await sdk.telemetry.time('orders.e2e', () => sdk.api.json('/api/orders'));
       await sink.flush();

@@ -6,11 +6,10 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBff, type RunningBff } from './support/bff.js';
-import { launchChromium, resultPath, signIn, watchedPage, type Watched } from './support/browser.js';
+import { expectClean, launchChromium, resultPath, signIn, watchedPage, type Watched } from './support/browser.js';
 
 let bff: RunningBff;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [bff, browser] = await Promise.all([startBff(), launchChromium()]);
@@ -21,10 +20,8 @@ afterAll(async () => {
   await bff?.stop();
 });
 
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  contexts.push(context);
-  return context;
+function newContext(): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 860 } });
 }
 
 async function asUser(user: string, roles: string[], path = '/'): Promise<Watched> {
@@ -33,12 +30,6 @@ async function asUser(user: string, roles: string[], path = '/'): Promise<Watche
   const w = await watchedPage(context);
   await w.page.goto(bff.url + path);
   return w;
-}
-
-function expectClean(w: Watched): void {
-  expect(w.cspViolations, 'CSP violations').toEqual([]);
-  expect(w.pageErrors, 'uncaught errors').toEqual([]);
-  expect(w.consoleErrors, 'console errors').toEqual([]);
 }
 
 const widgets = (w: Watched) => w.page.locator('[data-testid="slot-dashboard.main"] [data-testid="widget"]');

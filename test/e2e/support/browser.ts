@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from './bff.js';
 
 export const RESULTS = path.join(ROOT, 'test-results');
@@ -42,6 +43,13 @@ export async function watchedPage(context: BrowserContext): Promise<Watched> {
     else if (!/^Failed to load resource: the server responded with a status of \d{3}/.test(m.text())) w.consoleErrors.push(m.text());
   });
   return w;
+}
+
+/** Nothing that must not happen did: no CSP violation, no uncaught error, no console error. */
+export function expectClean(w: Watched): void {
+  expect(w.cspViolations, 'CSP violations').toEqual([]);
+  expect(w.pageErrors, 'uncaught errors').toEqual([]);
+  expect(w.consoleErrors, 'console errors').toEqual([]);
 }
 
 /** Signs in through the BFF's development provider; the cookie lands in the browser context. */
