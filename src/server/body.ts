@@ -71,3 +71,9 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
     throw new InputError('invalid_json', 'Body is not valid JSON');
   }
 }
+
+/** The fields of a JSON body (see readJson); anything but an object has none, so field checks refuse it. */
+export async function readJsonFields(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const body = await readJson(req, limit);
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+}

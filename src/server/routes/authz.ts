@@ -1,4 +1,4 @@
-import { readJson } from '../body.js';
+import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { InputError } from '../errors.js';
 import { pluginIdHeader } from '../middleware/plugin-guard/index.js';
@@ -12,8 +12,7 @@ export function authzRoute(_deps: AppDeps): BffMiddleware {
     ctx.state.log.route = 'authz';
     const plugin = pluginIdHeader(ctx);
     if (plugin !== undefined && /^[A-Za-z0-9._-]{1,128}$/.test(plugin)) ctx.state.log.plugin = plugin;
-    const body = await readJson(ctx.req, 4096);
-    const { resource, action } = (typeof body === 'object' && body !== null ? body : {}) as { resource?: unknown; action?: unknown };
+    const { resource, action } = await readJsonFields(ctx.req, 4096);
     if (typeof resource !== 'string' || typeof action !== 'string' || !FIELD.test(resource) || !FIELD.test(action)) {
       throw new InputError('invalid_body', 'Expected {"resource": "...", "action": "..."}');
     }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readJson } from '../body.js';
+import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { isEngineFailure } from '../../engine/index.js';
 import { pluginLabel } from '../decisions.js';
@@ -75,8 +75,7 @@ export function publishRoute(deps: AppDeps, token: string): BffMiddleware {
     const given = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
     // Compare digests: constant time whatever the lengths.
     if (!given || !timingSafeEqual(digest(given), expected)) throw new UnauthenticatedError('invalid_token', 'A valid publish token is required');
-    const body = await readJson(ctx.req, 64 * 1024);
-    const { tenant, topic, data } = (typeof body === 'object' && body !== null ? body : {}) as { tenant?: unknown; topic?: unknown; data?: unknown };
+    const { tenant, topic, data } = await readJsonFields(ctx.req, 64 * 1024);
     if (typeof tenant !== 'string' || !Object.hasOwn(deps.source.current().config.tenants, tenant)) throw new InputError('unknown_tenant', 'Unknown tenant');
     if (typeof topic !== 'string' || topic.length > 200 || !TOPIC.test(topic)) throw new InputError('invalid_topic', 'Invalid topic');
     const event = await deps.hub.publish({ tenant, topic, data: data ?? null });

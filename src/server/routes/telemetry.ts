@@ -1,4 +1,4 @@
-import { readJson } from '../body.js';
+import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { InputError } from '../errors.js';
 import { sessionOf, tenantOf, type BffMiddleware } from '../state.js';
@@ -37,8 +37,7 @@ export function telemetryRoute(deps: AppDeps): BffMiddleware {
   const logger = deps.logger.child({ source: 'telemetry' });
   return async function telemetry(ctx) {
     ctx.state.log.route = 'telemetry';
-    const body = await readJson(ctx.req, MAX_BODY);
-    const events = (typeof body === 'object' && body !== null ? (body as { events?: unknown }).events : undefined);
+    const { events } = await readJsonFields(ctx.req, MAX_BODY);
     if (!Array.isArray(events) || events.length === 0 || events.length > MAX_EVENTS || !events.every(isEvent)) {
       throw new InputError('invalid_body', `Expected {"events": [...]} with 1-${MAX_EVENTS} valid events`);
     }
