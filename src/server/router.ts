@@ -22,7 +22,7 @@ import { isReserved, webRoute } from './routes/web.js';
 import type { BffMiddleware, BffState } from './state.js';
 
 /** Runs middleware in order, then `next`. */
-export function chain(middleware: BffMiddleware[]): BffMiddleware {
+function chain(middleware: BffMiddleware[]): BffMiddleware {
   return (ctx, next) => {
     const run = (i: number): Promise<unknown> => {
       const mw = middleware[i];

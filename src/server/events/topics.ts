@@ -1,6 +1,8 @@
-/** Topic syntax from docs/contracts.md: dot-separated segments of [A-Za-z0-9_-]. */
-export const TOPIC = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-export const MAX_TOPICS = 20;
+import { TOPIC as TOPIC_PATTERN } from '../../config/index.js';
+
+/** Topic syntax from docs/contracts.md (the config layer's rule): dot-separated segments of [A-Za-z0-9_-]. */
+export const TOPIC = new RegExp(TOPIC_PATTERN);
+const MAX_TOPICS = 20;
 const MAX_TOPIC_LENGTH = 200;
 
 /**

@@ -17,7 +17,7 @@ export interface ManifestEntry {
 }
 
 /** The bundle route URL for a plugin: always same-origin, even for a dev-server bundle. */
-export function bundleEntry(id: string, version: string): string {
+function bundleEntry(id: string, version: string): string {
   return `/api/plugins/bundle?entry=${encodeURIComponent(`${id}@${version}`)}&id=${encodeURIComponent(id)}`;
 }
 
