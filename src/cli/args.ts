@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EXIT, type Io } from './io.js';
 
 /** The program's name, as `npx experience-plugins` runs it. */
 export const PROGRAM = 'experience-plugins';
@@ -64,6 +65,25 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
 function cleanParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return (message.split('. To specify')[0] ?? message).replace(/^Option '([^']+)' argument missing$/, 'option $1 needs a value');
+}
+
+/** A command's parsed arguments, once `--help` has been answered. */
+export type Args = { values: Values; positionals: string[] };
+
+/**
+ * A command's entry point: parses `argv` by its spec and answers `--help` itself, so the body
+ * only ever sees a real invocation.
+ * @example export const diffCommand = command(diffSpec, async ({ values, positionals }, io) => EXIT.ok);
+ */
+export function command(spec: CommandSpec, body: (args: Args, io: Io) => Promise<number>): (argv: readonly string[], io: Io) => Promise<number> {
+  return async (argv, io) => {
+    const parsed = parseCommand(spec, argv);
+    if (parsed.help) {
+      io.stdout(renderHelp(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, io);
+  };
 }
 
 /** A string option's value, if given. */

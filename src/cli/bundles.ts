@@ -38,11 +38,10 @@ export async function locateBundle(root: string, mount: string, pluginId: string
   return { ok: false, code: 'bundle_missing', message };
 }
 
-/** Reads a bundle and hashes it; `undefined` if it cannot be read. */
-export async function hashFile(file: string): Promise<{ bytes: Buffer; integrity: string } | undefined> {
+/** Reads a bundle and returns its integrity; `undefined` if it cannot be read. */
+export async function hashFile(file: string): Promise<string | undefined> {
   try {
-    const bytes = await readFile(file);
-    return { bytes, integrity: integrityOf(bytes) };
+    return integrityOf(await readFile(file));
   } catch {
     return undefined;
   }

@@ -26,7 +26,7 @@ export async function loadDeclarations(io: Io, values: Values, target: HarnessTa
   }
   const pj = target.pluginJson;
   if (pj && ['permissions', 'engine', 'contributions'].some((k) => k in pj.data)) {
-    return { declarations: [fromManifest(await readFile(pj.file, 'utf8'), settings.showPath(io.cwd, pj.file), target, mount)], problems: [] };
+    return { declarations: [fromManifest(pj.text, settings.showPath(io.cwd, pj.file), target, mount)], problems: [] };
   }
   const config = settings.pluginsFile(io, values);
   if (target.id === undefined) {

@@ -12,7 +12,7 @@ export interface HarnessTarget {
   /** Absolute paths of source files (`<plugin>/src/**`), empty for a bare bundle. */
   sources: string[];
   /** plugin.json when the target is a plugin folder. */
-  pluginJson?: { file: string; data: Record<string, unknown> };
+  pluginJson?: { file: string; text: string; data: Record<string, unknown> };
 }
 
 const SOURCE = /\.(?:tsx?|jsx?|mjs)$/;
@@ -45,7 +45,7 @@ export async function resolveTarget(arg: string, pluginOverride: string | undefi
       const id = pluginOverride ?? (typeof record['id'] === 'string' ? record['id'] : path.basename(path.resolve(arg)));
       const version = typeof record['version'] === 'string' ? record['version'] : undefined;
       if (version === undefined) throw new CliError(`${manifest} has no "version": the bundle is at <version>/index.esm.js`);
-      return { id, version, bundle: path.resolve(arg, version, 'index.esm.js'), sources: await listSources(path.join(arg, 'src')), pluginJson: { file: manifest, data: record } };
+      return { id, version, bundle: path.resolve(arg, version, 'index.esm.js'), sources: await listSources(path.join(arg, 'src')), pluginJson: { file: manifest, text: raw, data: record } };
     }
     const bundle = path.resolve(arg, 'index.esm.js');
     if (!(await stat(bundle).catch(() => undefined))) throw new CliError(`${arg} has neither plugin.json (a plugin folder) nor index.esm.js (a bundle folder)`);

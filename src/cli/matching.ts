@@ -3,7 +3,7 @@
  * for presentation only: explaining a near miss, scanning plugin sources, comparing configs.
  * Decisions themselves always come from the Wasm policy.
  */
-import type { Grant, RegistryApiEntry, TemplateSegment } from '../config/index.js';
+import { matches, TOPIC, type Grant, type RegistryApiEntry, type TemplateSegment } from '../config/index.js';
 
 /** The policy refuses these substrings anywhere in a path (paths.rego `_forbidden`). */
 const FORBIDDEN = ['\\', '%2f', '%2F', '%5c', '%5C', '%2e', '%2E', '%00', '%25'];
@@ -24,7 +24,7 @@ export function malformedPathReason(path: string): string | undefined {
 }
 
 /** The segments of an absolute path, without the empty one before the leading "/". */
-export function pathSegments(path: string): string[] {
+function pathSegments(path: string): string[] {
   return path.split('/').slice(1);
 }
 
@@ -126,10 +126,8 @@ export function topicMatches(prefix: string, topic: string): boolean {
   return p.length > 0 && p.length <= t.length && p.every((s, i) => s === t[i]);
 }
 
-const TOPIC = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
-
 export function malformedTopicReason(topic: string): string | undefined {
-  return TOPIC.test(topic) ? undefined : 'a topic is dot-separated words of letters, digits, "_" and "-"';
+  return matches(TOPIC, topic) ? undefined : 'a topic is dot-separated words of letters, digits, "_" and "-"';
 }
 
 export interface PrefixComparison {
@@ -140,7 +138,7 @@ export interface PrefixComparison {
   difference?: { segment?: number; message: string };
 }
 
-export function comparePrefix(prefix: string, index: number, topic: string): PrefixComparison {
+function comparePrefix(prefix: string, index: number, topic: string): PrefixComparison {
   const p = prefix.split('.');
   const t = topic.split('.');
   let i = 0;

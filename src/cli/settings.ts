@@ -1,6 +1,6 @@
 import path from 'node:path';
 import semver from 'semver';
-import { DEFAULT_BUNDLE_MOUNT, defaultHostVersion, type Mode } from '../config/index.js';
+import { DEFAULT_BUNDLE_MOUNT, defaultHostVersion, isCleanMount, type Mode } from '../config/index.js';
 import { str, UsageError, type OptionSpec, type Values } from './args.js';
 import type { Io } from './io.js';
 
@@ -44,9 +44,14 @@ export function showPath(cwd: string, file: string): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-/** Option, else environment variable, else default; empty strings count as unset. */
+/** Option, else environment variable; empty strings count as unset. */
+function given(io: Io, values: Values, option: string, env: string): string | undefined {
+  return str(values, option)?.trim() || io.env[env]?.trim() || undefined;
+}
+
+/** Option, else environment variable, else default. */
 function setting(io: Io, values: Values, option: string, env: string, fallback: string): string {
-  return str(values, option)?.trim() || io.env[env]?.trim() || fallback;
+  return given(io, values, option, env) ?? fallback;
 }
 
 export function pluginsFile(io: Io, values: Values, positional?: string): FileRef {
@@ -59,7 +64,7 @@ export function grantsFile(io: Io, values: Values): FileRef {
 
 /** True when the grants file was named (option or environment) rather than defaulted. */
 export function grantsNamed(io: Io, values: Values): boolean {
-  return Boolean(str(values, 'grants')?.trim() || io.env['GRANTS_CONFIG']?.trim());
+  return given(io, values, 'grants', 'GRANTS_CONFIG') !== undefined;
 }
 
 export function policyFile(io: Io, values: Values): FileRef {
@@ -72,15 +77,14 @@ export function pluginsRoot(io: Io, values: Values): FileRef {
 
 export function bundleMount(io: Io, values: Values): string {
   const mount = setting(io, values, 'plugins-mount', 'PLUGINS_MOUNT', DEFAULT_BUNDLE_MOUNT);
-  if (!mount.startsWith('/') || mount === '/' || mount.endsWith('/') || path.posix.normalize(mount) !== mount || /[\\%\0]/.test(mount)) {
+  if (!isCleanMount(mount)) {
     throw new UsageError(`plugins mount must be a clean absolute path other than "/", got "${mount}"`);
   }
   return mount;
 }
 
 export function hostVersion(io: Io, values: Values): string {
-  const given = str(values, 'host-version')?.trim() || io.env['EXPERIENCE_VERSION']?.trim();
-  const version = given || defaultHostVersion();
+  const version = given(io, values, 'host-version', 'EXPERIENCE_VERSION') ?? defaultHostVersion();
   if (semver.valid(version) !== version) {
     throw new UsageError(`host version must be a semver version like 1.4.0, got "${version}"`);
   }

@@ -187,7 +187,7 @@ function externalUrl(text: string): string | undefined {
 }
 
 /** A literal path: same-origin absolute (checked), another origin (external), or relative (text only). */
-export function literalPath(text: string): { text: string; pattern?: PatternSegment[]; external?: string } {
+function literalPath(text: string): { text: string; pattern?: PatternSegment[]; external?: string } {
   if (externalUrl(text)) return { text, external: text };
   if (!text.startsWith('/')) return { text };
   return { text, pattern: templatePattern([text]) };

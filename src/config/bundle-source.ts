@@ -53,9 +53,14 @@ export function resolveBundlePath(pluginsRoot: string, bundleFile: string, bundl
   return resolved;
 }
 
+/** A bundle mount is a clean absolute path other than `/` (the CLI checks `--plugins-mount` by it). */
+export function isCleanMount(mount: string): boolean {
+  return mount.startsWith('/') && mount !== '/' && !mount.endsWith('/') && path.posix.normalize(mount) === mount && !/[\\%\0]/.test(mount);
+}
+
 /** The mount is configuration, not input: a malformed one is a programming error. */
 export function assertMount(mount: string): void {
-  if (!mount.startsWith('/') || mount === '/' || mount.endsWith('/') || path.posix.normalize(mount) !== mount || /[\\%\0]/.test(mount)) {
+  if (!isCleanMount(mount)) {
     throw new TypeError(`bundle mount must be a clean absolute path other than "/", got ${JSON.stringify(mount)}`);
   }
 }

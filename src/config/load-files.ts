@@ -26,6 +26,8 @@ export interface LoadedConfig {
   registry: Registry;
   /** `serializeRegistry(registry)`: the canonical JSON of `data.registry` (wrap it as `{"registry":...}`). */
   registryJson: string;
+  /** The files' text as read, for tools that point into them (`explain`): no second read that could see a newer file. */
+  text: { plugins: string; grants: string };
 }
 
 /**
@@ -36,7 +38,7 @@ export interface LoadedConfig {
  *   grantsFile: 'config/grants.yaml', mode: 'production', hostVersion: defaultHostVersion() });
  */
 export async function loadConfigFiles(options: LoadConfigOptions): Promise<LoadedConfig> {
-  const [pluginsText, grantsText] = await Promise.all([readText(options.pluginsFile), readText(options.grantsFile)]);
+  const [pluginsText, grantsText] = await Promise.all([readConfigText(options.pluginsFile), readConfigText(options.grantsFile)]);
   const issues: ConfigIssue[] = [];
   let plugins: PluginsConfig | undefined;
   let grants: GrantsConfig | undefined;
@@ -60,15 +62,18 @@ export async function loadConfigFiles(options: LoadConfigOptions): Promise<Loade
   }
   if (plugins === undefined || grants === undefined) throw new ConfigError(issues);
   const { registry } = compileRegistry(plugins, grants, { hostVersion: options.hostVersion });
-  return { plugins, grants, registry, registryJson: serializeRegistry(registry) };
+  // Both parsed, so both were read.
+  const text = { plugins: pluginsText as string, grants: grantsText as string };
+  return { plugins, grants, registry, registryJson: serializeRegistry(registry), text };
 }
 
-async function readText(file: string): Promise<string | ConfigIssue> {
+/** A config file's text, or the `file_unreadable` issue naming it as `shown`. */
+export async function readConfigText(file: string, shown: string = file): Promise<string | ConfigIssue> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    return { code: 'file_unreadable', file, line: 0, col: 0, path: '', message: `cannot read the file (${reason})` };
+    return { code: 'file_unreadable', file: shown, line: 0, col: 0, path: '', message: `cannot read the file (${reason})` };
   }
 }
 

@@ -67,8 +67,12 @@ function yamlIssue(error: YAMLError, file: string): ConfigIssue {
   return { code, file, line: start.line, col: start.col, path: '', message };
 }
 
-/** Walks the node tree along `path`; returns the start offset of the deepest node reached. */
-function nodeOffset(doc: Document, path: FieldPath, at: 'key' | 'value'): number | undefined {
+/**
+ * Walks the node tree along `path`; returns the start offset of the deepest node reached (the
+ * key for `at: 'key'` or for `key:` with no value). The one position rule for config issues
+ * and the CLI's own messages.
+ */
+export function nodeOffset(doc: Document, path: FieldPath, at: 'key' | 'value'): number | undefined {
   let node: unknown = doc.contents;
   let offset = startOf(node);
   for (const [i, part] of path.entries()) {

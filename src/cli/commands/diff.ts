@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { formatIssue, parsePluginsConfig, type ConfigIssue, type Mode } from '../../config/index.js';
-import { flag, parseCommand, renderHelp, type CommandSpec } from '../args.js';
+import { formatIssue, parsePluginsConfig, readConfigText, type ConfigIssue, type Mode } from '../../config/index.js';
+import { command, flag, type CommandSpec } from '../args.js';
 import { columns, plural } from '../format.js';
-import { EXIT, writeJson, writeLines, type Io } from '../io.js';
+import { EXIT, writeJson, writeLines } from '../io.js';
 import { diffConfigs, type DiffChange, type Side } from '../permission-diff.js';
 import * as settings from '../settings.js';
 import { parseYamlDoc } from '../yaml-doc.js';
@@ -29,18 +28,14 @@ removals (marked -) are listed too but do not fail. Both files must be valid.`,
 };
 
 async function loadSide(ref: settings.FileRef, options: { mode: Mode; bundleMount: string }): Promise<Side | ConfigIssue[]> {
-  let text: string;
-  try {
-    text = await readFile(ref.abs, 'utf8');
-  } catch (error) {
-    return [{ code: 'file_unreadable', file: ref.shown, line: 0, col: 0, path: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }];
-  }
+  const text = await readConfigText(ref.abs, ref.shown);
+  if (typeof text !== 'string') return [text];
   const parsed = parsePluginsConfig(text, { file: ref.shown, mode: options.mode, bundleMount: options.bundleMount });
   if (!parsed.ok) return parsed.issues;
   return { config: parsed.value, file: ref.shown, doc: parseYamlDoc(text) };
 }
 
-export function renderDiff(changes: readonly DiffChange[]): string[] {
+function renderDiff(changes: readonly DiffChange[]): string[] {
   const lines: string[] = [];
   const groups = new Map<string, DiffChange[]>();
   for (const c of changes) {
@@ -61,13 +56,7 @@ export function renderDiff(changes: readonly DiffChange[]): string[] {
   return lines;
 }
 
-export async function diffCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseCommand(diffSpec, argv);
-  if (parsed.help) {
-    io.stdout(renderHelp(diffSpec));
-    return EXIT.ok;
-  }
-  const { values, positionals } = parsed;
+export const diffCommand = command(diffSpec, async ({ values, positionals }, io) => {
   const options = { mode: settings.mode(io, values), bundleMount: settings.bundleMount(io, values) };
   const hostVersion = settings.hostVersion(io, values);
   const [before, after] = await Promise.all(positionals.map((p) => loadSide(settings.fileRef(io, p), options)));
@@ -89,4 +78,4 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<numb
     ]);
   }
   return widened > 0 ? EXIT.widened : EXIT.ok;
-}
+});

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfigFiles } from '../../config/index.js';
 import { createWasmEngine, type WasmEngine } from '../../engine/index.js';
-import { flag, list, parseCommand, renderHelp, str, UsageError, type CommandSpec, type Values } from '../args.js';
+import { command, flag, list, str, UsageError, type CommandSpec, type Values } from '../args.js';
 import { CliError } from '../cli-error.js';
 import type { ExplainContext } from '../explain/context.js';
 import { explainAuthz, explainContributions } from '../explain/grants.js';
@@ -120,15 +120,14 @@ export async function loadExplainer(io: Io, values: Values): Promise<LoadedExpla
   }
   // Exactly the data document the reloader builds (src/engine/reloader.ts).
   const engine = await createWasmEngine({ wasm, dataJson: `{"registry":${loaded.registryJson}}`, cache: false });
-  const [pluginsText, grantsText] = await Promise.all([readFile(pluginsFile.abs, 'utf8'), readFile(grantsFile.abs, 'utf8')]);
   const context: ExplainContext = {
     registry: loaded.registry,
     plugins: loaded.plugins,
     grants: loaded.grants,
     pluginsFile: pluginsFile.shown,
     grantsFile: grantsFile.shown,
-    pluginsDoc: parseYamlDoc(pluginsText),
-    grantsDoc: parseYamlDoc(grantsText),
+    pluginsDoc: parseYamlDoc(loaded.text.plugins),
+    grantsDoc: parseYamlDoc(loaded.text.grants),
   };
   return { engine, context, policyFile: policyFile.shown, hostVersion };
 }
@@ -163,13 +162,7 @@ export function explain(loaded: LoadedExplainer, tenant: string, values: Values)
   }
 }
 
-export async function explainCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseCommand(explainSpec, argv);
-  if (parsed.help) {
-    io.stdout(renderHelp(explainSpec));
-    return EXIT.ok;
-  }
-  const { values } = parsed;
+export const explainCommand = command(explainSpec, async ({ values }, io) => {
   const tenant = str(values, 'tenant');
   if (tenant === undefined) throw new UsageError('--tenant is required (the request host, e.g. localhost)');
   question(values); // usage errors before the (slower) loading
@@ -182,4 +175,4 @@ export async function explainCommand(argv: readonly string[], io: Io): Promise<n
     writeLines(io.stdout, renderExplanation(explanation, { policyFile: loaded.policyFile, revision: loaded.engine.revision, hostVersion: loaded.hostVersion }));
   }
   return allowed ? EXIT.ok : EXIT.findings;
-}
+});

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { flag, parseCommand, renderHelp, str, UsageError, type CommandSpec, type Values } from '../args.js';
+import { command, flag, str, UsageError, type CommandSpec, type Values } from '../args.js';
 import { analyzeEsm, type EsmAnalysis } from '../esm.js';
 import { plural } from '../format.js';
 import { checkEngine, checkExports, checkModule, checkSize, checkUsage, dedupe, type Finding } from '../harness-checks.js';
@@ -115,17 +115,12 @@ function place(f: Finding): string {
 }
 
 /** One line per finding: `file:line:col  code  message`. */
-export function formatFinding(f: Finding): string {
+function formatFinding(f: Finding): string {
   const more = f.also && f.also.length > 0 ? ` (and ${plural(f.also.length, 'more place')})` : '';
   return [place(f), f.code, f.message + more].filter((s) => s !== '').join('  ');
 }
 
-export async function harnessCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseCommand(harnessSpec, argv);
-  if (parsed.help) {
-    io.stdout(renderHelp(harnessSpec));
-    return EXIT.ok;
-  }
+export const harnessCommand = command(harnessSpec, async (parsed, io) => {
   const report = await runHarness(io, parsed.values, parsed.positionals[0] as string);
   if (flag(parsed.values, 'json')) {
     writeJson(io, report);
@@ -139,5 +134,5 @@ export async function harnessCommand(argv: readonly string[], io: Io): Promise<n
     ]);
   }
   return report.passed ? EXIT.ok : EXIT.findings;
-}
+});
 

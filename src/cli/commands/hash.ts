@@ -1,7 +1,7 @@
 import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatIssue, formatPath, type ConfigIssue } from '../../config/index.js';
-import { flag, parseCommand, renderHelp, UsageError, type CommandSpec } from '../args.js';
+import { command, flag, UsageError, type CommandSpec } from '../args.js';
 import { hashFile, locateBundle } from '../bundles.js';
 import { CliError } from '../cli-error.js';
 import { plural } from '../format.js';
@@ -35,13 +35,7 @@ layout are kept. With bundles named, only the entries pointing at them are touch
   examples: ['experience-plugins hash plugins/hello/1.0.0/index.esm.js', 'experience-plugins hash --write', 'experience-plugins hash --write --add plugins/orders/2.1.0/index.esm.js'],
 };
 
-export async function hashCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseCommand(hashSpec, argv);
-  if (parsed.help) {
-    io.stdout(renderHelp(hashSpec));
-    return EXIT.ok;
-  }
-  const { values, positionals } = parsed;
+export const hashCommand = command(hashSpec, async ({ values, positionals }, io) => {
   if (flag(values, 'write')) return writeIntegrity(io, values, positionals);
   if (flag(values, 'add')) throw new UsageError('--add goes with --write');
   if (positionals.length === 0) throw new UsageError('name a bundle to hash, or pass --write to update plugins.yaml');
@@ -49,23 +43,23 @@ export async function hashCommand(argv: readonly string[], io: Io): Promise<numb
   const mount = settings.bundleMount(io, values);
   const results: { file: string; integrity: string }[] = [];
   for (const arg of positionals) {
-    const file = await findBundle(io, arg, root, mount);
-    const hashed = await hashFile(file.abs);
-    if (!hashed) throw new CliError(`cannot read ${file.shown}`);
-    results.push({ file: file.shown, integrity: hashed.integrity });
+    const { file, integrity } = await findBundle(io, arg, root, mount);
+    results.push({ file: file.shown, integrity });
   }
   if (flag(values, 'json')) writeJson(io, results);
   else writeLines(io.stdout, results.map((r) => (results.length === 1 ? r.integrity : `${r.integrity}  ${r.file}`)));
   return EXIT.ok;
-}
+});
 
-/** A file path, or a `bundle.file` path under the mount mapped to the plugins root. */
-async function findBundle(io: Io, arg: string, root: string, mount: string): Promise<settings.FileRef> {
+/** A file path, or a `bundle.file` path under the mount mapped to the plugins root; read and hashed once. */
+async function findBundle(io: Io, arg: string, root: string, mount: string): Promise<{ file: settings.FileRef; integrity: string }> {
   const direct = settings.fileRef(io, arg);
-  if (await hashFile(direct.abs)) return direct;
+  const hashed = await hashFile(direct.abs);
+  if (hashed) return { file: direct, integrity: hashed };
   if (arg.startsWith(`${mount}/`)) {
     const mapped = settings.fileRef(io, path.join(root, ...arg.slice(mount.length + 1).split('/')));
-    if (await hashFile(mapped.abs)) return mapped;
+    const found = await hashFile(mapped.abs);
+    if (found) return { file: mapped, integrity: found };
     throw new CliError(`cannot read ${arg} (looked for ${mapped.shown} under the plugins root)`);
   }
   throw new CliError(`cannot read ${direct.shown}`);
@@ -86,7 +80,7 @@ async function writeIntegrity(io: Io, values: Parameters<typeof settings.plugins
     writeLines(io.stderr, doc.errors.map((e) => `${config.shown}:${e.line}:${e.col}  ${e.message}`));
     return EXIT.findings;
   }
-  const only = await Promise.all(positionals.map(async (p) => realpathOr((await findBundle(io, p, root, mount)).abs)));
+  const only = await Promise.all(positionals.map(async (p) => realpathOr((await findBundle(io, p, root, mount)).file.abs)));
   const errors: ConfigIssue[] = [];
   const edits: IntegrityEdit[] = [];
   const used = new Set<string>();
@@ -102,7 +96,7 @@ async function writeIntegrity(io: Io, values: Parameters<typeof settings.plugins
     used.add(located.file);
     const hashed = await hashFile(located.file);
     if (!hashed) errors.push(issue('bundle_missing', [...bundlePath, 'file'], `cannot read ${settings.showPath(io.cwd, located.file)}`));
-    else edits.push({ bundlePath, integrity: hashed.integrity });
+    else edits.push({ bundlePath, integrity: hashed });
   }
   positionals.forEach((p, i) => {
     if (!used.has(only[i] as string)) errors.push({ code: 'bundle_unused', file: config.shown, line: 0, col: 0, path: '', message: `no plugin entry's bundle.file points at ${p}` });

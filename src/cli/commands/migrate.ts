@@ -2,10 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, isMap, isSeq, Scalar } from 'yaml';
 import { formatIssue, formatPath, parsePluginsConfig, type ConfigIssue, type Mode } from '../../config/index.js';
-import { flag, list, parseCommand, renderHelp, str, UsageError, type CommandSpec } from '../args.js';
+import { command, flag, list, str, UsageError, type CommandSpec } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { plural } from '../format.js';
-import { EXIT, writeJson, writeLines, type Io } from '../io.js';
+import { EXIT, writeJson, writeLines } from '../io.js';
 import { normalizeManifest, type MigrationNote } from '../manifest.js';
 import * as settings from '../settings.js';
 import { parseYamlDoc, where, type FieldPath } from '../yaml-doc.js';
@@ -110,18 +110,12 @@ const KIND_WORDS: Record<MigrationNote['kind'], string> = {
 };
 
 /** One line per note: `input:line:col  path  kind: message [value]`. */
-export function formatNote(note: MigrationNote): string {
+function formatNote(note: MigrationNote): string {
   const value = note.value === undefined ? '' : `: ${JSON.stringify(note.value)}`;
   return `${note.location ?? ''}  ${note.path}  ${KIND_WORDS[note.kind]}: ${note.message}${note.kind === 'unknown_field' || note.kind === 'problem' ? value : ''}`;
 }
 
-export async function migrateCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseCommand(migrateSpec, argv);
-  if (parsed.help) {
-    io.stdout(renderHelp(migrateSpec));
-    return EXIT.ok;
-  }
-  const { values, positionals } = parsed;
+export const migrateCommand = command(migrateSpec, async ({ values, positionals }, io) => {
   const tenants = list(values, 'tenant');
   if (!tenants || tenants.length === 0) throw new UsageError('--tenant is required: the tenant host the plugins are for (e.g. acme.example.com)');
   const input = settings.fileRef(io, positionals[0] as string);
@@ -156,4 +150,4 @@ export async function migrateCommand(argv: readonly string[], io: Io): Promise<n
     ]);
   }
   return result.issues.length === 0 ? EXIT.ok : EXIT.findings;
-}
+});

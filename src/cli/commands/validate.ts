@@ -1,22 +1,24 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import semver from 'semver';
 import {
   formatIssue,
   formatPath,
   parseGrants,
   parsePluginsConfig,
+  readConfigText,
+  sortIssues,
   type ConfigIssue,
   type Grant,
   type GrantsConfig,
   type Mode,
   type PluginsConfig,
 } from '../../config/index.js';
-import { flag, parseCommand, renderHelp, type CommandSpec } from '../args.js';
+import { command, flag, type CommandSpec } from '../args.js';
 import { locateBundle, hashFile } from '../bundles.js';
 import { analyzeEsm, type EsmAnalysis } from '../esm.js';
 import { plural } from '../format.js';
 import { covers } from '../matching.js';
-import { EXIT, writeJson, writeLines, type Io } from '../io.js';
+import { EXIT, writeJson, writeLines } from '../io.js';
 import * as settings from '../settings.js';
 import { parseYamlDoc, type FieldPath } from '../yaml-doc.js';
 
@@ -114,7 +116,7 @@ type MakeIssue = (code: string, path: FieldPath, message: string) => ConfigIssue
 
 async function checkBundles(config: PluginsConfig, options: ValidateOptions, root: string, issue: MakeIssue, errors: ConfigIssue[]): Promise<number> {
   const analyses = new Map<string, Promise<EsmAnalysis>>();
-  const hashes = new Map<string, Promise<{ integrity: string } | undefined>>();
+  const hashes = new Map<string, Promise<string | undefined>>();
   let checked = 0;
   for (const [host, plugins] of Object.entries(config.tenants)) {
     for (const [i, plugin] of plugins.entries()) {
@@ -130,7 +132,7 @@ async function checkBundles(config: PluginsConfig, options: ValidateOptions, roo
       const shown = settings.showPath(options.cwd, located.file);
       if (plugin.bundle.integrity !== undefined) {
         if (!hashes.has(located.file)) hashes.set(located.file, hashFile(located.file));
-        const actual = (await hashes.get(located.file))?.integrity;
+        const actual = await hashes.get(located.file);
         if (actual === undefined) {
           errors.push(issue('bundle_missing', [...at, 'bundle', 'file'], `bundle cannot be read: ${shown}`));
         } else if (actual !== plugin.bundle.integrity.toLowerCase()) {
@@ -193,39 +195,18 @@ function configWarnings(config: PluginsConfig, grants: GrantsConfig | undefined,
 }
 
 async function readText(ref: settings.FileRef, errors: ConfigIssue[]): Promise<string | undefined> {
-  try {
-    return await readFile(ref.abs, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    errors.push({ code: 'file_unreadable', file: ref.shown, line: 0, col: 0, path: '', message: `cannot read the file (${reason})` });
-    return undefined;
-  }
-}
-
-/** Files in the order they were first named, then by position; exact duplicates dropped. */
-function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
-  const files = [...new Set(issues.map((i) => i.file))];
-  const seen = new Set<string>();
-  return issues
-    .filter((i) => {
-      const key = JSON.stringify(i);
-      return !seen.has(key) && Boolean(seen.add(key));
-    })
-    .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.col - b.col);
+  const text = await readConfigText(ref.abs, ref.shown);
+  if (typeof text === 'string') return text;
+  errors.push(text);
+  return undefined;
 }
 
 /** `file:line:col  path  warning: message`. */
-export function formatWarning(issue: ConfigIssue): string {
+function formatWarning(issue: ConfigIssue): string {
   return formatIssue({ ...issue, message: `warning: ${issue.message}` });
 }
 
-export async function validateCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseCommand(validateSpec, argv);
-  if (parsed.help) {
-    io.stdout(renderHelp(validateSpec));
-    return EXIT.ok;
-  }
-  const { values, positionals } = parsed;
+export const validateCommand = command(validateSpec, async ({ values, positionals }, io) => {
   const pluginsFile = settings.pluginsFile(io, values, positionals[0]);
   const grants = settings.grantsFile(io, values);
   // The default grants file is checked when present; a named one must exist.
@@ -251,7 +232,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     io.stdout(`${pluginsFile.shown}: ${result.ok ? 'valid' : 'invalid'}, ${counts}${scope}\n`);
   }
   return result.ok ? EXIT.ok : EXIT.findings;
-}
+});
 
 async function exists(file: string): Promise<boolean> {
   try {

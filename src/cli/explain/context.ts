@@ -32,7 +32,7 @@ export function pluginPath(ctx: ExplainContext, tenant: string, pluginId: string
   return index < 0 ? undefined : ['tenants', tenant, index];
 }
 
-export function pluginConfig(ctx: ExplainContext, tenant: string, pluginId: string): PluginConfig | undefined {
+function pluginConfig(ctx: ExplainContext, tenant: string, pluginId: string): PluginConfig | undefined {
   return (ctx.plugins.tenants[tenant] ?? []).find((p) => p.id === pluginId);
 }
 
