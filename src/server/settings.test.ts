@@ -50,7 +50,10 @@ describe('loadSettings', () => {
     [{ PUBLISH_TOKEN: 'short' }, /PUBLISH_TOKEN must be at least 16/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ EXPERIENCE_VERSION: 'v1' }, /EXPERIENCE_VERSION must be a semver/],
-    [{ PLUGINS_MOUNT: 'app/plugins' }, /PLUGINS_MOUNT must be an absolute path/],
+    [{ PLUGINS_MOUNT: 'app/plugins' }, /PLUGINS_MOUNT must be a clean absolute path/],
+    [{ PLUGINS_MOUNT: '/app/plugins/' }, /PLUGINS_MOUNT must be a clean absolute path/],
+    [{ PLUGINS_MOUNT: '/app/../plugins' }, /PLUGINS_MOUNT must be a clean absolute path/],
+    [{ PLUGINS_MOUNT: '/' }, /PLUGINS_MOUNT must be a clean absolute path/],
   ])('refuses %o with a clear message', (override, message) => {
     expect(() => loadSettings({ ...base, ...override })).toThrow(SettingsError);
     expect(() => loadSettings({ ...base, ...override })).toThrow(message);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { defaultHostVersion } from '../config/index.js';
+import { DEFAULT_BUNDLE_MOUNT, defaultHostVersion, isCleanMount } from '../config/index.js';
 import type { Mode } from '../config/types.js';
 import { InputError } from '../errors/index.js';
 
@@ -149,8 +149,9 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   if (publishToken !== undefined && publishToken.length < 16) throw new SettingsError('PUBLISH_TOKEN must be at least 16 characters');
   const level = str(env, 'LOG_LEVEL', 'info');
   if (!LOG_LEVELS.includes(level)) throw new SettingsError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const mount = str(env, 'PLUGINS_MOUNT', '/app/plugins');
-  if (!path.isAbsolute(mount)) throw new SettingsError('PLUGINS_MOUNT must be an absolute path');
+  const mount = str(env, 'PLUGINS_MOUNT', DEFAULT_BUNDLE_MOUNT);
+  // The config layer's rule: a mount it would refuse later must stop start-up now, by name.
+  if (!isCleanMount(mount)) throw new SettingsError(`PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "${mount}"`);
   const cookie = str(env, 'SESSION_COOKIE', 'exp_session');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cookie)) throw new SettingsError('SESSION_COOKIE must be a plain cookie name');
 
