@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { locateBundleFile } from '../config/index.js';
+import { integrityOf, locateBundleFile } from '../config/index.js';
 import { showPath } from './settings.js';
 
-/** `sha256:<hex>` of some bytes: the form `bundle.integrity` takes. */
-export function integrityOf(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
+/** Re-exported for the commands and their tests; the one definition is src/config's. */
+export { integrityOf };
 
 export type LocatedBundle = { ok: true; file: string } | { ok: false; code: 'bundle_missing' | 'bundle_outside_root' | 'invalid_bundle_path'; message: string };
 

@@ -21,3 +21,4 @@ export { GRANTS_SCHEMA } from './schema/grants-schema.js';
 export { editDistance } from './edit-distance.js';
 export { matches, TOPIC } from './names.js';
 export { nodeOffset } from './yaml-source.js';
+export { integrityOf } from './integrity.js';

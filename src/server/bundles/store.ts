@@ -2,16 +2,16 @@
  * Bundle bytes with their sha256 and ETag, read through one file descriptor and cached by
  * (path, inode, size, mtime): what is hashed is exactly what is served.
  */
-import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import etag from 'etag';
 import { LRUCache } from 'lru-cache';
+import { integrityOf } from '../../config/index.js';
 
 export interface BundleBytes {
   bytes: Buffer;
-  /** Lower-case hex sha256 of `bytes`. */
-  sha256: string;
+  /** `sha256:<hex>` of `bytes`, the form bundle.integrity takes. */
+  integrity: string;
   etag: string;
 }
 
@@ -23,7 +23,7 @@ export function fileStamp(info: Stats): string {
 }
 
 export function describe(bytes: Buffer): BundleBytes {
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), etag: etag(bytes) };
+  return { bytes, integrity: integrityOf(bytes), etag: etag(bytes) };
 }
 
 export class BundleStore {

@@ -31,7 +31,7 @@ function parseQuery(querystring: string): { entry: string; id: string } {
 const notFound = () => new NotFoundError('bundle_not_found', 'Bundle not found');
 
 function matchesIntegrity(configured: string, bytes: BundleBytes): boolean {
-  return configured.toLowerCase() === `sha256:${bytes.sha256}`;
+  return configured.toLowerCase() === bytes.integrity;
 }
 
 export function bundleRoute(deps: AppDeps): BffMiddleware {
