@@ -1,11 +1,7 @@
-/**
- * Paths the SPA leaves to the BFF (spec, "CSP & routing"). The Traefik routers in
- * `config/traefik/` use the same list; src/shell/traefik.test.ts keeps them in step.
- */
-export const RESERVED_PREFIXES: readonly string[] = Object.freeze(['/api/', '/auth/', '/events/', '/configs/stream', '/stream/']);
+import { BFF_ENDPOINTS, RESERVED_PREFIXES } from '../config/reserved-paths.js';
 
-/** The BFF's own endpoints outside those prefixes (health and metrics). */
-export const BFF_ENDPOINTS: readonly string[] = Object.freeze(['/healthz', '/readyz', '/metrics']);
+/** Paths the SPA leaves to the BFF: one list for config, BFF, loader and Traefik (src/config). */
+export { BFF_ENDPOINTS, RESERVED_PREFIXES };
 
 /** Paths the shell itself owns; no plugin route may take them. */
 export const SHELL_PATHS: readonly string[] = Object.freeze(['/', '/signin']);

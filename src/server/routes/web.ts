@@ -8,11 +8,13 @@ import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import etag from 'etag';
+import { BFF_ENDPOINTS, RESERVED_PREFIXES as SPA_EXCLUDED } from '../../config/reserved-paths.js';
 import type { AppDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
 import type { BffContext, BffMiddleware } from '../state.js';
 
-export const RESERVED_PREFIXES = ['/api/', '/auth/', '/events/', '/configs/stream', '/stream/', '/healthz', '/readyz', '/metrics'];
+/** Never the shell: the spec's reserved prefixes and the BFF's own endpoints (both matched as prefixes). */
+export const RESERVED_PREFIXES: readonly string[] = [...SPA_EXCLUDED, ...BFF_ENDPOINTS];
 
 export function isReserved(pathname: string): boolean {
   return RESERVED_PREFIXES.some((p) => pathname.startsWith(p) || `${pathname}/` === p);
