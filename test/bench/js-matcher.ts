@@ -1,24 +1,11 @@
 /**
- * A plain JavaScript API allow-list matcher over the same `data.registry` document: the floor
- * the benchmark compares the Wasm engine against. It follows docs/contracts.md; it is not used
- * to make decisions anywhere (the policy does that), only to measure what matching costs
- * without OPA.
+ * A plain JavaScript API allow-list decision over the same `data.registry` document: the floor
+ * the benchmark compares the Wasm engine against. The path rules are the TypeScript mirror of
+ * the policy that `experience-plugins explain` uses (src/cli/matching.ts); it decides nothing
+ * anywhere (the policy does that), it only shows what matching costs without OPA.
  */
-interface Segment {
-  literal?: string;
-  param?: string;
-}
-interface Entry {
-  method: string;
-  template: string;
-  prefix: boolean;
-  segments: Segment[];
-}
-interface Registry {
-  tenants: Record<string, { plugins: Record<string, { compatible: boolean; api: Entry[] }> }>;
-}
-
-const MALFORMED = /%2f|%5c|%2e|%00|%25|\\/i;
+import type { Registry } from '../../src/config/index.js';
+import { malformedPathReason, templateMatches } from '../../src/cli/matching.js';
 
 export function jsApiDecision(
   registry: Registry,
@@ -30,14 +17,10 @@ export function jsApiDecision(
   const plugin = tenant.plugins[input.plugin_id];
   if (!plugin) return { allow: false, reason: 'unknown_plugin' };
   if (!plugin.compatible) return { allow: false, reason: 'incompatible_plugin' };
-  const path = input.path;
-  if (!path.startsWith('/') || MALFORMED.test(path)) return { allow: false, reason: 'malformed_path' };
-  const parts = path.slice(1).split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..' || /^\.\.?;/.test(p))) return { allow: false, reason: 'malformed_path' };
+  if (malformedPathReason(input.path) !== undefined) return { allow: false, reason: 'malformed_path' };
+  const segments = input.path.split('/').slice(1);
   for (const e of plugin.api) {
-    if (e.method !== input.method) continue;
-    if (e.prefix ? parts.length < e.segments.length : parts.length !== e.segments.length) continue;
-    if (e.segments.every((s, i) => (s.literal !== undefined ? s.literal === parts[i] : parts[i] !== ''))) {
+    if (e.method === input.method && templateMatches(e, segments)) {
       return { allow: true, reason: 'allowed', matched: `${e.method} ${e.template}` };
     }
   }
