@@ -6,5 +6,4 @@ export { isEngineFailure } from './failures.js';
 export { type EngineLogger, silentLogger } from './logger.js';
 export { createWasmEngine, WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
 export { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
-export { unavailableEngine } from './unavailable-engine.js';
 export { createReloader, type Reloader, type ReloaderOptions } from './reloader.js';

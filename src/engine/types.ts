@@ -4,7 +4,7 @@
  */
 
 /** Reasons the engine itself produces when no policy decision could be made (fail-closed). */
-export type EngineFailureReason = 'engine_unavailable' | 'evaluation_error' | 'undefined_result';
+export type EngineFailureReason = 'evaluation_error' | 'undefined_result';
 
 export type ApiReason =
   | 'allowed'

@@ -3,7 +3,6 @@ import { buildWasm } from '../../test/support/opa.js';
 import { ENTRYPOINTS } from './entrypoints.js';
 import { EngineLoadError } from './errors.js';
 import { isEngineFailure } from './failures.js';
-import { unavailableEngine } from './unavailable-engine.js';
 import { createWasmEngine } from './wasm-engine.js';
 
 // Small real policies, built with the OPA CLI, whose behaviour the engine must translate:
@@ -140,19 +139,9 @@ describe('createWasmEngine', () => {
   });
 });
 
-describe('unavailableEngine', () => {
-  it('denies everything', () => {
-    expect(unavailableEngine.api({ tenant: 't', plugin_id: 'p', method: 'GET', path: '/' })).toEqual({
-      allow: false,
-      reason: 'engine_unavailable',
-    });
-    expect(unavailableEngine.contributions({ tenant: 't', user: { id: 'u', roles: [] } }).plugins).toEqual([]);
-  });
-});
-
 describe('isEngineFailure', () => {
   it('tells a deny for lack of a decision from a deny by the policy', () => {
-    expect(['engine_unavailable', 'evaluation_error', 'undefined_result'].every(isEngineFailure)).toBe(true);
+    expect(['evaluation_error', 'undefined_result'].every(isEngineFailure)).toBe(true);
     expect(['not_allowed', 'allowed', 'malformed_path', ''].some(isEngineFailure)).toBe(false);
   });
 });

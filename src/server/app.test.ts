@@ -85,7 +85,7 @@ describe('createApp', () => {
     const bff = app(
       fakeSource({
         api: () => ({ allow: false, reason: 'evaluation_error' }),
-        contributions: () => ({ plugins: [], reason: 'engine_unavailable' }),
+        contributions: () => ({ plugins: [], reason: 'undefined_result' }),
         sse: () => ({ allow: false, reason: 'undefined_result' }),
       }),
     );

@@ -122,7 +122,6 @@ function commonDetail(ctx: ExplainContext, input: { tenant: string; plugin_id?: 
       const { detail, location } = incompatibleDetail(ctx, input.tenant, input.plugin_id ?? '');
       return { detail, ...(location ? { detailLocation: location } : {}) };
     }
-    case 'engine_unavailable':
     case 'evaluation_error':
     case 'undefined_result':
       return { detail: `the engine could not decide (${reason}); the BFF denies in that case` };
