@@ -58,6 +58,9 @@ function hostSourcesAreTypesOnly(cwd) {
   };
 }
 
+/** The esbuild plugins every plugin build uses, release and dev server alike. */
+export const pluginBuildPlugins = (cwd) => [sharedExternals(), hostSourcesAreTypesOnly(cwd)];
+
 /**
  * Builds `plugins/<id>/src/index.tsx` to `plugins/<id>/<version>/index.esm.js` and checks that it
  * exports every component plugin.json lists. `write: false` builds in memory (the integrity test).
@@ -70,7 +73,7 @@ export async function buildPlugin(cwd, info, { write = true } = {}) {
     write,
     entryPoints: [entry],
     outfile,
-    plugins: [sharedExternals(), hostSourcesAreTypesOnly(cwd)],
+    plugins: pluginBuildPlugins(cwd),
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint === entry);
   const missing = info.components.filter((c) => !output?.exports.includes(c));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A plugin author's dev server: rebuilds plugins/<id>/src on every change and serves the bundle at
-// http://localhost:<port>/index.esm.js, built exactly like the release bundle (React from the
-// host's /shared/ modules). Point the plugin's `bundle.url` at it and run the BFF in development
+// http://localhost:<port>/index.esm.js, built like the release bundle (React from the host's
+// /shared/ modules, host sources type-only), unminified with inline source maps. Point the plugin's `bundle.url` at it and run the BFF in development
 // mode: the BFF proxies it through /api/plugins/bundle, so CSP stays `script-src 'self'`, and a
 // shell built with EXPERIENCE_MODE=development accepts the plugin's devUrl.
 //
@@ -9,9 +9,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { readPluginInfo } from './build-plugins.mjs';
+import { pluginBuildPlugins, readPluginInfo } from './build-plugins.mjs';
 import { baseOptions } from './options.mjs';
-import { sharedExternals } from './shared.mjs';
 
 const cwd = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -28,7 +27,7 @@ async function main([id, ...rest]) {
     logLevel: 'info',
     entryPoints: { 'index.esm': `plugins/${id}/src/index.tsx` },
     outdir,
-    plugins: [sharedExternals()],
+    plugins: pluginBuildPlugins(cwd),
   });
   await ctx.watch();
   const { port: bound } = await ctx.serve({ host: '127.0.0.1', port, servedir: outdir });
