@@ -5,6 +5,7 @@ import semver from 'semver';
 import { AppError } from '../errors/index.js';
 import { compileRegistry } from './compile-registry.js';
 import { ConfigError } from './config-error.js';
+import { configDigest } from './digest.js';
 import { parseGrants } from './parse-grants.js';
 import { parsePluginsConfig } from './parse-plugins.js';
 import type { Registry } from './registry-types.js';
@@ -26,6 +27,8 @@ export interface LoadedConfig {
   registry: Registry;
   /** `serializeRegistry(registry)`: the canonical JSON of `data.registry` (wrap it as `{"registry":...}`). */
   registryJson: string;
+  /** `configDigest(plugins, grants)`: sha256 (hex) of the whole model, what a reload compares. */
+  digest: string;
   /** The files' text as read, for tools that point into them (`explain`): no second read that could see a newer file. */
   text: { plugins: string; grants: string };
 }
@@ -64,7 +67,7 @@ export async function loadConfigFiles(options: LoadConfigOptions): Promise<Loade
   const { registry } = compileRegistry(plugins, grants, { hostVersion: options.hostVersion });
   // Both parsed, so both were read.
   const text = { plugins: pluginsText as string, grants: grantsText as string };
-  return { plugins, grants, registry, registryJson: serializeRegistry(registry), text };
+  return { plugins, grants, registry, registryJson: serializeRegistry(registry), digest: configDigest(plugins, grants), text };
 }
 
 /** A config file's text, or the `file_unreadable` issue naming it as `shown`. */

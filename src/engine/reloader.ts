@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -34,6 +35,8 @@ export interface Reloader extends SnapshotSource {
 interface Built {
   engine: WasmEngine;
   config: PluginsConfig;
+  /** Full sha256 of policy.wasm and of the whole config model: equal means nothing changed. */
+  digests: { policy: string; config: string };
 }
 
 /**
@@ -46,6 +49,7 @@ class FileReloader implements Reloader {
   readonly #listeners = new Set<(snapshot: Snapshot) => void>();
   readonly #watchers: FSWatcher[] = [];
   #snapshot: Snapshot;
+  #digests: Built['digests'];
   #status: ReloadStatus;
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
@@ -55,6 +59,7 @@ class FileReloader implements Reloader {
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
     this.#snapshot = FileReloader.#snapshotOf(first, 1);
+    this.#digests = first.digests;
     this.#status = {
       revision: this.#snapshot.revision,
       last: { at: this.#snapshot.revision.loadedAt, ok: true, trigger: 'startup' },
@@ -64,7 +69,8 @@ class FileReloader implements Reloader {
 
   static #snapshotOf(built: Built, id: number): Snapshot {
     const { policy, data, loadedAt } = built.engine.revision;
-    return Object.freeze({ engine: built.engine, config: built.config, revision: Object.freeze({ id, policy, data, loadedAt }) });
+    const config = built.digests.config.slice(0, 12);
+    return Object.freeze({ engine: built.engine, config: built.config, revision: Object.freeze({ id, policy, data, config, loadedAt }) });
   }
 
   static async build(options: ReloaderOptions): Promise<Built> {
@@ -88,7 +94,7 @@ class FileReloader implements Reloader {
       dataJson: `{"registry":${loaded.registryJson}}`,
       ...options.engine,
     });
-    return { engine, config: loaded.plugins };
+    return { engine, config: loaded.plugins, digests: { policy: createHash('sha256').update(wasm).digest('hex'), config: loaded.digest } };
   }
 
   current(): Snapshot {
@@ -120,16 +126,21 @@ class FileReloader implements Reloader {
       return this.#failed(at, trigger, error);
     }
     const old = this.#snapshot.revision;
-    if (built.engine.revision.policy === old.policy && built.engine.revision.data === old.data) {
+    // The whole model, not only the compiled data: bundle pins, files, rate limits and upstreams
+    // are config the BFF serves from, and a change to any of them must be applied. (The data is
+    // compiled from the model and the fixed host version: equal models give equal data.)
+    const changed = { policy: built.digests.policy !== this.#digests.policy, config: built.digests.config !== this.#digests.config };
+    if (!changed.policy && !changed.config) {
       const outcome: ReloadOutcome = { at, ok: true, trigger };
       this.#status = { ...this.#status, last: outcome };
       this.#log.info({ trigger, revision: old }, 'reload: nothing changed');
       return outcome;
     }
     this.#snapshot = FileReloader.#snapshotOf(built, old.id + 1);
+    this.#digests = built.digests;
     const outcome: ReloadOutcome = { at, ok: true, trigger };
     this.#status = { ...this.#status, revision: this.#snapshot.revision, last: outcome };
-    this.#log.info({ trigger, revision: this.#snapshot.revision }, 'reload: new policy/config serving');
+    this.#log.info({ trigger, changed, revision: this.#snapshot.revision }, 'reload: new policy/config serving');
     for (const listener of this.#listeners) {
       try {
         listener(this.#snapshot);

@@ -14,12 +14,18 @@ export interface Snapshot {
 }
 
 export interface SnapshotRevision {
-  /** Increments on every successful (re)load; 1 for the first. */
+  /** 1 for the first load; increments on every reload that changed the policy or the config. */
   readonly id: number;
   /** sha256 (hex, 12 chars) of policy.wasm. */
   readonly policy: string;
   /** sha256 (hex, 12 chars) of the compiled data document. */
   readonly data: string;
+  /**
+   * sha256 (hex, 12 chars) of the whole validated config model, both files: also what
+   * data.registry leaves out (bundle file/url/integrity, rateLimit, upstreams, engine ranges).
+   * With `policy` it identifies what serves; comments and layout do not change it.
+   */
+  readonly config: string;
   readonly loadedAt: string;
 }
 

@@ -37,7 +37,7 @@ function fakeSource(engine: Partial<DecisionEngine>): SnapshotSource & { calls: 
     authz: () => ({ allow: true, reason: 'granted' }),
     ...engine,
   };
-  const snapshot: Snapshot = { engine: full, config, revision: { id: 1, policy: 'p', data: 'd', loadedAt: '2026-01-01T00:00:00Z' } };
+  const snapshot: Snapshot = { engine: full, config, revision: { id: 1, policy: 'p', data: 'd', config: 'c', loadedAt: '2026-01-01T00:00:00Z' } };
   const source = {
     calls: 0,
     current() {

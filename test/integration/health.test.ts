@@ -33,7 +33,7 @@ describe('health', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       ready: true,
-      revision: { id: 1, policy: expect.stringMatching(/^[0-9a-f]{12}$/), data: expect.stringMatching(/^[0-9a-f]{12}$/), loadedAt: expect.any(String) },
+      revision: { id: 1, policy: expect.stringMatching(/^[0-9a-f]{12}$/), data: expect.stringMatching(/^[0-9a-f]{12}$/), config: expect.stringMatching(/^[0-9a-f]{12}$/), loadedAt: expect.any(String) },
       lastReload: { ok: true, at: expect.any(String), trigger: 'startup' },
       reloadFailures: 0,
     });

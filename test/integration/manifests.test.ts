@@ -38,7 +38,7 @@ describe('GET /api/plugins/manifests', () => {
     const orders = res.body.plugins.find((p: { id: string }) => p.id === 'orders');
     expect(orders.integrity).toBeUndefined();
     expect(orders.devUrl).toBeUndefined();
-    expect(res.body.revision).toMatch(/^1-[0-9a-f]{12}-[0-9a-f]{12}$/);
+    expect(res.body.revision).toMatch(/^1-[0-9a-f]{12}-[0-9a-f]{12}-[0-9a-f]{12}$/);
   });
 
   it('leaves out what a user is not granted', async () => {

@@ -9,7 +9,7 @@ import { MemoryEventHub } from './memory-hub.js';
 import { StreamRegistry } from './streams.js';
 
 function snapshot(allow: boolean, id: number): Snapshot {
-  const revision = { id, policy: 'p', data: 'd', loadedAt: '' };
+  const revision = { id, policy: 'p', data: 'd', config: 'c', loadedAt: '' };
   return {
     engine: {
       revision,

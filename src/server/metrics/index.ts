@@ -27,7 +27,7 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
 
   new Gauge({
     name: 'experience_config_revision',
-    help: 'Id of the config and policy snapshot serving requests (increments on every successful reload)',
+    help: 'Id of the config and policy snapshot serving requests (increments on every reload that changed either)',
     registers,
     collect() {
       this.set(source.status().revision.id);

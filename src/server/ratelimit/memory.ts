@@ -7,7 +7,8 @@ interface Bucket {
 }
 
 /**
- * Token bucket per key: capacity `requestsPerSecond + burst`, refilled at `requestsPerSecond`.
+ * Token bucket per key: capacity `requestsPerSecond + burst`, refilled at `requestsPerSecond`,
+ * both taken from the limit of each call (see RateLimiter.consume for a changed limit).
  * Buckets live in a bounded LRU; an evicted bucket comes back full, which only ever errs on
  * the side of a key that has been idle longest.
  */

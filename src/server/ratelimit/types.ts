@@ -18,6 +18,12 @@ export interface RateLimitResult {
  * (several replicas) can replace it without the server changing, hence the Promise.
  */
 export interface RateLimiter {
+  /**
+   * Takes one request from `key`'s bucket under `limit`, which is the caller's current limit
+   * (a reload may change it between calls). A changed limit applies at once to the bucket as it
+   * stands: a lower capacity caps what is left, a higher one is reached by refilling at the new
+   * rate, never granted in one step. So neither tightening nor loosening resets a bucket.
+   */
   consume(key: string, limit: RateLimit): Promise<RateLimitResult>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * two parameters, each once; the plugin must be the tenant's, compatible, and the entry must
  * name its configured version. The file comes from the plugin's own folder under
  * PLUGINS_ROOT; with `integrity` set, mismatching bytes are refused (409, empty, no-store).
+ * Everything comes from the request's snapshot: a reload applies to the next request.
  */
 import type { PluginConfig } from '../../config/types.js';
 import { fetchDevBundle } from '../bundles/dev.js';
@@ -76,8 +77,10 @@ export function bundleRoute(deps: AppDeps): BffMiddleware {
     ctx.type = 'text/javascript; charset=utf-8';
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('ETag', bytes.etag);
-    // The URL names the version, so the bytes behind it do not change; in development they do.
-    ctx.set('Cache-Control', development || plugin.bundle.url !== undefined ? 'private, no-cache' : 'private, max-age=31536000, immutable');
+    // Revalidated every time (ETag -> 304), never kept as immutable: the URL names id@version, not
+    // the bytes, and a reload can repoint, re-pin or unpin that version (a rebuild + `hash --write`,
+    // a pin tightened to refuse the old bytes). A browser must never keep bytes the config refuses.
+    ctx.set('Cache-Control', 'private, no-cache');
     if (ctx.fresh) {
       ctx.status = 304;
       return;

@@ -32,7 +32,7 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
     const { revision, last, failures } = status;
     ctx.body = {
       ready: true,
-      revision: { id: revision.id, policy: revision.policy, data: revision.data, loadedAt: revision.loadedAt },
+      revision: { id: revision.id, policy: revision.policy, data: revision.data, config: revision.config, loadedAt: revision.loadedAt },
       lastReload: {
         ok: last.ok,
         at: last.at,

@@ -42,7 +42,7 @@ export function manifestsRoute(deps: AppDeps): BffMiddleware {
       plugins.push(entry);
     }
     const { revision } = snapshot;
-    const body = JSON.stringify({ revision: `${revision.id}-${revision.policy}-${revision.data}`, plugins });
+    const body = JSON.stringify({ revision: `${revision.id}-${revision.policy}-${revision.data}-${revision.config}`, plugins });
     return { body, etag: etag(body) };
   }
 
