@@ -113,6 +113,8 @@ const DROP_REQUEST: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...STRIPPED_RE
 // One anchored alternation: a single regex test per header instead of a startsWith per
 // prefix. The prefixes are canonical names (letters, digits, `-`): nothing to escape.
 const DROP_REQUEST_PREFIX = new RegExp(`^(?:${STRIPPED_REQUEST_PREFIXES.join('|')})`);
+// Most names start with another character than any prefix and skip even that test.
+const PREFIX_FIRST: ReadonlySet<number> = new Set(STRIPPED_REQUEST_PREFIXES.map((p) => p.charCodeAt(0)));
 
 /**
  * The BFF's own response headers on every proxied answer, whatever the upstream sent: an
@@ -171,7 +173,8 @@ export function forwardRequestHeaders(incoming: IncomingHttpHeaders, attach: Rea
     const value = incoming[name];
     if (value === undefined) continue;
     const canonical = canonicalHeaderName(name);
-    if (DROP_REQUEST.has(canonical) || DROP_REQUEST_PREFIX.test(canonical) || Object.hasOwn(attach, canonical)) continue;
+    if (DROP_REQUEST.has(canonical) || Object.hasOwn(attach, canonical)) continue;
+    if (PREFIX_FIRST.has(canonical.charCodeAt(0)) && DROP_REQUEST_PREFIX.test(canonical)) continue;
     // Only now: a listed name can remove client headers, never what the BFF attaches.
     if (listed !== NONE && listed.has(name.toLowerCase())) continue;
     out[name] = value;
