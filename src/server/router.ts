@@ -10,6 +10,7 @@ import { createPluginJudge } from './middleware/plugin-guard/index.js';
 import { createRateCheck } from './middleware/rate-limit/index.js';
 import { createSnapshot, takeSnapshot } from './middleware/snapshot/index.js';
 import { createTenant, resolveTenant } from './middleware/tenant/index.js';
+import { checkFetchDestination } from './proxy/fetch-destination.js';
 import { loginRoute, logoutRoute, sessionRoute } from './routes/auth.js';
 import { authzRoute } from './routes/authz.js';
 import { bundleRoute } from './routes/bundle.js';
@@ -56,9 +57,10 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   router.post(api('/api/telemetry'), ...authed, telemetryRoute(deps));
   router.get('/events/stream', ...authed, streamRoute(deps));
 
-  // The same steps, in the same order, as `authed` + plugin guard + rate limit + proxy, but
-  // composed as plain calls in one async function: the hot path, where seven middleware
-  // layers (each an async frame, a promise and a `next` closure) cost more than the checks.
+  // The same steps, in the same order, as `authed` + fetch destination + plugin guard + rate
+  // limit + proxy, but composed as plain calls in one async function: the hot path, where
+  // eight middleware layers (each an async frame, a promise and a `next` closure) cost more
+  // than the checks.
   const { source, sessions } = deps;
   const tenantOptions = { trustProxy: deps.settings.trustProxy };
   const judge = createPluginJudge({ metrics: deps.metrics });
@@ -69,6 +71,8 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
     resolveTenant(ctx, tenantOptions);
     sessions.readNow(ctx);
     sessions.requireNow(ctx);
+    // Before the policy, the rate limit and the upstream: such a call is never served.
+    checkFetchDestination(ctx.req.headers);
     judge(ctx);
     await rateCheck(ctx);
     await forward(ctx, next);

@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { ParameterizedContext } from 'koa';
 import { readBody } from '../body.js';
 import { UpstreamError, UpstreamTimeoutError } from '../errors.js';
-import { forwardRequestHeaders, forwardResponseHeaders } from './headers.js';
+import { forwardRequestHeaders, forwardResponseHeaders, PROXIED_RESPONSE_HEADERS } from './headers.js';
 
 export interface ProxyOptions {
   timeoutMs: number;
@@ -39,7 +39,8 @@ const EMPTY_STATUS = new Set([204, 205, 304]);
 /**
  * @param target upstream origin; the path and query forwarded are the request's own (`req.url`).
  * @param attach headers the upstream can trust (identity), set after client copies are removed.
- * @param owned response headers the BFF already set (never overridden by the upstream).
+ * @param owned response headers the BFF already set (never overridden by the upstream); the
+ *   answer also gets PROXIED_RESPONSE_HEADERS (nosniff, a sandboxing CSP) whatever the upstream sent.
  */
 export async function forwardRequest(
   ctx: ParameterizedContext,
@@ -97,6 +98,8 @@ export async function forwardRequest(
   });
 
   ctx.status = upstream.statusCode ?? 502;
+  // Set before the upstream's headers, which can neither replace nor repeat them (see headers.ts).
+  for (const [name, value] of PROXIED_RESPONSE_HEADERS) ctx.res.setHeader(name, value);
   for (const [name, value] of forwardResponseHeaders(upstream.headers, owned)) ctx.set(name, value);
   if (EMPTY_STATUS.has(ctx.status) || ctx.method === 'HEAD') {
     upstream.resume();

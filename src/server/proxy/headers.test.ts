@@ -18,7 +18,7 @@ describe('forwardRequestHeaders', () => {
         'x-forwarded-for': '6.6.6.6',
         host: 'localhost',
       },
-      { 'X-Experience-User': 'alice' },
+      { 'x-experience-user': 'alice' },
     );
     expect(out).toEqual({ accept: 'application/json', 'x-experience-user': 'alice' });
   });

@@ -99,6 +99,21 @@ export function expectSecurityHeaders(res: { headers: Record<string, unknown> })
   expect(res.headers['referrer-policy']).toBe('no-referrer');
 }
 
+/** The CSP on every proxied answer: nothing loads, nothing runs, no framing, an opaque origin. */
+export const PROXIED_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/**
+ * The headers on a proxied answer, whatever the upstream sent: the BFF's own, exactly once
+ * (a repeated header would arrive joined with ", "), with the sandboxing CSP instead of the page's.
+ */
+export function expectProxiedSecurityHeaders(res: { headers: Record<string, unknown> }): void {
+  expect(res.headers['content-security-policy']).toBe(PROXIED_CSP);
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+  expect(res.headers['x-frame-options']).toBe('DENY');
+  expect(res.headers['referrer-policy']).toBe('no-referrer');
+}
+
 /** Polls until `check` passes (file-watch reloads have no event to await). Bounded. */
 export async function eventually<T>(check: () => Promise<T> | T, what: string, attempts = 200): Promise<T> {
   let last: unknown;

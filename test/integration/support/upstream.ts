@@ -30,6 +30,14 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     res.end('{"code":"order_not_found"}');
     return;
   }
+  if (url.startsWith('/api/catalog/respond?spec=')) {
+    // The answer the test asks for (a hostile upstream): status, raw header lines in any
+    // spelling (repeats kept), body. See upstreamAnswer().
+    const spec = JSON.parse(Buffer.from(url.slice('/api/catalog/respond?spec='.length), 'base64url').toString('utf8')) as UpstreamAnswer;
+    res.writeHead(spec.status, spec.headers.flat());
+    res.end(spec.body);
+    return;
+  }
   if (url.startsWith('/api/orders/204')) {
     res.writeHead(204);
     res.end();
@@ -48,6 +56,18 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     'x-hop': 'must not reach the client',
   });
   res.end(payload);
+}
+
+/** An answer for the recording upstream to give; `headers` are raw lines, sent as written. */
+export interface UpstreamAnswer {
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/** A plugin-call path (GET, plugin `orders`) on which the recording upstream gives `answer`. */
+export function upstreamAnswer(answer: UpstreamAnswer): string {
+  return `/api/catalog/respond?spec=${Buffer.from(JSON.stringify(answer)).toString('base64url')}`;
 }
 
 export async function startRecordingUpstream(): Promise<RecordingUpstream> {
