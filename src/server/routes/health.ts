@@ -47,13 +47,3 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
     };
   };
 }
-
-/** `GET /metrics`: Prometheus text format from this app's registry. */
-export function metricsRoute(deps: AppDeps): BffMiddleware {
-  return async function metrics(ctx) {
-    ctx.state.log.route = 'metrics';
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
-  };
-}
