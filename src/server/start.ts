@@ -88,6 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pluginsFile: settings.pluginsConfig,
     grantsFile: settings.grantsConfig,
     policyFile: settings.policyWasm,
+    shownFiles: { plugins: settings.shownFiles.pluginsConfig, grants: settings.shownFiles.grantsConfig, policy: settings.shownFiles.policyWasm },
     mode: settings.mode,
     hostVersion: settings.hostVersion,
     bundleMount: settings.pluginsMount,

@@ -29,7 +29,10 @@ export interface TestBff {
   close(): Promise<void>;
 }
 
-export async function startBff(env: Record<string, string> = {}, extra: Partial<StartOptions> = {}): Promise<TestBff> {
+/** Settings over the defaults below; a function sees the fixture first (to name its files, or change them). */
+export type BffEnv = Record<string, string> | ((fixture: Fixture) => Promise<Record<string, string>>);
+
+export async function startBff(envOrSetup: BffEnv = {}, extra: Partial<StartOptions> = {}): Promise<TestBff> {
   const upstream = await startRecordingUpstream();
   const fixture = await createFixture({ downUrl: await closedPortUrl() });
   const lines: string[] = [];
@@ -41,6 +44,7 @@ export async function startBff(env: Record<string, string> = {}, extra: Partial<
   });
   let running: RunningServer;
   try {
+    const env = typeof envOrSetup === 'function' ? await envOrSetup(fixture) : envOrSetup;
     const settings = loadSettings({
       NODE_ENV: 'test',
       PORT: '0',
