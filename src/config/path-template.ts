@@ -2,7 +2,7 @@
  * Path rules (docs/contracts.md): API path templates, SPA route paths and upstream prefixes.
  * Each check returns the parsed value or a reason an operator can act on.
  */
-import { RESERVED_PREFIXES } from './reserved-paths.js';
+import { BFF_ENDPOINTS, RESERVED_PREFIXES } from './reserved-paths.js';
 
 export type TemplateSegment = { literal: string } | { param: string };
 
@@ -66,9 +66,11 @@ export function parseApiTemplate(template: string): Checked<ParsedTemplate> {
   return { ok: true, value: { template, prefix, segments } };
 }
 
-/** Path prefixes the SPA router leaves to the BFF: a plugin route there would never render. */
-/** The reserved prefixes without their trailing "/": a route equal to one is refused too. */
-export const RESERVED_ROUTE_PREFIXES: readonly string[] = RESERVED_PREFIXES.map((p) => p.replace(/\/$/, ''));
+/**
+ * Paths the SPA router leaves to the BFF, a plugin route there would never render: the reserved
+ * prefixes without their trailing "/" (a route equal to one is refused too) and the BFF's endpoints.
+ */
+export const RESERVED_ROUTE_PREFIXES: readonly string[] = [...RESERVED_PREFIXES.map((p) => p.replace(/\/$/, '')), ...BFF_ENDPOINTS];
 
 /** A route path is a clean absolute SPA path below `/` (`/orders`, `/orders/:id`). */
 export function checkRoutePath(path: string): Checked<string> {

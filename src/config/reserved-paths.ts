@@ -6,5 +6,22 @@
  */
 export const RESERVED_PREFIXES: readonly string[] = Object.freeze(['/api/', '/auth/', '/events/', '/configs/stream', '/stream/']);
 
-/** The BFF's own endpoints outside those prefixes (health and metrics). */
-export const BFF_ENDPOINTS: readonly string[] = Object.freeze(['/healthz', '/readyz', '/metrics']);
+/** The health endpoints: the only BFF paths outside the prefixes that the public listener answers. */
+export const HEALTH_ENDPOINTS: readonly string[] = Object.freeze(['/healthz', '/readyz']);
+
+/**
+ * The BFF's own endpoints outside those prefixes. `/metrics` is served only on the operators'
+ * metrics listener, yet stays reserved: on the public one it is a 404, never the shell or a plugin route.
+ */
+export const BFF_ENDPOINTS: readonly string[] = Object.freeze([...HEALTH_ENDPOINTS, '/metrics']);
+
+/**
+ * True for a path that is never the shell: under a reserved prefix, or a BFF endpoint or any
+ * path below it (`/metrics`, `/metrics/x`; not `/metrics-board`).
+ */
+export function isBffPath(pathname: string): boolean {
+  return (
+    RESERVED_PREFIXES.some((p) => pathname.startsWith(p) || `${pathname}/` === p) ||
+    BFF_ENDPOINTS.some((e) => pathname === e || pathname.startsWith(`${e}/`))
+  );
+}

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, formatIssue } from '../config/index.js';
+import { EngineLoadError, loadIssues } from '../engine/index.js';
 import { loadSettings, SettingsError, startServer } from '../server/index.js';
 import { startDemoPublisher } from './publisher.js';
 import { startDemoUpstream } from './upstream.js';
@@ -45,8 +46,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`demo: the configuration is invalid:\n${error.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
+  if (error instanceof ConfigError || error instanceof EngineLoadError) {
+    const what = error instanceof ConfigError ? 'the configuration is invalid' : 'the policy cannot be loaded';
+    process.stderr.write(`demo: ${what}:\n${loadIssues(error).map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
   } else if (error instanceof SettingsError) {
     process.stderr.write(`demo: invalid configuration: ${error.message}\n`);
   } else {

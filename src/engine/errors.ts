@@ -1,12 +1,39 @@
 import { AppError } from '../errors/index.js';
 
+/** Why a policy module could not be loaded: stable codes, shown in /readyz and at start-up. */
+export type EngineLoadCode =
+  /** The file cannot be read (missing, a directory, no permission). */
+  | 'policy_unreadable'
+  /** Empty, or not starting with the Wasm magic bytes (a text file, a tarball, ...). */
+  | 'policy_not_wasm'
+  /** Starts like Wasm but does not compile (truncated, corrupt). */
+  | 'policy_invalid_wasm'
+  /** Valid Wasm, but not an OPA policy (not built by `opa build -t wasm`). */
+  | 'policy_not_opa'
+  /** An OPA policy without an entrypoint the BFF asks. */
+  | 'policy_entrypoints_missing'
+  /** An OPA policy that does not instantiate (unsupported ABI, missing imports). */
+  | 'policy_load_failed'
+  /** The data document could not be given to the policy. */
+  | 'policy_data_invalid';
+
 /**
- * The policy module could not be loaded (missing file, not Wasm, missing entrypoint).
- * Raised only while building an engine; a serving engine never throws from a decision.
+ * The policy module could not be loaded. Raised only while building an engine; a serving
+ * engine never throws from a decision. The message never names a file: the engine only sees
+ * bytes. Whoever read them sets `file`, the path as the operator configured it.
  */
 export class EngineLoadError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('policy_load_failed', message, options);
+  declare readonly code: EngineLoadCode;
+  readonly file: string | undefined;
+
+  constructor(code: EngineLoadCode, message: string, options?: { cause?: unknown; file?: string }) {
+    super(code, message, options);
+    this.file = options?.file;
+  }
+
+  /** The same error, naming the file it came from. */
+  withFile(file: string): EngineLoadError {
+    return new EngineLoadError(this.code, this.message, { cause: this.cause, file });
   }
 }
 

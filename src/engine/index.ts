@@ -1,7 +1,8 @@
 export type * from './types.js';
 export type * from './state.js';
 export { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
-export { EngineLoadError } from './errors.js';
+export { EngineLoadError, type EngineLoadCode } from './errors.js';
+export { loadIssues } from './load-failure.js';
 export { isEngineFailure } from './failures.js';
 export type { EngineLogger } from './logger.js';
 export { createWasmEngine, WasmEngine, type WasmEngineOptions } from './wasm-engine.js';

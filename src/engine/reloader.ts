@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { ConfigError, formatIssue, loadConfigFiles } from '../config/index.js';
-import type { ConfigIssue, Mode, PluginsConfig } from '../config/types.js';
+import { formatIssue, loadConfigFiles } from '../config/index.js';
+import type { Mode, PluginsConfig } from '../config/types.js';
 import { EngineLoadError } from './errors.js';
+import { describeLoadFailure, nameFiles } from './load-failure.js';
 import { silentLogger, type EngineLogger } from './logger.js';
 import type { ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource } from './state.js';
 import { createWasmEngine, type WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
@@ -24,6 +25,8 @@ export interface ReloaderOptions {
   debounceMs?: number;
   logger?: EngineLogger;
   engine?: Pick<WasmEngineOptions, 'cache' | 'onError'>;
+  /** How errors, logs and /readyz name the files: as the operator configured them (default: the paths above). */
+  shownFiles?: { plugins?: string; grants?: string; policy?: string };
 }
 
 export interface Reloader extends SnapshotSource {
@@ -85,9 +88,9 @@ class FileReloader implements Reloader {
     try {
       wasm = await readFile(options.policyFile);
     } catch (cause) {
-      throw new EngineLoadError(`cannot read policy module ${options.policyFile} (build it with \`make policy\`)`, {
-        cause,
-      });
+      // The code only (ENOENT, EISDIR, ...): the system message carries the resolved path. The file is named later.
+      const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+      throw new EngineLoadError('policy_unreadable', `cannot read the file (${code}): build it with \`make policy\``, { cause });
     }
     const engine = await createWasmEngine({
       wasm,
@@ -152,12 +155,12 @@ class FileReloader implements Reloader {
   }
 
   #failed(at: string, trigger: string, error: unknown): ReloadOutcome {
-    const issues: readonly ConfigIssue[] | undefined = error instanceof ConfigError ? error.issues : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    const outcome: ReloadOutcome = { at, ok: false, trigger, error: message, ...(issues ? { issues } : {}) };
+    const { summary, issues } = describeLoadFailure(error, this.#options);
+    const outcome: ReloadOutcome = { at, ok: false, trigger, error: summary, issues };
     this.#status = { ...this.#status, last: outcome, failures: this.#status.failures + 1 };
+    const unexpected = issues[0]?.code === 'internal_error' ? { err: error } : {};
     this.#log.error(
-      { trigger, error: message, issues: issues?.map(formatIssue), serving: this.#snapshot.revision },
+      { trigger, error: summary, issues: issues.map(formatIssue), serving: this.#snapshot.revision, ...unexpected },
       'reload failed: the previous policy/config keeps serving',
     );
     return outcome;
@@ -202,8 +205,8 @@ class FileReloader implements Reloader {
 }
 
 /**
- * Loads the first snapshot (rejecting with ConfigError or EngineLoadError if it cannot) and
- * returns a Reloader serving it.
+ * Loads the first snapshot (rejecting with ConfigError or EngineLoadError, files named as in
+ * `shownFiles`, if it cannot) and returns a Reloader serving it.
  *
  * @example
  * const source = await createReloader({ pluginsFile: 'config/plugins.yaml', grantsFile: 'config/grants.yaml',
@@ -211,7 +214,13 @@ class FileReloader implements Reloader {
  * source.current().engine.api({ tenant: 'localhost', plugin_id: 'hello', method: 'GET', path: '/api/hello' });
  */
 export async function createReloader(options: ReloaderOptions): Promise<Reloader> {
-  const reloader = new FileReloader(options, await FileReloader.build(options));
+  let first: Built;
+  try {
+    first = await FileReloader.build(options);
+  } catch (error) {
+    throw nameFiles(error, options);
+  }
+  const reloader = new FileReloader(options, first);
   if (options.watch) reloader.startWatching();
   return reloader;
 }

@@ -34,8 +34,12 @@ export interface ReloadOutcome {
   readonly ok: boolean;
   /** What was (or would have been) loaded: `plugins`, `grants`, `policy`. */
   readonly trigger: string;
-  /** Present when ok is false: a one-line summary, and the config issues if the config was at fault. */
+  /** Present when ok is false: a one-line summary. */
   readonly error?: string;
+  /**
+   * Present when ok is false, never empty: the config's issues, or the policy module's one (its
+   * code is an EngineLoadCode, line 0). Files are named as the operator configured them.
+   */
   readonly issues?: readonly ConfigIssue[];
 }
 

@@ -129,12 +129,14 @@ describe('createWasmEngine', () => {
     const partial = await buildWasm({ 'api.rego': POLICIES['api.rego'] }, [ENTRYPOINTS.api]);
     await expect(createWasmEngine({ wasm: partial, dataJson: DATA })).rejects.toThrow(EngineLoadError);
     await expect(createWasmEngine({ wasm: partial, dataJson: DATA })).rejects.toThrow(/lacks entrypoint.*experience\/sse\/decision/);
+    await expect(createWasmEngine({ wasm: partial, dataJson: DATA })).rejects.toMatchObject({ code: 'policy_entrypoints_missing' });
   });
 
   it('refuses bytes that are not Wasm and data that is not JSON', async () => {
-    await expect(createWasmEngine({ wasm: new TextEncoder().encode('not wasm'), dataJson: DATA })).rejects.toThrow(
-      /policy.wasm could not be loaded/,
-    );
+    await expect(createWasmEngine({ wasm: new TextEncoder().encode('not wasm'), dataJson: DATA })).rejects.toMatchObject({
+      code: 'policy_not_wasm',
+      message: expect.stringMatching(/^not a WebAssembly module/),
+    });
     await expect(createWasmEngine({ wasm, dataJson: '{' })).rejects.toThrow(/not valid JSON/);
   });
 });

@@ -3,6 +3,7 @@ import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
 import { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
 import { EngineLoadError, toError } from './errors.js';
+import { compilePolicyModule } from './policy-module.js';
 import {
   asApiDecision,
   asAuthzDecision,
@@ -58,21 +59,22 @@ export class WasmEngine implements DecisionEngine {
     this.#onError = options.onError;
   }
 
-  /** Loads the module, checks its entrypoints and sets the data. Throws EngineLoadError. */
+  /** Compiles the module, checks it is an OPA policy with every entrypoint, and sets the data. Throws EngineLoadError. */
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
     let data: unknown;
     try {
       data = JSON.parse(options.dataJson);
     } catch (cause) {
-      throw new EngineLoadError('policy data is not valid JSON', { cause });
+      throw new EngineLoadError('policy_data_invalid', 'the policy data is not valid JSON', { cause });
     }
+    const module = await compilePolicyModule(options.wasm);
     let policy: LoadedPolicy;
     try {
       // Start with room for the data document; opa-wasm grows memory as needed up to the maximum.
       const initial = Math.max(8, Math.ceil((options.dataJson.length * 4) / WASM_PAGE));
-      policy = await loadPolicy(options.wasm, { initial, maximum: 16_384 });
+      policy = await loadPolicy(module, { initial, maximum: 16_384 });
     } catch (thrown) {
-      throw new EngineLoadError(`policy.wasm could not be loaded: ${toError(thrown, 'load').message}`, {
+      throw new EngineLoadError('policy_load_failed', `the OPA policy could not be instantiated: ${toError(thrown, 'load').message}`, {
         cause: thrown,
       });
     }
@@ -80,13 +82,14 @@ export class WasmEngine implements DecisionEngine {
     const missing = Object.values(ENTRYPOINTS).filter((e) => !exported.includes(e));
     if (missing.length > 0) {
       throw new EngineLoadError(
-        `policy.wasm lacks entrypoint(s) ${missing.join(', ')} (has: ${exported.join(', ') || 'none'})`,
+        'policy_entrypoints_missing',
+        `the policy lacks entrypoint(s) ${missing.join(', ')} (has: ${exported.join(', ') || 'none'}): build it with \`make policy\``,
       );
     }
     try {
       policy.setData(data as object);
     } catch (thrown) {
-      throw new EngineLoadError(`policy data could not be set: ${toError(thrown, 'setData').message}`, {
+      throw new EngineLoadError('policy_data_invalid', `the policy data could not be set: ${toError(thrown, 'setData').message}`, {
         cause: thrown,
       });
     }

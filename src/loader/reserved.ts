@@ -1,4 +1,4 @@
-import { BFF_ENDPOINTS, RESERVED_PREFIXES } from '../config/reserved-paths.js';
+import { BFF_ENDPOINTS, RESERVED_PREFIXES, isBffPath } from '../config/reserved-paths.js';
 
 /** Paths the SPA leaves to the BFF: one list for config, BFF, loader and Traefik (src/config). */
 export { BFF_ENDPOINTS, RESERVED_PREFIXES };
@@ -8,5 +8,5 @@ export const SHELL_PATHS: readonly string[] = Object.freeze(['/', '/signin']);
 
 /** True for any path the BFF answers: a plugin route may not take it, the SPA router never handles it. */
 export function isReservedPath(path: string): boolean {
-  return RESERVED_PREFIXES.some((p) => path.startsWith(p) || `${path}/` === p) || BFF_ENDPOINTS.includes(path);
+  return isBffPath(path);
 }

@@ -36,7 +36,7 @@ export interface AppOptions {
   identityProviders?: IdentityProvider[];
   /** Where bundle bytes are read and cached (tests observe every file it is asked for). */
   bundles?: BundleStore;
-  /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
+  /** Process metrics (CPU, memory, event loop) in the registry the metrics listener serves; default true. */
   defaultMetrics?: boolean;
 }
 

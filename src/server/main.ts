@@ -3,6 +3,7 @@
  * settings.ts); exits non-zero with a clear message when they or the first load are invalid.
  */
 import { formatIssue, ConfigError } from '../config/index.js';
+import { EngineLoadError, loadIssues } from '../engine/index.js';
 import { SettingsError, loadSettings } from './settings.js';
 import { startServer } from './start.js';
 
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`experience-bff: the configuration is invalid:\n${error.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
+  if (error instanceof ConfigError || error instanceof EngineLoadError) {
+    const what = error instanceof ConfigError ? 'the configuration is invalid' : 'the policy cannot be loaded';
+    process.stderr.write(`experience-bff: ${what}:\n${loadIssues(error).map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
   } else {
     process.stderr.write(`experience-bff: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -15,7 +15,7 @@ import { loginRoute, logoutRoute, sessionRoute } from './routes/auth.js';
 import { authzRoute } from './routes/authz.js';
 import { bundleRoute } from './routes/bundle.js';
 import { publishRoute, streamRoute } from './routes/events.js';
-import { healthzRoute, metricsRoute, readyzRoute } from './routes/health.js';
+import { healthzRoute, readyzRoute } from './routes/health.js';
 import { manifestsRoute } from './routes/manifests.js';
 import { pluginCallRoute } from './routes/plugin-call.js';
 import { telemetryRoute } from './routes/telemetry.js';
@@ -40,7 +40,6 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   const router = new Router<BffState>({ sensitive: true, strict: true });
   router.get('/healthz', healthzRoute());
   router.get('/readyz', readyzRoute(deps));
-  router.get('/metrics', metricsRoute(deps));
   if (deps.settings.publishToken) router.post('/events/publish', publishRoute(deps, deps.settings.publishToken));
   router.post('/auth/:provider/login', ...tenant, loginRoute(deps));
   router.post('/auth/logout', ...tenant, logoutRoute(deps));

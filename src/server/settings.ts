@@ -23,11 +23,21 @@ export interface RateLimitSettings {
 export interface ServerSettings {
   mode: Mode;
   port: number;
-  /** Bind address; undefined lets Node listen on every interface. */
+  /**
+   * Bind address; undefined lets Node listen on every interface (production's default).
+   * Development, and any mode with DEV_LOGIN on, default to 127.0.0.1.
+   */
   host: string | undefined;
+  /** The operators' metrics listener (GET /metrics); undefined when METRICS_PORT=off. 0 picks a free port. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** When set, the metrics listener requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   pluginsConfig: string;
   grantsConfig: string;
   policyWasm: string;
+  /** The three files as the operator named them (the setting, or its default, unresolved): how messages name them. */
+  shownFiles: { pluginsConfig: string; grantsConfig: string; policyWasm: string };
   pluginsRoot: string;
   /** The absolute folder `bundle.file` paths in plugins.yaml are written under (the container mount). */
   pluginsMount: string;
@@ -79,6 +89,14 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new SettingsError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** METRICS_PORT: a port (0 = any free one), or `off` for no metrics listener. */
+function metricsPort(env: Env, port: number): number | undefined {
+  if (env.METRICS_PORT?.trim().toLowerCase() === 'off') return undefined;
+  const value = int(env, 'METRICS_PORT', 9464, 0, 65535);
+  if (value !== 0 && value === port) throw new SettingsError(`METRICS_PORT must differ from PORT (${port}): metrics have their own listener, or set METRICS_PORT=off`);
+  return value;
 }
 
 function mode(env: Env): Mode {
@@ -147,6 +165,14 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   if (devLogin && current === 'production') throw new SettingsError('DEV_LOGIN cannot be enabled when NODE_ENV=production');
   const publishToken = env.PUBLISH_TOKEN?.trim() || undefined;
   if (publishToken !== undefined && publishToken.length < 16) throw new SettingsError('PUBLISH_TOKEN must be at least 16 characters');
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new SettingsError('METRICS_TOKEN must be at least 16 characters');
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const files = {
+    pluginsConfig: str(env, 'PLUGINS_CONFIG', 'config/plugins.yaml'),
+    grantsConfig: str(env, 'GRANTS_CONFIG', 'config/grants.yaml'),
+    policyWasm: str(env, 'POLICY_WASM', 'build/policy.wasm'),
+  };
   const level = str(env, 'LOG_LEVEL', 'info');
   if (!LOG_LEVELS.includes(level)) throw new SettingsError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const mount = str(env, 'PLUGINS_MOUNT', DEFAULT_BUNDLE_MOUNT);
@@ -157,11 +183,16 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
 
   return {
     mode: current,
-    port: int(env, 'PORT', 8080, 0, 65535),
-    host: env.HOST?.trim() || undefined,
-    pluginsConfig: path.resolve(cwd, str(env, 'PLUGINS_CONFIG', 'config/plugins.yaml')),
-    grantsConfig: path.resolve(cwd, str(env, 'GRANTS_CONFIG', 'config/grants.yaml')),
-    policyWasm: path.resolve(cwd, str(env, 'POLICY_WASM', 'build/policy.wasm')),
+    port,
+    // The development login lets anyone sign in with any roles: loopback unless HOST says otherwise.
+    host: env.HOST?.trim() || (dev || devLogin ? '127.0.0.1' : undefined),
+    metricsPort: metricsPort(env, port),
+    metricsHost: str(env, 'METRICS_HOST', '127.0.0.1'),
+    metricsToken,
+    pluginsConfig: path.resolve(cwd, files.pluginsConfig),
+    grantsConfig: path.resolve(cwd, files.grantsConfig),
+    policyWasm: path.resolve(cwd, files.policyWasm),
+    shownFiles: files,
     pluginsRoot: path.resolve(cwd, str(env, 'PLUGINS_ROOT', 'plugins')),
     pluginsMount: path.resolve(mount),
     webRoot: path.resolve(cwd, str(env, 'WEB_ROOT', 'build/web')),

@@ -8,6 +8,8 @@ import type { Duplex } from 'node:stream';
 import { createReloader, type Reloader } from '../engine/index.js';
 import { createApp, type AppOptions, type BffApp } from './app.js';
 import { createLogger, type Logger } from './logger.js';
+import { exposureWarnings } from './exposure.js';
+import { createMetricsApp } from './metrics/index.js';
 import { securityHeaderValues } from './middleware/security-headers/index.js';
 import type { ServerSettings } from './settings.js';
 
@@ -22,6 +24,10 @@ export interface RunningServer {
   readonly logger: Logger;
   /** The bound port (useful with PORT=0). */
   readonly port: number;
+  /** The operators' metrics listener; undefined with METRICS_PORT=off. */
+  readonly metricsServer: http.Server | undefined;
+  /** Its bound port (useful with METRICS_PORT=0); undefined with METRICS_PORT=off. */
+  readonly metricsPort: number | undefined;
   /** Stops accepting, closes streams, waits for in-flight requests (up to the shutdown timeout). */
   stop(): Promise<void>;
 }
@@ -55,6 +61,25 @@ function clientErrorHandler(headers: ReadonlyArray<[string, string]>) {
   };
 }
 
+function listen(server: http.Server, port: number, host: string | undefined): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function closeServer(server: http.Server | undefined): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Loads the first snapshot, then listens: the app on PORT/HOST, the metrics on
+ * METRICS_PORT/METRICS_HOST. Rejects (with nothing left open) when loading or listening fails.
+ */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { settings } = options;
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
@@ -63,6 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pluginsFile: settings.pluginsConfig,
     grantsFile: settings.grantsConfig,
     policyFile: settings.policyWasm,
+    shownFiles: { plugins: settings.shownFiles.pluginsConfig, grants: settings.shownFiles.grantsConfig, policy: settings.shownFiles.policyWasm },
     mode: settings.mode,
     hostVersion: settings.hostVersion,
     bundleMount: settings.pluginsMount,
@@ -72,36 +98,54 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     engine: { onError: (error, entrypoint) => logger.error({ err: error, entrypoint }, 'policy evaluation failed (denied)') },
   });
   const bff = createApp({ ...options, settings, source: reloader, logger });
+  const production = settings.mode === 'production';
+  const parserErrors = clientErrorHandler(await securityHeaderValues({ production }));
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, bff.callback());
-  const parserErrors = clientErrorHandler(await securityHeaderValues({ production: settings.mode === 'production' }));
   server.on('clientError', parserErrors);
   // Behind a load balancer idle sockets must outlive its own idle timeout.
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const metricsServer =
+    settings.metricsPort === undefined
+      ? undefined
+      : http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createMetricsApp({ metrics: bff.metrics, logger, token: settings.metricsToken, production }).callback());
+  metricsServer?.on('clientError', parserErrors);
+
+  let bound: AddressInfo;
+  let metricsBound: AddressInfo | undefined;
+  try {
+    bound = await listen(server, settings.port, settings.host);
+    if (metricsServer) metricsBound = await listen(metricsServer, settings.metricsPort ?? 0, settings.metricsHost);
+  } catch (error) {
+    await Promise.all([closeServer(server), closeServer(metricsServer)]);
+    await bff.close();
+    await reloader.close();
+    throw error;
+  }
+  const port = bound.port;
   const revision = reloader.status().revision;
-  logger.info({ port, mode: settings.mode, revision, devLogin: settings.devLogin }, 'BFF listening');
+  logger.info(
+    { host: bound.address, port, metrics: metricsBound ? { host: metricsBound.address, port: metricsBound.port } : 'off', mode: settings.mode, revision, devLogin: settings.devLogin },
+    'BFF listening',
+  );
+  const exposure = { devLogin: settings.devLogin, metricsToken: settings.metricsToken, app: bound.address, metrics: metricsBound?.address };
+  for (const warning of exposureWarnings(exposure)) logger.warn({ host: bound.address, port, metrics: metricsBound }, warning);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info({}, 'shutting down');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = Promise.all([closeServer(server), closeServer(metricsServer)]);
       server.closeIdleConnections();
+      metricsServer?.closeIdleConnections();
       await bff.close();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownTimeoutMs).unref());
       await Promise.race([closed, timeout]);
       server.closeAllConnections();
+      metricsServer?.closeAllConnections();
       await reloader.close();
       logger.info({}, 'stopped');
       logger.flush();
     })());
 
-  return { bff, server, reloader, logger, port, stop };
+  return { bff, server, reloader, logger, port, metricsServer, metricsPort: metricsBound?.port, stop };
 }

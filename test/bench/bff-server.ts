@@ -64,6 +64,7 @@ async function writeConfig(): Promise<ServerSettings> {
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
+    METRICS_PORT: '0',
     PLUGINS_CONFIG: path.join(dir, 'plugins.yaml'),
     GRANTS_CONFIG: path.join(dir, 'grants.yaml'),
     POLICY_WASM: path.resolve(process.env.POLICY_WASM ?? 'build/policy.wasm'),

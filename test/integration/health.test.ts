@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function metrics(): Promise<string> {
-  const res = await bff.http().get('/metrics');
+  const res = await bff.metricsHttp().get('/metrics');
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   return res.text;

@@ -23,7 +23,7 @@ async function readyz(b: TestBff) {
 }
 
 async function metric(b: TestBff, name: string): Promise<string> {
-  const text = (await b.http().get('/metrics')).text;
+  const text = (await b.metricsHttp().get('/metrics')).text;
   return text.split('\n').filter((l) => l.startsWith(name)).join('\n');
 }
 

@@ -96,7 +96,11 @@ describe('createReloader', () => {
     const r = await start();
     await writeFile(files.policyFile, 'not wasm');
     const outcome = await r.reload('policy');
-    expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/policy.wasm could not be loaded/) });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: `${files.policyFile}  not a WebAssembly module: it does not start with the Wasm magic bytes "\\0asm"`,
+      issues: [{ code: 'policy_not_wasm', file: files.policyFile, line: 0, col: 0, path: '', message: expect.stringMatching(/^not a WebAssembly module/) }],
+    });
     expect(r.current().engine.api(hello).allow).toBe(true);
   });
 

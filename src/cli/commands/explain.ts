@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfigFiles } from '../../config/index.js';
-import { createWasmEngine, type WasmEngine } from '../../engine/index.js';
+import { createWasmEngine, EngineLoadError, type WasmEngine } from '../../engine/index.js';
 import { command, flag, list, str, UsageError, type CommandSpec, type Values } from '../args.js';
 import { CliError } from '../cli-error.js';
 import type { ExplainContext } from '../explain/context.js';
@@ -119,7 +119,14 @@ export async function loadExplainer(io: Io, values: Values): Promise<LoadedExpla
     throw new CliError(`cannot read the policy ${policyFile.shown} (${code}): build it with \`make policy\`, or pass --policy <file>`);
   }
   // Exactly the data document the reloader builds (src/engine/reloader.ts).
-  const engine = await createWasmEngine({ wasm, dataJson: `{"registry":${loaded.registryJson}}`, cache: false });
+  let engine: WasmEngine;
+  try {
+    engine = await createWasmEngine({ wasm, dataJson: `{"registry":${loaded.registryJson}}`, cache: false });
+  } catch (error) {
+    // The engine only sees bytes: name the file as the user did.
+    if (error instanceof EngineLoadError) throw new CliError(`cannot load the policy ${policyFile.shown} (${error.code}): ${error.message}`);
+    throw error;
+  }
   const context: ExplainContext = {
     registry: loaded.registry,
     plugins: loaded.plugins,

@@ -115,3 +115,5 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
     }),
   };
 }
+
+export { createMetricsApp, type MetricsAppOptions } from './app.js';

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createBearerCheck } from '../auth/bearer.js';
 import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { isEngineFailure } from '../../engine/index.js';
@@ -59,22 +59,15 @@ export function streamRoute(deps: AppDeps): BffMiddleware {
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
 /**
  * `POST /events/publish` (Bearer PUBLISH_TOKEN) `{tenant, topic, data}` -> 202: how services
  * hand events to the BFF. Only registered when a token is configured.
  */
 export function publishRoute(deps: AppDeps, token: string): BffMiddleware {
-  const expected = digest(token);
+  const valid = createBearerCheck(token);
   return async function publish(ctx) {
     ctx.state.log.route = 'events_publish';
-    const auth = ctx.get('Authorization');
-    const given = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
-    // Compare digests: constant time whatever the lengths.
-    if (!given || !timingSafeEqual(digest(given), expected)) throw new UnauthenticatedError('invalid_token', 'A valid publish token is required');
+    if (!valid(ctx.get('Authorization'))) throw new UnauthenticatedError('invalid_token', 'A valid publish token is required');
     const { tenant, topic, data } = await readJsonFields(ctx.req, 64 * 1024);
     if (typeof tenant !== 'string' || !Object.hasOwn(deps.source.current().config.tenants, tenant)) throw new InputError('unknown_tenant', 'Unknown tenant');
     if (typeof topic !== 'string' || topic.length > 200 || !TOPIC.test(topic)) throw new InputError('invalid_topic', 'Invalid topic');

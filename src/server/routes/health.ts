@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ConfigIssue } from '../../config/types.js';
 import type { AppDeps } from '../deps.js';
 import type { BffMiddleware } from '../state.js';
 
@@ -11,10 +12,19 @@ export function healthzRoute(): BffMiddleware {
   };
 }
 
+const MAX_ISSUES = 20;
+const MAX_MESSAGE = 300;
+
+/** An issue as /readyz shows it: the file's name only (this route is public), the message bounded. */
+function shownIssue(issue: ConfigIssue) {
+  const message = issue.message.length > MAX_MESSAGE ? `${issue.message.slice(0, MAX_MESSAGE - 1)}…` : issue.message;
+  return { code: issue.code, file: path.basename(issue.file), line: issue.line, col: issue.col, path: issue.path, message };
+}
+
 /**
  * `GET /readyz`: 200 while a policy and config are loaded, with the serving revision and
- * whether the last reload failed (the last good state keeps serving). File names only, never
- * full paths.
+ * whether the last reload failed (the last good state keeps serving), with each issue and its
+ * message. Files by name only, never a path: not even the one the operator configured.
  */
 export function readyzRoute(deps: AppDeps): BffMiddleware {
   return async function readyz(ctx) {
@@ -30,6 +40,7 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
       return;
     }
     const { revision, last, failures } = status;
+    const issues = last.issues ?? [];
     ctx.body = {
       ready: true,
       revision: { id: revision.id, policy: revision.policy, data: revision.data, config: revision.config, loadedAt: revision.loadedAt },
@@ -40,20 +51,11 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
         ...(last.ok
           ? {}
           : {
-              issues: (last.issues ?? []).slice(0, 20).map((i) => ({ code: i.code, file: path.basename(i.file), line: i.line, col: i.col, path: i.path })),
+              issues: issues.slice(0, MAX_ISSUES).map(shownIssue),
+              ...(issues.length > MAX_ISSUES ? { moreIssues: issues.length - MAX_ISSUES } : {}),
             }),
       },
       reloadFailures: failures,
     };
-  };
-}
-
-/** `GET /metrics`: Prometheus text format from this app's registry. */
-export function metricsRoute(deps: AppDeps): BffMiddleware {
-  return async function metrics(ctx) {
-    ctx.state.log.route = 'metrics';
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
   };
 }

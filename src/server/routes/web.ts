@@ -8,16 +8,17 @@ import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import etag from 'etag';
-import { BFF_ENDPOINTS, RESERVED_PREFIXES as SPA_EXCLUDED } from '../../config/reserved-paths.js';
+import { BFF_ENDPOINTS, RESERVED_PREFIXES as SPA_EXCLUDED, isBffPath } from '../../config/reserved-paths.js';
 import type { AppDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
 import type { BffContext, BffMiddleware } from '../state.js';
 
-/** Never the shell: the spec's reserved prefixes and the BFF's own endpoints (both matched as prefixes). */
+/** Never the shell: the spec's reserved prefixes and the BFF's own endpoints. */
 export const RESERVED_PREFIXES: readonly string[] = [...SPA_EXCLUDED, ...BFF_ENDPOINTS];
 
+/** The same rule as the loader's and the config's (src/config/reserved-paths.ts). */
 export function isReserved(pathname: string): boolean {
-  return RESERVED_PREFIXES.some((p) => pathname.startsWith(p) || `${pathname}/` === p);
+  return isBffPath(pathname);
 }
 
 function decodePath(raw: string): string | undefined {

@@ -1,7 +1,7 @@
 /**
  * Starts the BFF exactly as `make run` does (`node dist/demo/main.js`: demo upstream, demo
- * publisher, BFF in development mode) on a free port, and stops it. Only PORT, LOG_LEVEL and the
- * publisher's interval differ, so the suite does not wait 5 s per SSE event.
+ * publisher, BFF in development mode) on a free port, and stops it. Only PORT, METRICS_PORT, LOG_LEVEL
+ * and the publisher's interval differ, so the suite does not wait 5 s per SSE event.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -50,7 +50,8 @@ export async function startBff(env: Record<string, string> = {}): Promise<Runnin
   const { NODE_ENV: _vitest, ...inherited } = process.env;
   const child: ChildProcess = spawn(process.execPath, ['dist/demo/main.js'], {
     cwd: ROOT,
-    env: { ...inherited, PORT: String(port), LOG_LEVEL: 'warn', DEMO_PUBLISH_INTERVAL_MS: '1000', ...env },
+    // METRICS_PORT=0: a free port, so the suite never collides with a `make run` on the default one.
+    env: { ...inherited, PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'warn', DEMO_PUBLISH_INTERVAL_MS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });

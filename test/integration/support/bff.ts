@@ -24,10 +24,15 @@ export interface TestBff {
   logText(): string;
   /** supertest agent against the listening server. */
   http(): ReturnType<typeof request>;
+  /** supertest agent against the operators' metrics listener (METRICS_PORT=0 picks its port). */
+  metricsHttp(): ReturnType<typeof request>;
   close(): Promise<void>;
 }
 
-export async function startBff(env: Record<string, string> = {}, extra: Partial<StartOptions> = {}): Promise<TestBff> {
+/** Settings over the defaults below; a function sees the fixture first (to name its files, or change them). */
+export type BffEnv = Record<string, string> | ((fixture: Fixture) => Promise<Record<string, string>>);
+
+export async function startBff(envOrSetup: BffEnv = {}, extra: Partial<StartOptions> = {}): Promise<TestBff> {
   const upstream = await startRecordingUpstream();
   const fixture = await createFixture({ downUrl: await closedPortUrl() });
   const lines: string[] = [];
@@ -37,29 +42,39 @@ export async function startBff(env: Record<string, string> = {}, extra: Partial<
       done();
     },
   });
-  const settings = loadSettings({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PLUGINS_CONFIG: fixture.pluginsFile,
-    GRANTS_CONFIG: fixture.grantsFile,
-    POLICY_WASM: fixture.policyFile,
-    PLUGINS_ROOT: fixture.pluginsRoot,
-    WEB_ROOT: fixture.webRoot,
-    UPSTREAM_URL: upstream.url,
-    UPSTREAM_TIMEOUT_MS: '400',
-    EXPERIENCE_VERSION: '1.4.0',
-    SESSION_KEYS: SESSION_KEY,
-    DEV_LOGIN: 'true',
-    PUBLISH_TOKEN,
-    CONFIG_WATCH: 'true',
-    RELOAD_DEBOUNCE_MS: '30',
-    LOG_LEVEL: 'info',
-    SHUTDOWN_TIMEOUT_MS: '500',
-    ...env,
-  });
-  const logger = createLogger({ level: settings.logLevel, destination });
-  const running = await startServer({ defaultMetrics: false, ...extra, settings, logger });
+  let running: RunningServer;
+  try {
+    const env = typeof envOrSetup === 'function' ? await envOrSetup(fixture) : envOrSetup;
+    const settings = loadSettings({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      PLUGINS_CONFIG: fixture.pluginsFile,
+      GRANTS_CONFIG: fixture.grantsFile,
+      POLICY_WASM: fixture.policyFile,
+      PLUGINS_ROOT: fixture.pluginsRoot,
+      WEB_ROOT: fixture.webRoot,
+      UPSTREAM_URL: upstream.url,
+      UPSTREAM_TIMEOUT_MS: '400',
+      EXPERIENCE_VERSION: '1.4.0',
+      SESSION_KEYS: SESSION_KEY,
+      DEV_LOGIN: 'true',
+      PUBLISH_TOKEN,
+      CONFIG_WATCH: 'true',
+      RELOAD_DEBOUNCE_MS: '30',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '500',
+      ...env,
+    });
+    const logger = createLogger({ level: settings.logLevel, destination });
+    running = await startServer({ defaultMetrics: false, ...extra, settings, logger });
+  } catch (error) {
+    // A start that fails (the start-up error tests) leaves nothing behind either.
+    await upstream.close();
+    await fixture.remove();
+    throw error;
+  }
   const url = `http://localhost:${running.port}`;
   return {
     url,
@@ -70,6 +85,10 @@ export async function startBff(env: Record<string, string> = {}, extra: Partial<
     logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
     logText: () => lines.join('\n'),
     http: () => request(url),
+    metricsHttp: () => {
+      if (running.metricsPort === undefined) throw new Error('this BFF runs without a metrics listener (METRICS_PORT=off)');
+      return request(`http://127.0.0.1:${running.metricsPort}`);
+    },
     async close() {
       await running.stop();
       await upstream.close();
