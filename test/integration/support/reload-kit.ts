@@ -115,7 +115,7 @@ export async function hashWrite(c: Ctx, ...bundles: string[]): Promise<{ code: n
 }
 
 export async function metricLine(b: TestBff, name: string): Promise<string | undefined> {
-  return (await b.http().get('/metrics')).text.split('\n').find((l) => l.startsWith(`${name} `));
+  return (await b.metricsHttp().get('/metrics')).text.split('\n').find((l) => l.startsWith(`${name} `));
 }
 
 /**
