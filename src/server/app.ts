@@ -19,6 +19,7 @@ import { createErrorHandler } from './middleware/errors/index.js';
 import { createRequestLog } from './middleware/request-log/index.js';
 import { createSecurityHeaders } from './middleware/security-headers/index.js';
 import { createSessions } from './middleware/session/index.js';
+import { createHostCheck } from './middleware/tenant/index.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
@@ -97,6 +98,7 @@ export function createApp(options: AppOptions): BffApp {
   app.use(createErrorHandler({ logger }));
   app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
   app.use(createRequestTarget());
+  app.use(createHostCheck({ trustProxy: settings.trustProxy }));
   for (const middleware of createRoutes(deps)) app.use(middleware);
 
   return {

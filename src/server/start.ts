@@ -72,7 +72,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     engine: { onError: (error, entrypoint) => logger.error({ err: error, entrypoint }, 'policy evaluation failed (denied)') },
   });
   const bff = createApp({ ...options, settings, source: reloader, logger });
-  const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, bff.callback());
+  const server = http.createServer(
+    // requireHostHeader off: the app refuses a missing Host itself, as JSON with the security headers.
+    { requestTimeout: 0, headersTimeout: 30_000, requireHostHeader: false },
+    bff.callback(),
+  );
   const parserErrors = clientErrorHandler(await securityHeaderValues({ production: settings.mode === 'production' }));
   server.on('clientError', parserErrors);
   // Behind a load balancer idle sockets must outlive its own idle timeout.
