@@ -20,6 +20,7 @@ import { createRequestLog } from './middleware/request-log/index.js';
 import { createSecurityHeaders } from './middleware/security-headers/index.js';
 import { createSessions } from './middleware/session/index.js';
 import { createHostCheck } from './middleware/tenant/index.js';
+import { createUnreadBody } from './middleware/unread-body/index.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
@@ -95,6 +96,8 @@ export function createApp(options: AppOptions): BffApp {
     }
   });
   app.use(createRequestLog({ logger, metrics }));
+  // Outside the error handler: it decides on the response the handler made, errors included.
+  app.use(createUnreadBody());
   app.use(createErrorHandler({ logger }));
   app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
   app.use(createRequestTarget());
