@@ -6,7 +6,7 @@
  * came at once but the BFF then read the whole body and kept the connection open.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PUBLISH_TOKEN, expectSecurityHeaders, login, startBff, type TestBff } from './support/bff.js';
+import { PUBLISH_TOKEN, eventually, expectSecurityHeaders, login, startBff, type TestBff } from './support/bff.js';
 import { twoOnOneConnection, unfinishedUpload, type ConnectionOutcome } from './support/raw-connection.js';
 
 let bff: TestBff;
@@ -111,5 +111,20 @@ describe('a body that was read keeps the connection alive', () => {
     expect(first.status).toBeLessThan(300);
     expect(first.headers.connection).toBe('keep-alive');
     expect(second.status).toBe(first.status);
+  });
+});
+
+// Last in this file: it edits the configuration.
+describe('a stream opened with a body it never reads', () => {
+  it('when the server ends the stream, the connection is closed rather than kept to read the body', async () => {
+    const head = ['GET /events/stream?topics=stock.levels HTTP/1.1', 'Host: localhost', `Cookie: ${cookie}`, 'X-Plugin-Id: orders', `Content-Length: ${GIB}`].join('\r\n');
+    const outcome = unfinishedUpload(bff.port, head, { body: Buffer.alloc(16 * 1024, 0x20), waitMs: 10_000 });
+    await eventually(() => expect(bff.running.bff.streams.size).toBe(1), 'the stream to open');
+    // A reload that withdraws the topic: the BFF ends the stream.
+    await bff.fixture.editPlugins((text) => text.replace('sse: [orders, stock.levels]', 'sse: [orders]'));
+    const result = await outcome;
+    expect(result.response?.status).toBe(200);
+    expect(result.closedByServer, 'the server closed the connection when the stream ended').toBe(true);
+    expect(bff.running.bff.streams.size).toBe(0);
   });
 });

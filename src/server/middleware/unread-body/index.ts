@@ -11,7 +11,16 @@ export function createUnreadBody(): BffMiddleware {
   return async function unreadBody(ctx, next) {
     await next();
     // `complete`: the parser has seen the whole message, so nothing of it is left on the wire.
-    // (After the head is sent, as for a stream, Koa ignores the header: nothing to do then.)
-    if (!ctx.req.complete) ctx.set('Connection', 'close');
+    if (ctx.req.complete) return;
+    if (!ctx.headerSent) {
+      ctx.set('Connection', 'close');
+      return;
+    }
+    // A stream's head is already out (SSE): too late for the header, so when the stream
+    // ends, the connection goes with it rather than being kept to read the rest.
+    const { req, res } = ctx;
+    res.once('finish', () => {
+      if (!req.complete) req.socket.destroy();
+    });
   };
 }
