@@ -19,6 +19,8 @@ import { createErrorHandler } from './middleware/errors/index.js';
 import { createRequestLog } from './middleware/request-log/index.js';
 import { createSecurityHeaders } from './middleware/security-headers/index.js';
 import { createSessions } from './middleware/session/index.js';
+import { createHostCheck } from './middleware/tenant/index.js';
+import { createUnreadBody } from './middleware/unread-body/index.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
@@ -94,9 +96,12 @@ export function createApp(options: AppOptions): BffApp {
     }
   });
   app.use(createRequestLog({ logger, metrics }));
+  // Outside the error handler: it decides on the response the handler made, errors included.
+  app.use(createUnreadBody());
   app.use(createErrorHandler({ logger }));
   app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
   app.use(createRequestTarget());
+  app.use(createHostCheck({ trustProxy: settings.trustProxy }));
   for (const middleware of createRoutes(deps)) app.use(middleware);
 
   return {

@@ -20,8 +20,10 @@ export function hasBody(req: IncomingMessage): boolean {
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const length = declaredLength(req);
+  // Over the limit the rest of the body is never read (not even drained): the 413 closes the
+  // connection (see middleware/unread-body and the 413 mapping), so the client cannot make
+  // the BFF read a large body it will refuse anyway.
   if (length !== undefined && length > limit) {
-    req.resume();
     return Promise.reject(new PayloadTooLargeError('payload_too_large', `Body larger than ${limit} bytes`));
   }
   if (!hasBody(req)) return Promise.resolve(Buffer.alloc(0));
@@ -38,8 +40,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        // Drain without keeping anything; the response closes the connection.
-        req.resume();
+        req.pause();
         reject(new PayloadTooLargeError('payload_too_large', `Body larger than ${limit} bytes`));
         return;
       }

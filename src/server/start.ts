@@ -100,7 +100,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const bff = createApp({ ...options, settings, source: reloader, logger });
   const production = settings.mode === 'production';
   const parserErrors = clientErrorHandler(await securityHeaderValues({ production }));
-  const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, bff.callback());
+  const server = http.createServer(
+    // requireHostHeader off: the app refuses a missing Host itself, as JSON with the security headers.
+    { requestTimeout: 0, headersTimeout: 30_000, requireHostHeader: false },
+    bff.callback(),
+  );
   server.on('clientError', parserErrors);
   // Behind a load balancer idle sockets must outlive its own idle timeout.
   server.keepAliveTimeout = 65_000;

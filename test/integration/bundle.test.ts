@@ -68,13 +68,16 @@ describe('GET /api/plugins/bundle', () => {
     for (const query of [
       'entry=legacy%400.9.0&id=legacy',
       'entry=hello%402.0.0&id=hello',
-      'entry=hello%401.0.0&id=orders',
       'entry=missing%401.0.0&id=missing',
     ]) {
       const res = await bundle(query);
       expect(res.status, query).toBe(404);
       expect(JSON.parse((res.body as Buffer).toString()).code).toBe('bundle_not_found');
     }
+    // An entry naming another plugin than id is a contradiction, not a missing bundle.
+    const mixed = await bundle('entry=hello%401.0.0&id=orders');
+    expect(mixed.status).toBe(400);
+    expect(JSON.parse((mixed.body as Buffer).toString()).code).toBe('invalid_query');
   });
 
   it('never follows a symlink out of the plugin folder', async () => {

@@ -1,9 +1,10 @@
 /**
- * `GET /api/plugins/bundle?entry=<id>@<version>&id=<id>`: the plugin's ESM bundle. Only the
- * two parameters, each once; the plugin must be the tenant's, compatible, and the entry must
- * name its configured version. The file comes from the plugin's own folder under
- * PLUGINS_ROOT; with `integrity` set, mismatching bytes are refused (409, empty, no-store).
- * Everything comes from the request's snapshot: a reload applies to the next request.
+ * `GET /api/plugins/bundle?entry=<entry>&id=<id>`: the plugin's ESM bundle. Only the two
+ * parameters, each once. `entry` is `<id>@<version>` (what the manifests hand out: that
+ * version only) or `<id>` (the spec's form: the current version); its id must be `id`
+ * (else 400). The plugin must be the tenant's and compatible, and a version must be its configured one (else 404). The file comes
+ * from the plugin's own folder under PLUGINS_ROOT; with `integrity` set, mismatching bytes are
+ * refused in either form (409, empty, no-store).
  */
 import type { PluginConfig } from '../../config/types.js';
 import { fetchDevBundle } from '../bundles/dev.js';
@@ -15,18 +16,32 @@ import { InputError, IntegrityError, NotFoundError, UnavailableError } from '../
 import { pluginsOf } from '../plugins.js';
 import { sessionOf, snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../state.js';
 
-function parseQuery(querystring: string): { entry: string; id: string } {
+/** Which bundle a query asks for; `version` undefined: the plugin's current one. */
+interface BundleQuery {
+  id: string;
+  version: string | undefined;
+}
+
+const shape = () => new InputError('invalid_query', 'Expected exactly one entry and one id');
+
+function parseQuery(querystring: string): BundleQuery {
   if (querystring.length > 512) throw new InputError('invalid_query', 'Query too long');
   const params = new URLSearchParams(querystring);
   const seen = new Map<string, string>();
   for (const [key, value] of params) {
-    if ((key !== 'entry' && key !== 'id') || seen.has(key)) throw new InputError('invalid_query', 'Expected exactly one entry and one id');
+    if ((key !== 'entry' && key !== 'id') || seen.has(key)) throw shape();
     seen.set(key, value);
   }
   const entry = seen.get('entry');
   const id = seen.get('id');
-  if (!entry || !id || entry.includes('\0') || id.includes('\0')) throw new InputError('invalid_query', 'Expected exactly one entry and one id');
-  return { entry, id };
+  if (!entry || !id || entry.includes('\0') || id.includes('\0')) throw shape();
+  // Neither ids nor versions contain `@`: the first one separates them.
+  const at = entry.indexOf('@');
+  const named = at === -1 ? entry : entry.slice(0, at);
+  const version = at === -1 ? undefined : entry.slice(at + 1);
+  // Decided from the query alone (no config read), so it says nothing about what is deployed.
+  if (named !== id || version === '') throw new InputError('invalid_query', 'entry must be <id> or <id>@<version> of the plugin named by id');
+  return { id, version };
 }
 
 const notFound = () => new NotFoundError('bundle_not_found', 'Bundle not found');
@@ -54,11 +69,11 @@ export function bundleRoute(deps: AppDeps): BffMiddleware {
 
   return async function bundle(ctx: BffContext) {
     ctx.state.log.route = 'bundle';
-    const { entry, id } = parseQuery(ctx.querystring);
+    const query = parseQuery(ctx.querystring);
     const snapshot = snapshotOf(ctx);
     const tenant = tenantOf(ctx);
-    const plugin = pluginsOf(snapshot.config, tenant).get(id);
-    if (!plugin || entry !== `${plugin.id}@${plugin.version}`) throw notFound();
+    const plugin = pluginsOf(snapshot.config, tenant).get(query.id);
+    if (!plugin || (query.version !== undefined && query.version !== plugin.version)) throw notFound();
     ctx.state.log.plugin = plugin.id;
     // Compatibility is the engine's call: the contributions decision lists exactly the
     // tenant's compatible plugins (whatever this user may see of them).
@@ -77,7 +92,7 @@ export function bundleRoute(deps: AppDeps): BffMiddleware {
     ctx.type = 'text/javascript; charset=utf-8';
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('ETag', bytes.etag);
-    // Revalidated every time (ETag -> 304), never kept as immutable: the URL names id@version, not
+    // Both forms are revalidated every time (ETag -> 304), never kept as immutable: the URL names id@version, not
     // the bytes, and a reload can repoint, re-pin or unpin that version (a rebuild + `hash --write`,
     // a pin tightened to refuse the old bytes). A browser must never keep bytes the config refuses.
     ctx.set('Cache-Control', 'private, no-cache');

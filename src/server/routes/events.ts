@@ -4,20 +4,13 @@ import type { AppDeps } from '../deps.js';
 import { isEngineFailure } from '../../engine/index.js';
 import { pluginLabel } from '../decisions.js';
 import { InputError, NotAllowedError, TooManyRequestsError, UnauthenticatedError, UnavailableError } from '../errors.js';
-import { TOPIC, parseTopics } from '../events/topics.js';
+import { isTopic, parseTopicsQuery } from '../events/topics.js';
 import { pluginIdHeader } from '../middleware/plugin-guard/index.js';
-import { sessionOf, snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../state.js';
-
-function topicsParam(ctx: BffContext): string | undefined {
-  const params = new URLSearchParams(ctx.querystring);
-  const keys = [...params.keys()];
-  if (keys.length !== 1 || keys[0] !== 'topics') return undefined;
-  return params.get('topics') ?? undefined;
-}
+import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
 
 /**
- * `GET /events/stream?topics=a,b` with X-Plugin-Id: every topic is judged by the engine's
- * `sse` decision before the first byte; one denied topic is a 403 and no stream opens.
+ * `GET /events/stream?topics=a,b` with X-Plugin-Id: every topic, exactly as sent, is judged by
+ * the engine's `sse` decision before the first byte; one denied topic is a 403 and no stream opens.
  */
 export function streamRoute(deps: AppDeps): BffMiddleware {
   return async function stream(ctx) {
@@ -26,8 +19,13 @@ export function streamRoute(deps: AppDeps): BffMiddleware {
     const session = sessionOf(ctx);
     const snapshot = snapshotOf(ctx);
     const plugin = pluginIdHeader(ctx);
-    const topics = parseTopics(topicsParam(ctx));
-    if (!topics) throw new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...] (dot-separated names)');
+    const query = parseTopicsQuery(ctx.querystring);
+    if (!query.ok) {
+      throw query.code === 'invalid_topic'
+        ? new InputError('invalid_topic', 'A requested topic is not dot-separated words of [A-Za-z0-9_-]')
+        : new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...]: 1 to 20 distinct topics, nothing else');
+    }
+    const { topics } = query;
     for (const topic of topics) {
       const decision = snapshot.engine.sse({ tenant, plugin_id: plugin ?? null, topic });
       if (decision.allow) continue;
@@ -70,7 +68,7 @@ export function publishRoute(deps: AppDeps, token: string): BffMiddleware {
     if (!valid(ctx.get('Authorization'))) throw new UnauthenticatedError('invalid_token', 'A valid publish token is required');
     const { tenant, topic, data } = await readJsonFields(ctx.req, 64 * 1024);
     if (typeof tenant !== 'string' || !Object.hasOwn(deps.source.current().config.tenants, tenant)) throw new InputError('unknown_tenant', 'Unknown tenant');
-    if (typeof topic !== 'string' || topic.length > 200 || !TOPIC.test(topic)) throw new InputError('invalid_topic', 'Invalid topic');
+    if (!isTopic(topic)) throw new InputError('invalid_topic', 'Invalid topic');
     const event = await deps.hub.publish({ tenant, topic, data: data ?? null });
     deps.metrics.sseEvents.inc({ tenant });
     ctx.state.tenant = tenant;

@@ -5,6 +5,7 @@ import {
   InputError,
   IntegrityError,
   NotFoundError,
+  PayloadTooLargeError,
   TooManyRequestsError,
   UnavailableError,
   UpstreamError,
@@ -32,6 +33,8 @@ describe('mapError', () => {
     expect(mapError(new AllowlistViolationError('allowlist_violation', 'm')).headers).toEqual({ 'X-Allowlist-Violation': '1' });
     expect(mapError(new IntegrityError('integrity_mismatch', 'm'))).toMatchObject({ headers: { 'X-Integrity-Error': '1' }, emptyBody: true });
     expect(mapError(new TooManyRequestsError('rate_limited', 'm', 0.2)).headers).toEqual({ 'Retry-After': '1' });
+    // the rest of an oversized body is never read: the connection must not be reused
+    expect(mapError(new PayloadTooLargeError('payload_too_large', 'm'))).toMatchObject({ status: 413, headers: { Connection: 'close' } });
   });
 
   it('never exposes unknown errors or untyped server faults', () => {

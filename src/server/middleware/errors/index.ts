@@ -33,7 +33,8 @@ interface Mapping {
 const TABLE: Array<[abstract new (...args: never[]) => AppError, Mapping]> = [
   [AllowlistViolationError, { status: 403, headers: { 'X-Allowlist-Violation': '1' } }],
   [IntegrityError, { status: 409, headers: { 'X-Integrity-Error': '1' }, emptyBody: true }],
-  [PayloadTooLargeError, { status: 413 }],
+  // The rest of the body is not read: the connection closes after the answer (RFC 9110 §15.5.14).
+  [PayloadTooLargeError, { status: 413, headers: { Connection: 'close' } }],
   [UnsupportedMediaTypeError, { status: 415 }],
   [UpstreamTimeoutError, { status: 504 }],
   [UpstreamError, { status: 502 }],

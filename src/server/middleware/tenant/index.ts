@@ -1,15 +1,23 @@
-import { NotFoundError } from '../../errors.js';
+import { InputError, NotFoundError } from '../../errors.js';
 import { snapshotOf, type BffContext, type BffMiddleware } from '../../state.js';
-import { firstForwarded, tenantFromHost } from './host.js';
+import { requestHost, type HostOptions } from './host.js';
 
-export { tenantFromHost } from './host.js';
+export { parseHost, requestHost, type HostOptions, type ParsedHost } from './host.js';
 
-export interface TenantOptions {
-  /** Read X-Forwarded-Host (first value) instead of Host: only behind a proxy that sets it. */
-  trustProxy: boolean;
+export type TenantOptions = HostOptions;
+
+/**
+ * Refuses (400 `malformed_request`) any request whose Host, or trusted X-Forwarded-Host, is
+ * not one `host[:port]`, on every route: also those that resolve no tenant.
+ */
+export function createHostCheck(options: HostOptions): BffMiddleware {
+  return function hostCheck(ctx, next) {
+    requestHost(ctx.req, options);
+    return next();
+  };
 }
 
-/** Resolves ctx.state.tenant from the host; a host that is not a tenant is a 404. */
+/** Resolves ctx.state.tenant from the host; a malformed host is a 400, one that is not a tenant a 404. */
 export function createTenant(options: TenantOptions): BffMiddleware {
   return async function tenant(ctx, next) {
     resolveTenant(ctx, options);
@@ -19,13 +27,10 @@ export function createTenant(options: TenantOptions): BffMiddleware {
 
 /** The synchronous core of the tenant middleware (composed directly on the plugin-call path). */
 export function resolveTenant(ctx: BffContext, options: TenantOptions): void {
-  const header = options.trustProxy
-    ? (firstForwarded(ctx.req.headers['x-forwarded-host']) ?? ctx.req.headers.host)
-    : ctx.req.headers.host;
-  const host = tenantFromHost(header);
+  const host = requestHost(ctx.req, options);
+  // Only HTTP/1.0 may omit the host; a tenant route cannot be answered without one.
+  if (host === undefined) throw new InputError('malformed_request', 'Malformed Host header');
   const { config } = snapshotOf(ctx);
-  if (host === undefined || !Object.hasOwn(config.tenants, host)) {
-    throw new NotFoundError('unknown_tenant', 'No such site');
-  }
-  ctx.state.tenant = host;
+  if (!Object.hasOwn(config.tenants, host.name)) throw new NotFoundError('unknown_tenant', 'No such site');
+  ctx.state.tenant = host.name;
 }

@@ -1,0 +1,152 @@
+/**
+ * SSE topics are judged exactly as sent. Each refused query is sent as raw bytes (no client
+ * re-encodes it) and must be a 400 before the policy is asked anything and before a stream
+ * is registered; each accepted one must reach the policy, and the stream, unchanged.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import type { DecisionEngine } from '../../src/engine/index.js';
+import { PUBLISH_TOKEN, expectSecurityHeaders, login, startBff, type TestBff } from './support/bff.js';
+import { rawRequest } from './support/raw.js';
+import { openSse, type SseClient } from './support/sse.js';
+
+let bff: TestBff;
+let cookie: string;
+let judged: MockInstance<DecisionEngine['sse']>;
+const open: SseClient[] = [];
+
+beforeAll(async () => {
+  bff = await startBff();
+  cookie = await login(bff, 'alice', ['member']);
+});
+beforeEach(() => {
+  // The engine serving now (no reload happens in this file): every topic the policy is asked about.
+  judged = vi.spyOn(bff.running.reloader.current().engine, 'sse');
+});
+afterEach(() => {
+  judged.mockRestore();
+  for (const s of open.splice(0)) s.close();
+});
+afterAll(async () => {
+  await bff?.close();
+});
+
+const topicsJudged = () => judged.mock.calls.map(([input]) => input.topic);
+
+function stream(query: string) {
+  return rawRequest(bff.port, [`GET /events/stream?${query} HTTP/1.1`, 'Host: localhost', `Cookie: ${cookie}`, 'X-Plugin-Id: orders'].join('\r\n'));
+}
+
+// `orders` may subscribe to `orders` and `stock.levels`: every query below would have been
+// accepted as one of those after trimming, decoding, folding or dropping something.
+const REFUSED: Array<[string, string, 'invalid_topic' | 'invalid_topics']> = [
+  ['leading space (%20)', 'topics=%20orders', 'invalid_topic'],
+  ['trailing space (%20)', 'topics=orders%20', 'invalid_topic'],
+  ['leading space (+)', 'topics=+orders', 'invalid_topic'],
+  ['trailing space (+)', 'topics=orders+', 'invalid_topic'],
+  ['space after the comma', 'topics=orders,+stock.levels', 'invalid_topic'],
+  ['tab', 'topics=%09orders', 'invalid_topic'],
+  ['newline', 'topics=orders%0A', 'invalid_topic'],
+  ['CR LF', 'topics=orders%0D%0A', 'invalid_topic'],
+  ['NUL', 'topics=orders%00', 'invalid_topic'],
+  ['control character', 'topics=orders%1F', 'invalid_topic'],
+  ['no-break space', 'topics=%C2%A0orders', 'invalid_topic'],
+  ['byte-order mark', 'topics=%EF%BB%BForders', 'invalid_topic'],
+  ['em space', 'topics=orders%E2%80%83', 'invalid_topic'],
+  ['ideographic space', 'topics=orders%E3%80%80', 'invalid_topic'],
+  ['percent-encoded letter', 'topics=%6Frders', 'invalid_topic'],
+  ['percent-encoded dot', 'topics=stock%2Elevels', 'invalid_topic'],
+  ['percent-encoded comma', 'topics=orders%2Cstock.levels', 'invalid_topic'],
+  ['fullwidth letters', 'topics=%EF%BD%8F%EF%BD%92%EF%BD%84%EF%BD%85%EF%BD%92%EF%BD%93', 'invalid_topic'],
+  ['empty entry', 'topics=orders,,stock.levels', 'invalid_topic'],
+  ['trailing comma', 'topics=orders,', 'invalid_topic'],
+  ['leading comma', 'topics=,orders', 'invalid_topic'],
+  ['trailing dot', 'topics=orders.', 'invalid_topic'],
+  ['semicolon separator', 'topics=orders;stock.levels', 'invalid_topic'],
+  ['topic too long', `topics=orders.${'a'.repeat(200)}`, 'invalid_topic'],
+  ['empty list', 'topics=', 'invalid_topics'],
+  ['repeated topic', 'topics=orders,orders', 'invalid_topics'],
+  ['topics twice', 'topics=orders&topics=stock.levels', 'invalid_topics'],
+  ['topics twice, the same', 'topics=orders&topics=orders', 'invalid_topics'],
+  ['trailing &', 'topics=orders&', 'invalid_topics'],
+  ['another parameter', 'topics=orders&x=1', 'invalid_topics'],
+  ['encoded key', 'topic%73=orders', 'invalid_topics'],
+  ['key of another case', 'TOPICS=orders', 'invalid_topics'],
+  ['21 topics', `topics=${Array.from({ length: 21 }, (_, i) => `orders.t${i}`).join(',')}`, 'invalid_topics'],
+];
+
+describe('GET /events/stream refuses a topic it would have to normalise', () => {
+  it.each(REFUSED)('%s (%s) -> 400 %s', async (_name, query, code) => {
+    const res = await stream(query);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ code, message: expect.any(String) });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expectSecurityHeaders(res);
+    expect(topicsJudged(), 'the policy was asked nothing').toEqual([]);
+    expect(bff.running.bff.streams.size, 'no stream registered').toBe(0);
+  });
+
+  it.each([
+    ['raw space', 'topics= orders'],
+    ['raw tab', 'topics=\torders'],
+  ])('%s in the request line is refused by Node\'s parser (400 bad_request)', async (_name, query) => {
+    const res = await stream(query);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).code).toBe('bad_request');
+    expectSecurityHeaders(res);
+    expect(topicsJudged()).toEqual([]);
+  });
+});
+
+describe('GET /events/stream judges exactly what was asked', () => {
+  it.each([
+    ['another case', 'topics=ORDERS', ['ORDERS']],
+    ['another case, second entry', 'topics=orders,Stock.Levels', ['orders', 'Stock.Levels']],
+    ['a prefix without its boundary', 'topics=ordersx', ['ordersx']],
+  ])('%s (%s): the policy sees it unchanged and denies it (403)', async (_name, query, topics) => {
+    const res = await stream(query);
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).code).toBe('topic_not_allowed');
+    expect(topicsJudged()).toEqual(topics);
+    expect(bff.running.bff.streams.size).toBe(0);
+  });
+
+  it.each([
+    ['one topic', 'orders', ['orders']],
+    ['two topics', 'orders,stock.levels', ['orders', 'stock.levels']],
+    ['a topic below a prefix', 'orders.created.eu', ['orders.created.eu']],
+  ])('%s: the policy and the stream get the topics as sent', async (_name, topics, expected) => {
+    const client = await openSse(`${bff.url}/events/stream?topics=${topics}`, { cookie, 'x-plugin-id': 'orders' });
+    open.push(client);
+    expect(client.status).toBe(200);
+    expect(topicsJudged()).toEqual(expected);
+    expect(bff.running.bff.streams.size).toBe(1);
+    // The stream is subscribed to the topics as sent: an event under the last one arrives.
+    const res = await bff.http().post('/events/publish').set('Authorization', `Bearer ${PUBLISH_TOKEN}`).send({ tenant: 'localhost', topic: `${expected.at(-1)}.x`, data: 1 });
+    expect(res.status).toBe(202);
+    const frame = await client.next((f) => f.event === 'message');
+    expect(JSON.parse(frame.data ?? '{}').topic).toBe(`${expected.at(-1)}.x`);
+  });
+});
+
+describe('POST /events/publish takes the same topic rule', () => {
+  const publish = (topic: unknown) => bff.http().post('/events/publish').set('Authorization', `Bearer ${PUBLISH_TOKEN}`).send({ tenant: 'localhost', topic, data: null });
+
+  it.each([' orders', 'orders ', 'orders\n', 'orders\u0000', '\u00a0orders', 'orders\ufeff', 'orders,stock.levels', '', 'orders.', `orders.${'a'.repeat(200)}`, 42, null, ['orders']])(
+    '%j -> 400 invalid_topic, nothing published',
+    async (topic) => {
+      const before = (await bff.running.bff.hub.since('localhost', 0)).length;
+      const res = await publish(topic);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('invalid_topic');
+      expect((await bff.running.bff.hub.since('localhost', 0)).length).toBe(before);
+    },
+  );
+
+  it('a topic of 200 characters is published as sent', async () => {
+    const topic = `orders.${'a'.repeat(193)}`;
+    const res = await publish(topic);
+    expect(res.status).toBe(202);
+    expect((await bff.running.bff.hub.since('localhost', res.body.id - 1)).map((e) => e.topic)).toEqual([topic]);
+  });
+});
