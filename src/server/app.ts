@@ -19,12 +19,13 @@ import { createErrorHandler } from './middleware/errors/index.js';
 import { createRequestLog } from './middleware/request-log/index.js';
 import { createSecurityHeaders } from './middleware/security-headers/index.js';
 import { createSessions } from './middleware/session/index.js';
+import { markOutcome, markedOutcome } from './outcome.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
 import { createRoutes } from './router.js';
 import type { ServerSettings } from './settings.js';
-import type { BffState } from './state.js';
+import type { BffContext, BffState } from './state.js';
 
 export interface AppOptions {
   settings: ServerSettings;
@@ -85,12 +86,18 @@ export function createApp(options: AppOptions): BffApp {
 
   const app = new Koa<BffState>({ proxy: settings.trustProxy, keys: settings.sessionKeys });
   app.silent = true;
-  app.on('error', (error: Error & { code?: string }) => {
-    // A client that goes away mid-response is ordinary traffic, not a fault of the BFF.
-    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
-      logger.debug({ code: error.code }, 'client closed the connection during the response');
+  // Errors of a response body stream, after the head was sent (Koa cuts the response).
+  app.on('error', (error: Error & { code?: string }, ctx?: BffContext) => {
+    const requestId = ctx?.state.requestId;
+    if (ctx && markedOutcome(ctx.res) === 'upstream_aborted') {
+      // The upstream's socket error (ECONNRESET too) is its own, not the client's.
+      logger.warn({ requestId, code: error.code }, 'the upstream broke off a streamed answer');
+    } else if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+      // A client that goes away mid-response is ordinary traffic, not a fault of the BFF.
+      logger.debug({ requestId, code: error.code }, 'client closed the connection during the response');
     } else {
-      logger.warn({ err: error }, 'response stream error');
+      if (ctx) markOutcome(ctx.res, 'server_error');
+      logger.warn({ requestId, err: error }, 'response stream error');
     }
   });
   app.use(createRequestLog({ logger, metrics }));
