@@ -48,7 +48,12 @@ export interface BffApp {
   readonly metrics: BffMetrics;
   readonly logger: Logger;
   callback(): RequestListener;
-  /** Closes streams, the hub, the limiter and upstream connections (not the HTTP server). */
+  /**
+   * The start of a graceful stop: `/readyz` answers 503 and SSE streams end with a `retry:`
+   * (the client reconnects elsewhere). Every other request is still served.
+   */
+  drain(): Promise<void>;
+  /** Closes streams, the hub, the limiter and upstream connections (not the HTTP server): after the drain. */
   close(): Promise<void>;
 }
 
@@ -69,6 +74,7 @@ export function createApp(options: AppOptions): BffApp {
   for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);
   if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
   const agents = createAgents();
+  const lifecycle = { draining: false };
 
   const deps: AppDeps = {
     settings,
@@ -82,6 +88,7 @@ export function createApp(options: AppOptions): BffApp {
     bundles: options.bundles ?? new BundleStore(),
     agents,
     providers,
+    lifecycle,
   };
 
   const app = new Koa<BffState>({ proxy: settings.trustProxy, keys: settings.sessionKeys });
@@ -113,7 +120,12 @@ export function createApp(options: AppOptions): BffApp {
     metrics,
     logger,
     callback: () => app.callback(),
+    async drain() {
+      lifecycle.draining = true;
+      await streams.close();
+    },
     async close() {
+      lifecycle.draining = true;
       await streams.close();
       await hub.close();
       await limiter.close();

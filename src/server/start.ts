@@ -1,12 +1,15 @@
 /**
  * Starting and stopping the BFF process: the reloader (policy + config, watched), the app,
- * the HTTP server, and a graceful shutdown that lets in-flight requests finish.
+ * the HTTP server, and a graceful shutdown that lets in-flight requests finish: stop
+ * accepting, end SSE streams with a `retry:`, close each connection once idle, wait up to
+ * SHUTDOWN_TIMEOUT_MS and cut what is left, then close what the requests were using.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createReloader, type Reloader } from '../engine/index.js';
 import { createApp, type AppOptions, type BffApp } from './app.js';
+import { createHttpDrain } from './drain/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { securityHeaderValues } from './middleware/security-headers/index.js';
 import type { ServerSettings } from './settings.js';
@@ -22,7 +25,11 @@ export interface RunningServer {
   readonly logger: Logger;
   /** The bound port (useful with PORT=0). */
   readonly port: number;
-  /** Stops accepting, closes streams, waits for in-flight requests (up to the shutdown timeout). */
+  /**
+   * Stops accepting, ends SSE streams, lets in-flight requests finish (at most
+   * SHUTDOWN_TIMEOUT_MS, then they are cut), then closes the hub, limiter, upstream agents
+   * and reloader. Resolves as soon as the last request is done.
+   */
   stop(): Promise<void>;
 }
 
@@ -72,7 +79,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     engine: { onError: (error, entrypoint) => logger.error({ err: error, entrypoint }, 'policy evaluation failed (denied)') },
   });
   const bff = createApp({ ...options, settings, source: reloader, logger });
-  const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, bff.callback());
+  const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 });
+  // Before the app's listener: every request is counted.
+  const drain = createHttpDrain(server);
+  server.on('request', bff.callback());
   const parserErrors = clientErrorHandler(await securityHeaderValues({ production: settings.mode === 'production' }));
   server.on('clientError', parserErrors);
   // Behind a load balancer idle sockets must outlive its own idle timeout.
@@ -91,15 +101,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      logger.info({}, 'shutting down');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const started = performance.now();
+      const timeoutMs = settings.shutdownTimeoutMs;
+      logger.info({ inFlight: drain.inFlight, timeoutMs }, 'shutting down: draining');
+      drain.begin();
+      await bff.drain();
+      const cut = await drain.settle(timeoutMs);
+      if (cut > 0) logger.warn({ cut, timeoutMs }, `shutdown timeout: ${cut} in-flight request(s) cut`);
+      // Only now: the requests that were running needed the upstream agents, hub, limiter and state.
       await bff.close();
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownTimeoutMs).unref());
-      await Promise.race([closed, timeout]);
-      server.closeAllConnections();
       await reloader.close();
-      logger.info({}, 'stopped');
+      logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
       logger.flush();
     })());
 
