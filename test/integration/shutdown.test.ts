@@ -168,8 +168,6 @@ describe('SIGTERM on node dist/server/main.js', () => {
     expect(calls).toHaveLength(10);
     expect(calls.filter((l) => l.outcome === 'shutdown' && l.status === 0)).toHaveLength(7);
     expect(calls.filter((l) => l.outcome === 'shutdown' && l.status === 200)).toHaveLength(3);
-    // The BFF let go of its upstream connections too.
-    await until(() => upstream.closedConnections >= 10, 'the upstream connections to close');
   }, 60_000);
 });
 

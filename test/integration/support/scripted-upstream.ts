@@ -32,14 +32,11 @@ export interface ScriptedUpstream {
   arrived(n: number, timeoutMs?: number): Promise<void>;
   /** Answers every held request, and from now on answers at once. */
   release(): void;
-  /** Connections the upstream saw close (the BFF let go of them). */
-  readonly closedConnections: number;
   close(): Promise<void>;
 }
 
 export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   let received = 0;
-  let closedConnections = 0;
   let released = false;
   const held: Array<() => void> = [];
   const waiters = new Set<() => void>();
@@ -90,7 +87,6 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
       res.end();
     }
   });
-  server.on('connection', (socket) => socket.once('close', () => (closedConnections += 1)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -98,9 +94,6 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
     url: `http://127.0.0.1:${port}`,
     get received() {
       return received;
-    },
-    get closedConnections() {
-      return closedConnections;
     },
     arrived: (n, timeoutMs = 15_000) =>
       new Promise<void>((resolve, reject) => {
