@@ -119,7 +119,7 @@ test-policy: deps policy ## Differential test (Wasm vs opa eval) and the capabil
 	npx vitest run --project policy
 
 .PHONY: test-integration
-test-integration: deps policy web ## BFF integration tests against a real loopback upstream
+test-integration: deps policy web server ## BFF integration tests against a real loopback upstream (and dist/server/main.js as a child process)
 	npx vitest run --project integration
 
 .PHONY: test-e2e

@@ -37,7 +37,11 @@ async function main(): Promise<void> {
   const shutdown = () => {
     publisher.stop();
     running.stop().then(
-      () => upstream.server.close(() => process.exit(0)),
+      () => {
+        // The BFF has finished every request: nothing needs the demo upstream any more.
+        upstream.server.close(() => process.exit(0));
+        upstream.server.closeAllConnections();
+      },
       () => process.exit(1),
     );
   };

@@ -21,12 +21,13 @@ import { createSecurityHeaders } from './middleware/security-headers/index.js';
 import { createSessions } from './middleware/session/index.js';
 import { createHostCheck } from './middleware/tenant/index.js';
 import { createUnreadBody } from './middleware/unread-body/index.js';
+import { markOutcome, markedOutcome } from './outcome.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
 import { createRoutes } from './router.js';
 import type { ServerSettings } from './settings.js';
-import type { BffState } from './state.js';
+import type { BffContext, BffState } from './state.js';
 
 export interface AppOptions {
   settings: ServerSettings;
@@ -49,7 +50,12 @@ export interface BffApp {
   readonly metrics: BffMetrics;
   readonly logger: Logger;
   callback(): RequestListener;
-  /** Closes streams, the hub, the limiter and upstream connections (not the HTTP server). */
+  /**
+   * The start of a graceful stop: `/readyz` answers 503 and SSE streams end with a `retry:`
+   * (the client reconnects elsewhere). Every other request is still served.
+   */
+  drain(): Promise<void>;
+  /** Closes streams, the hub, the limiter and upstream connections (not the HTTP server): after the drain. */
   close(): Promise<void>;
 }
 
@@ -70,6 +76,7 @@ export function createApp(options: AppOptions): BffApp {
   for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);
   if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
   const agents = createAgents();
+  const lifecycle = { draining: false };
 
   const deps: AppDeps = {
     settings,
@@ -83,16 +90,23 @@ export function createApp(options: AppOptions): BffApp {
     bundles: options.bundles ?? new BundleStore(),
     agents,
     providers,
+    lifecycle,
   };
 
   const app = new Koa<BffState>({ proxy: settings.trustProxy, keys: settings.sessionKeys });
   app.silent = true;
-  app.on('error', (error: Error & { code?: string }) => {
-    // A client that goes away mid-response is ordinary traffic, not a fault of the BFF.
-    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
-      logger.debug({ code: error.code }, 'client closed the connection during the response');
+  // Errors of a response body stream, after the head was sent (Koa cuts the response).
+  app.on('error', (error: Error & { code?: string }, ctx?: BffContext) => {
+    const requestId = ctx?.state.requestId;
+    if (ctx && markedOutcome(ctx.res) === 'upstream_aborted') {
+      // The upstream's socket error (ECONNRESET too) is its own, not the client's.
+      logger.warn({ requestId, code: error.code }, 'the upstream broke off a streamed answer');
+    } else if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+      // A client that goes away mid-response is ordinary traffic, not a fault of the BFF.
+      logger.debug({ requestId, code: error.code }, 'client closed the connection during the response');
     } else {
-      logger.warn({ err: error }, 'response stream error');
+      if (ctx) markOutcome(ctx.res, 'server_error');
+      logger.warn({ requestId, err: error }, 'response stream error');
     }
   });
   app.use(createRequestLog({ logger, metrics }));
@@ -111,7 +125,12 @@ export function createApp(options: AppOptions): BffApp {
     metrics,
     logger,
     callback: () => app.callback(),
+    async drain() {
+      lifecycle.draining = true;
+      await streams.close();
+    },
     async close() {
+      lifecycle.draining = true;
       await streams.close();
       await hub.close();
       await limiter.close();

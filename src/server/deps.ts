@@ -23,4 +23,6 @@ export interface AppDeps {
   bundles: BundleStore;
   agents: UpstreamAgents;
   providers: ReadonlyMap<string, IdentityProvider>;
+  /** `draining` from the start of a graceful stop (readyz then answers 503). */
+  lifecycle: { readonly draining: boolean };
 }

@@ -19,15 +19,23 @@ async function main(): Promise<void> {
     throw error;
   }
   const running = await startServer({ settings });
+  let stopping = false;
+  // The first signal drains (up to SHUTDOWN_TIMEOUT_MS); a second one exits at once.
   const shutdown = (signal: string) => {
+    if (stopping) {
+      running.logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+      running.logger.flush();
+      process.exit(1);
+    }
+    stopping = true;
     running.logger.info({ signal }, 'signal received');
     running.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,15 @@
 /**
  * Starting and stopping the BFF process: the reloader (policy + config, watched), the app,
- * the HTTP server, and a graceful shutdown that lets in-flight requests finish.
+ * the HTTP server, and a graceful shutdown that lets in-flight requests finish: stop
+ * accepting, end SSE streams with a `retry:`, close each connection once idle, wait up to
+ * SHUTDOWN_TIMEOUT_MS and cut what is left, then close what the requests were using.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createReloader, type Reloader } from '../engine/index.js';
 import { createApp, type AppOptions, type BffApp } from './app.js';
+import { createHttpDrain } from './drain/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { exposureWarnings } from './exposure.js';
 import { createMetricsApp } from './metrics/index.js';
@@ -28,7 +31,11 @@ export interface RunningServer {
   readonly metricsServer: http.Server | undefined;
   /** Its bound port (useful with METRICS_PORT=0); undefined with METRICS_PORT=off. */
   readonly metricsPort: number | undefined;
-  /** Stops accepting, closes streams, waits for in-flight requests (up to the shutdown timeout). */
+  /**
+   * Stops accepting, ends SSE streams, lets in-flight requests finish (at most
+   * SHUTDOWN_TIMEOUT_MS, then they are cut), then closes the hub, limiter, upstream agents
+   * and reloader. Resolves as soon as the last request is done.
+   */
   stop(): Promise<void>;
 }
 
@@ -100,11 +107,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const bff = createApp({ ...options, settings, source: reloader, logger });
   const production = settings.mode === 'production';
   const parserErrors = clientErrorHandler(await securityHeaderValues({ production }));
-  const server = http.createServer(
-    // requireHostHeader off: the app refuses a missing Host itself, as JSON with the security headers.
-    { requestTimeout: 0, headersTimeout: 30_000, requireHostHeader: false },
-    bff.callback(),
-  );
+  // requireHostHeader off: the app refuses a missing Host itself, as JSON with the security headers.
+  const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000, requireHostHeader: false });
+  // Before the app's listener: every request is counted.
+  const drain = createHttpDrain(server);
+  server.on('request', bff.callback());
   server.on('clientError', parserErrors);
   // Behind a load balancer idle sockets must outlive its own idle timeout.
   server.keepAliveTimeout = 65_000;
@@ -137,17 +144,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      logger.info({}, 'shutting down');
-      const closed = Promise.all([closeServer(server), closeServer(metricsServer)]);
-      server.closeIdleConnections();
-      metricsServer?.closeIdleConnections();
+      const started = performance.now();
+      const timeoutMs = settings.shutdownTimeoutMs;
+      logger.info({ inFlight: drain.inFlight, timeoutMs }, 'shutting down: draining');
+      drain.begin();
+      await bff.drain();
+      const cut = await drain.settle(timeoutMs);
+      if (cut > 0) logger.warn({ cut, timeoutMs }, `shutdown timeout: ${cut} in-flight request(s) cut`);
+      // Only now: the requests that were running needed the upstream agents, hub, limiter and state.
       await bff.close();
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownTimeoutMs).unref());
-      await Promise.race([closed, timeout]);
-      server.closeAllConnections();
+      // Operators may scrape until here; the metrics listener has no long-lived requests.
       metricsServer?.closeAllConnections();
+      await closeServer(metricsServer);
       await reloader.close();
-      logger.info({}, 'stopped');
+      logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
       logger.flush();
     })());
 

@@ -56,7 +56,7 @@ describe('health', () => {
     expect(text).toContain('experience_bundle_integrity_failures_total{tenant="localhost",plugin="tampered"} 1');
     expect(text).toContain('experience_sse_streams_open{tenant="localhost",plugin="orders"} 1');
     expect(text).toContain('experience_sse_denied_total{tenant="localhost",plugin="orders",reason="not_allowed"} 1');
-    expect(text).toMatch(/experience_http_requests_total\{route="plugin_call",status="429"\} [1-9]/);
+    expect(text).toMatch(/experience_http_requests_total\{route="plugin_call",status="429",outcome="completed"\} [1-9]/);
     expect(text).toContain('experience_config_last_reload_ok 1');
 
     s.close();

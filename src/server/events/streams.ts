@@ -4,12 +4,17 @@
  * an event reaches a stream only when the stream subscribed to a prefix covering its topic
  * AND the current engine allows that topic for the stream's plugin. After every reload each
  * stream is checked again, and closed when any of its topics is no longer allowed.
+ *
+ * However a stream ends, the BFF lets go of its socket and unsent data: a stream that falls
+ * too far behind is destroyed at once; one ended by a reload or a shutdown gets a last frame
+ * and an orderly end, and is destroyed if its client does not take that within a grace period.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Session, createEventBuffer, type EventBuffer } from 'better-sse';
 import type { Logger } from 'pino';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
 import type { BffMetrics } from '../metrics/index.js';
+import { markOutcome } from '../outcome.js';
 import { covers } from './topics.js';
 import type { EventHub, HubEvent } from './types.js';
 
@@ -46,6 +51,8 @@ export interface StreamRegistryOptions {
   metrics: BffMetrics;
   logger: Logger;
   heartbeatMs: number;
+  /** How long an ended stream may take to flush its last bytes before its socket is destroyed (default 2 s). */
+  endGraceMs?: number;
 }
 
 // better-sse writes `field:value`; the space gives the documented `field: value` framing.
@@ -53,11 +60,20 @@ export interface StreamRegistryOptions {
 const sanitizer = (text: string): string => ` ${text.replace(/[\r\n]+/g, '')}`;
 const MAX_PENDING = 1000;
 const MAX_UNSENT_BYTES = 1024 * 1024;
+/** The reconnection delay the SDK is told (on open, and again when the BFF ends a stream). */
+const RETRY_MS = 2000;
+const END_GRACE_MS = 2000;
+
+// The last frame tells the SDK why the stream ends; on any end it reconnects after `retry`
+// (to another replica during a rolling deploy; a revoked topic is then refused with 403).
+const SHUTDOWN_FRAME = () => createEventBuffer({ sanitizer }).retry(RETRY_MS).comment('shutdown').dispatch();
+const REVOKED_FRAME = () => createEventBuffer({ sanitizer }).comment('revoked').dispatch();
 
 export class StreamRegistry {
   private readonly byTenant = new Map<string, Set<Stream>>();
   private readonly perKey = new Map<string, number>();
   private readonly unsubscribe: Array<() => void>;
+  private closing = false;
 
   constructor(private readonly options: StreamRegistryOptions) {
     this.unsubscribe = [
@@ -87,7 +103,7 @@ export class StreamRegistry {
     const session = new Session(request.req, request.res, {
       statusCode: 200,
       keepAlive: null,
-      retry: 2000,
+      retry: RETRY_MS,
       trustClientEventId: false,
       sanitizer,
     });
@@ -106,6 +122,8 @@ export class StreamRegistry {
     };
     this.add(stream);
     session.once('disconnected', () => this.remove(stream));
+    // Opened while shutting down (a request already on its way): ended at once, the client reconnects elsewhere.
+    if (this.closing) this.end(stream, SHUTDOWN_FRAME);
 
     await new Promise<void>((resolve) => {
       session.once('connected', resolve);
@@ -121,16 +139,23 @@ export class StreamRegistry {
     }
     for (const event of stream.queue) if (event.seq > stream.lastSeq) this.write(stream, event);
     stream.queue = [];
+    // Ended or dropped while replaying: no heartbeat for a stream nobody will clear it from.
+    if (stream.closed) return true;
     stream.ready = true;
     stream.heartbeat = setInterval(() => this.send(stream, createEventBuffer({ sanitizer }).comment('ping').dispatch()), this.options.heartbeatMs);
     stream.heartbeat.unref();
     return true;
   }
 
-  /** Closes every stream (shutdown). */
+  /**
+   * Ends every stream with a `retry:` and a `: shutdown` comment, and any stream opened from
+   * now on too (shutdown). Resolves once the frames are written, not when clients read them.
+   */
   async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
     for (const off of this.unsubscribe) off();
-    for (const set of [...this.byTenant.values()]) for (const stream of [...set]) this.end(stream);
+    for (const set of [...this.byTenant.values()]) for (const stream of [...set]) this.end(stream, SHUTDOWN_FRAME);
   }
 
   private add(stream: Stream): void {
@@ -156,14 +181,30 @@ export class StreamRegistry {
     this.options.metrics.sseStreams.dec({ tenant: stream.tenant, plugin: stream.plugin });
   }
 
-  private end(stream: Stream): void {
+  /** An orderly end: a last frame, then the end of the response; destroyed if not flushed within the grace period. */
+  private end(stream: Stream, frame: () => EventBuffer): void {
     this.remove(stream);
+    const { res, session } = stream;
+    const finish = () => {
+      if (res.writableEnded || res.destroyed) return;
+      void session.batch(frame());
+      res.end();
+      const grace = setTimeout(() => this.drop(stream, 'sse stream closed: its client did not take the last frame'), this.options.endGraceMs ?? END_GRACE_MS);
+      grace.unref();
+      res.once('close', () => clearTimeout(grace));
+    };
     // better-sse writes the head on the next tick: ending before that would make its write fail.
-    if (stream.session.isConnected) {
-      if (!stream.res.writableEnded) stream.res.end();
-    } else {
-      stream.session.once('connected', () => stream.res.end());
-    }
+    if (session.isConnected) finish();
+    else session.once('connected', finish);
+  }
+
+  /** Destroys the stream's socket: a client this far behind cannot be served, and its unsent bytes are freed now. */
+  private drop(stream: Stream, message: string): void {
+    this.remove(stream);
+    if (stream.res.destroyed) return;
+    this.options.logger.warn({ tenant: stream.tenant, plugin: stream.plugin, unsentBytes: stream.res.writableLength }, message);
+    markOutcome(stream.res, 'slow_client');
+    stream.res.destroy();
   }
 
   private wants(stream: Stream, event: HubEvent): boolean {
@@ -194,6 +235,8 @@ export class StreamRegistry {
       if (!allow) continue;
       if (stream.ready) this.write(stream, event);
       else if (stream.queue.length < MAX_PENDING) stream.queue.push(event);
+      // Dropping events would skip them silently; dropping the stream makes the client resume from Last-Event-ID.
+      else this.drop(stream, 'sse stream closed: too many events while it opened');
     }
   }
 
@@ -213,8 +256,7 @@ export class StreamRegistry {
     if (stream.closed || stream.res.writableEnded || stream.res.destroyed) return false;
     if (stream.res.writableLength > MAX_UNSENT_BYTES) {
       // A client that does not read is dropped rather than buffered without bound.
-      this.options.logger.warn({ tenant: stream.tenant, plugin: stream.plugin }, 'sse stream closed: client too slow');
-      this.end(stream);
+      this.drop(stream, 'sse stream closed: client too slow');
       return false;
     }
     // With an EventBuffer, batch writes synchronously, so events keep their order.
@@ -231,7 +273,7 @@ export class StreamRegistry {
     if (this.permitted(snapshot, stream.tenant, stream.plugin, stream.topics)) return;
     this.options.metrics.sseRevoked.inc({ tenant: stream.tenant, plugin: stream.plugin });
     this.options.logger.info({ tenant: stream.tenant, plugin: stream.plugin, topics: stream.topics, revision: snapshot.revision.id }, 'sse stream closed: no longer allowed');
-    this.end(stream);
+    this.end(stream, REVOKED_FRAME);
   }
 
   private revalidate(snapshot: Snapshot): void {

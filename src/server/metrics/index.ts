@@ -8,7 +8,7 @@ import type { SnapshotSource } from '../../engine/state.js';
 
 export interface BffMetrics {
   readonly registry: Registry;
-  readonly httpRequests: Counter<'route' | 'status'>;
+  readonly httpRequests: Counter<'route' | 'status' | 'outcome'>;
   readonly httpDuration: Histogram<'route'>;
   readonly pluginRequests: Counter<'tenant' | 'plugin' | 'decision' | 'reason'>;
   readonly rateLimited: Counter<'tenant' | 'plugin'>;
@@ -54,8 +54,8 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
     registry,
     httpRequests: new Counter({
       name: 'experience_http_requests_total',
-      help: 'HTTP requests by route and status',
-      labelNames: ['route', 'status'],
+      help: 'HTTP requests by route, status of the response head (0: none sent) and outcome (completed, or who cut the response)',
+      labelNames: ['route', 'status', 'outcome'],
       registers,
     }),
     httpDuration: new Histogram({

@@ -1,13 +1,16 @@
 /**
  * Forwards one request to an upstream origin with the same method, path and query, a
  * buffered and capped body, and a deadline for the response head. Errors become
- * UpstreamError (502) or UpstreamTimeoutError (504).
+ * UpstreamError (502) or UpstreamTimeoutError (504). An answer the upstream breaks off is
+ * recorded as outcome `upstream_aborted` (see outcome.ts), whether it was buffered (then a
+ * 502, or a 504 when it stalled) or already streaming to the client (then cut).
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { ParameterizedContext } from 'koa';
 import { readBody } from '../body.js';
 import { UpstreamError, UpstreamTimeoutError } from '../errors.js';
+import { markOutcome } from '../outcome.js';
 import { forwardRequestHeaders, forwardResponseHeaders, PROXIED_RESPONSE_HEADERS } from './headers.js';
 
 export interface ProxyOptions {
@@ -59,6 +62,8 @@ export async function forwardRequest(
   const secure = target.protocol === 'https:';
   const transport = secure ? https : http;
 
+  // Why the BFF cut the exchange itself (a stall), so that a body broken off by it is a 504.
+  let stalled: UpstreamTimeoutError | undefined;
   const upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
     const req = transport.request({
       protocol: target.protocol,
@@ -71,7 +76,10 @@ export async function forwardRequest(
     });
     const deadline = setTimeout(() => req.destroy(new UpstreamTimeoutError('upstream_timeout', 'The upstream service did not answer in time')), options.timeoutMs);
     // After the head arrives, an idle body for as long again ends the exchange.
-    req.setTimeout(options.timeoutMs, () => req.destroy(new UpstreamTimeoutError('upstream_timeout', 'The upstream service stalled')));
+    req.setTimeout(options.timeoutMs, () => {
+      stalled = new UpstreamTimeoutError('upstream_timeout', 'The upstream service stalled');
+      req.destroy(stalled);
+    });
     // The client went away before the upstream answered: stop waiting for it.
     const onClientGone = () => req.destroy();
     ctx.res.once('close', onClientGone);
@@ -110,8 +118,25 @@ export async function forwardRequest(
   if (size <= BUFFER_LIMIT) {
     // Small bodies (most API answers) are read whole and sent in one write: cheaper than a
     // stream pipeline per response, and a body that breaks off is a clean 502.
-    ctx.body = await readUpstream(upstream, size);
+    try {
+      ctx.body = await readUpstream(upstream, size);
+    } catch (error) {
+      if (!ctx.req.socket.destroyed) markOutcome(ctx.res, 'upstream_aborted');
+      throw stalled ?? error;
+    }
   } else {
+    // Koa's pipeline cuts the client's response when this stream fails. The cause is the
+    // upstream unless the client's socket went first (the pipeline then destroys the upstream).
+    upstream.once('error', () => {
+      if (!ctx.req.socket.destroyed) markOutcome(ctx.res, 'upstream_aborted');
+    });
+    try {
+      // Until a first byte is forwarded no head is sent: an answer broken off by then is still a clean 502.
+      await firstBytes(upstream, ctx.res);
+    } catch (error) {
+      if (!ctx.req.socket.destroyed) markOutcome(ctx.res, 'upstream_aborted');
+      throw stalled ?? error;
+    }
     ctx.body = upstream;
     if (length !== undefined) ctx.length = size;
   }
@@ -119,6 +144,27 @@ export async function forwardRequest(
 }
 
 const BUFFER_LIMIT = 64 * 1024;
+
+/** Resolves once the body's first bytes (or its end) are readable; rejects if it breaks off before. */
+function firstBytes(res: http.IncomingMessage, client: http.ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      res.off('readable', onReadable);
+      res.off('error', onError);
+      res.off('aborted', onError);
+      client.off('close', onClientGone);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReadable = () => settle();
+    const onError = (cause?: Error) => settle(new UpstreamError('upstream_unavailable', 'The upstream service broke off its answer', cause ? { cause } : undefined));
+    const onClientGone = () => res.destroy();
+    res.once('readable', onReadable);
+    res.once('error', onError);
+    res.once('aborted', onError);
+    client.once('close', onClientGone);
+  });
+}
 
 function readUpstream(res: http.IncomingMessage, size: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

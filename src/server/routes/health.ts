@@ -25,11 +25,18 @@ function shownIssue(issue: ConfigIssue) {
  * `GET /readyz`: 200 while a policy and config are loaded, with the serving revision and
  * whether the last reload failed (the last good state keeps serving), with each issue and its
  * message. Files by name only, never a path: not even the one the operator configured.
+ * 503 `{ready: false, draining: true}` once a graceful stop began, so a load balancer sends
+ * nothing new.
  */
 export function readyzRoute(deps: AppDeps): BffMiddleware {
   return async function readyz(ctx) {
     ctx.state.log.route = 'readyz';
     ctx.set('Cache-Control', 'no-store');
+    if (deps.lifecycle.draining) {
+      ctx.status = 503;
+      ctx.body = { ready: false, draining: true };
+      return;
+    }
     let status;
     try {
       status = deps.source.status();

@@ -21,6 +21,7 @@ import {
   UpstreamError,
   UpstreamTimeoutError,
 } from '../../errors.js';
+import { markOutcome } from '../../outcome.js';
 import type { BffContext, BffMiddleware } from '../../state.js';
 
 interface Mapping {
@@ -106,11 +107,15 @@ export function createErrorHandler(options: { logger: Logger }): BffMiddleware {
       await next();
     } catch (error) {
       const mapped = mapError(error);
-      if (mapped.status >= 500) {
+      // The client closed the connection (and, say, the proxy then gave up on the upstream):
+      // the request line records client_aborted; it is no fault of the BFF.
+      const clientGone = !ctx.writable;
+      if (mapped.status >= 500 && !clientGone) {
         options.logger.error({ err: error, requestId: ctx.state.requestId, route: ctx.state.log.route }, 'request failed');
       }
-      if (ctx.headerSent || !ctx.writable) {
+      if (ctx.headerSent || clientGone) {
         // Too late for a response: the stream is cut, the client sees a broken body.
+        if (!clientGone) markOutcome(ctx.res, 'server_error');
         ctx.res.destroy();
         return;
       }

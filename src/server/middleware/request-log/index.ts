@@ -1,11 +1,14 @@
 /**
  * One JSON log line per request when its response closes (for a stream: when the stream
- * ends), with tenant, plugin id, decision and reason, status and duration; and the HTTP
- * metrics. Never logs headers, cookies, tokens or query strings.
+ * ends), with tenant, plugin id, decision and reason, status, outcome and duration; and the
+ * HTTP metrics. `status` is what the response head said (0 when no head was sent), `outcome`
+ * whether the response arrived whole and, if not, who cut it (see outcome.ts). Never logs
+ * headers, cookies, tokens or query strings.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BffMetrics } from '../../metrics/index.js';
+import { outcomeOf, type Outcome } from '../../outcome.js';
 import type { BffMiddleware } from '../../state.js';
 
 export function createRequestLog(options: { logger: Logger; metrics: BffMetrics }): BffMiddleware {
@@ -14,14 +17,14 @@ export function createRequestLog(options: { logger: Logger; metrics: BffMetrics 
   const prefix = randomBytes(6).toString('base64url');
   let counter = 0;
   const labelled = new Map<string, { count: () => void; time: (seconds: number) => void }>();
-  const record = (route: string, status: number, seconds: number) => {
-    const key = `${route} ${status}`;
+  const record = (route: string, status: number, outcome: Outcome, seconds: number) => {
+    const key = `${route} ${status} ${outcome}`;
     let bound = labelled.get(key);
     if (!bound) {
-      const requests = metrics.httpRequests.labels(route, String(status));
+      const requests = metrics.httpRequests.labels(route, String(status), outcome);
       const duration = metrics.httpDuration.labels(route);
       bound = { count: () => requests.inc(), time: (s) => duration.observe(s) };
-      // Routes and statuses are few and fixed: this map stays small.
+      // Routes, statuses and outcomes are few and fixed: this map stays small.
       if (labelled.size < 1000) labelled.set(key, bound);
     }
     bound.count();
@@ -37,9 +40,11 @@ export function createRequestLog(options: { logger: Logger; metrics: BffMetrics 
     ctx.res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { log } = ctx.state;
-      const status = ctx.res.statusCode;
+      // Before the head is sent statusCode is only Koa's default (404): nothing was answered.
+      const status = ctx.res.headersSent ? ctx.res.statusCode : 0;
+      const outcome = outcomeOf(ctx.res);
       const route = log.route ?? 'other';
-      record(route, status, seconds);
+      record(route, status, outcome, seconds);
       logger.info(
         {
           requestId,
@@ -47,13 +52,13 @@ export function createRequestLog(options: { logger: Logger; metrics: BffMetrics 
           path: ctx.path,
           route,
           status,
+          outcome,
           ms: Math.round(seconds * 1e6) / 1e3,
           tenant: ctx.state.tenant,
           user: ctx.state.session?.user,
           plugin: log.plugin,
           decision: log.decision,
           reason: log.reason,
-          aborted: !ctx.res.writableFinished || undefined,
         },
         'request',
       );
