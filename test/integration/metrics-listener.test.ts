@@ -81,7 +81,7 @@ describe('the metrics listener', () => {
     expect(res.headers['content-type']).toMatch(PROMETHEUS);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text).toContain('experience_config_revision 1');
-    expect(res.text).toMatch(/experience_http_requests_total\{route="healthz",status="200"\} [1-9]/);
+    expect(res.text).toMatch(/experience_http_requests_total\{route="healthz",status="200",outcome="completed"\} [1-9]/);
   });
 
   it.each([

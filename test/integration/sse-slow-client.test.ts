@@ -36,7 +36,7 @@ const publish = (bytes: number) =>
   bff.http().post('/events/publish').set('Authorization', `Bearer ${PUBLISH_TOKEN}`).send({ tenant: 'localhost', topic: 'orders.updated', data: 'x'.repeat(bytes) });
 
 async function openStreams(): Promise<number> {
-  const text = (await bff.http().get('/metrics')).text;
+  const text = (await bff.metricsHttp().get('/metrics')).text;
   const m = /^experience_sse_streams_open\{tenant="localhost",plugin="orders"\} (\d+)$/m.exec(text);
   return m ? Number(m[1]) : 0;
 }
@@ -66,7 +66,7 @@ describe('a client that stops reading its SSE stream', () => {
     expect(Number(warning?.unsentBytes)).toBeGreaterThan(1024 * 1024);
     await eventually(() => expect(streamLines()).toHaveLength(1), 'the request line');
     expect(streamLines()[0]).toMatchObject({ status: 200, outcome: 'slow_client', plugin: 'orders' });
-    const metrics = (await bff.http().get('/metrics')).text;
+    const metrics = (await bff.metricsHttp().get('/metrics')).text;
     expect(metrics).toMatch(/^experience_http_requests_total\{route="events_stream",status="200",outcome="slow_client"\} 1$/m);
 
     // What the client then reads ends without the terminating chunk: cut, not ended.

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function counter(status: number, outcome: string): Promise<number> {
-  const text = (await bff.http().get('/metrics')).text;
+  const text = (await bff.metricsHttp().get('/metrics')).text;
   const m = new RegExp(`^experience_http_requests_total\\{route="plugin_call",status="${status}",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text);
   return m ? Number(m[1]) : 0;
 }
