@@ -1,6 +1,6 @@
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { useHost } from './host/index.js';
-import { Layout } from './layout/index.js';
+import { Layout, Pending } from './layout/index.js';
 import { DashboardPage, NotFoundPage, PluginRoutePage } from './pages/index.js';
 import { usePlugins } from './plugins/index.js';
 import { signOut, useSession, type Session } from './session/index.js';
@@ -9,8 +9,15 @@ import { signOut, useSession, type Session } from './session/index.js';
 export function SignedIn() {
   const session = useSession();
   const location = useLocation();
-  if (session.isPending) return <p className="splash x-muted">Loading…</p>;
-  if (session.isError) return <p className="splash x-alert x-alert--error">Experience is unavailable: {session.error.message}</p>;
+  if (session.isPending) return <main className="splash"><Pending label="Loading Experience…" /></main>;
+  if (session.isError) {
+    return (
+      <main className="splash">
+        <h1>Experience is unavailable</h1>
+        <p className="x-alert x-alert--error" role="alert">{session.error.message}</p>
+      </main>
+    );
+  }
   if (!session.data) return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
   return <Workspace session={session.data} />;
 }
@@ -38,7 +45,7 @@ function Workspace({ session }: { session: Session }) {
   return (
     <Layout session={session} routes={routes} banner={banner} onSignOut={() => void onSignOut()}>
       <Routes>
-        <Route index element={<DashboardPage session={session} plugins={plugins.data} loading={loading} />} />
+        <Route index element={<DashboardPage session={session} plugins={plugins.data} loading={loading} failed={plugins.isError && !plugins.data} />} />
         {routes.map((r) => (
           <Route key={r.path} path={r.path.slice(1)} element={<PluginRoutePage record={r} />} />
         ))}

@@ -47,7 +47,7 @@ describe('BFF enforcement seen from the browser', () => {
     await w.page.getByTestId('orders-live-event').first().waitFor({ timeout: 15_000 });
     expect(await w.page.getByTestId('orders-live-event').first().textContent()).toMatch(/orders\.updated order \d+ is now \w+/);
     expect(await w.page.getByTestId('orders-live-state').textContent()).toBe('live');
-    expect(await w.page.getByTestId('orders-authz').textContent()).toContain('you see the orders widget');
+    expect(await w.page.getByTestId('orders-authz').textContent()).toContain('You see the orders widget on your dashboard');
     // An allowed POST (adding a note) works too.
     await w.page.getByTestId('order-row').first().getByRole('button').click();
     await w.page.getByLabel('Note').fill('called the customer');

@@ -79,7 +79,7 @@ describe('the Experience shell', () => {
   it('shows bob (no dashboard-user role) the routes but no widget', async () => {
     const w = await asUser('bob', ['member']);
     await w.page.getByTestId('slot-empty').waitFor();
-    await expect.poll(() => w.page.getByTestId('slot-empty').textContent()).toContain('No widgets');
+    await expect.poll(() => w.page.getByTestId('slot-empty').textContent()).toContain('Nothing to show here yet: your account has no dashboard widgets.');
     expect(await widgets(w).count()).toBe(0);
     expect(await w.page.getByTestId('hello-widget').count()).toBe(0);
     expect(await w.page.getByTestId('nav-plugin').count()).toBe(4);

@@ -7,7 +7,7 @@ export function LiveFeed({ updates, state, problem }: { updates: LiveUpdate[]; s
   return (
     <div className="x-stack" data-testid="orders-live">
       <div className="x-row">
-        <strong>Live updates</strong>
+        <h2>Live updates</h2>
         <span className={`x-badge ${TONE[state]}`} data-testid="orders-live-state">{LABEL[state]}</span>
       </div>
       {state === 'refused' && problem && <p className="x-alert x-alert--error">{problem}</p>}

@@ -35,7 +35,7 @@ export function OrderDetail({ sdk, id }: { sdk: PluginSdk; id: string }) {
   return (
     <div className="x-card x-stack" data-testid="order-detail">
       <div className="x-row">
-        <h3>Order {order.data.id}</h3>
+        <h2>Order {order.data.id}</h2>
         <StatusBadge status={order.data.status} />
       </div>
       <div>{order.data.item}</div>

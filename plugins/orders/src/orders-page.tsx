@@ -49,17 +49,17 @@ export function OrdersPage({ sdk }: PluginComponentProps) {
         {selected ? <OrderDetail sdk={sdk} id={selected} /> : <div className="x-card x-muted">Pick an order to see its notes.</div>}
       </div>
       <div className="x-card x-stack">
-        <strong>Catalog</strong>
+        <h2>Catalog</h2>
         <div className="x-row" data-testid="orders-catalog">
           {catalog.data?.items.map((c) => <span key={c} className="x-badge">{c}</span>)}
           {catalog.error && <span className="x-alert x-alert--error">{catalog.error.message}</span>}
         </div>
         <span className="x-muted" data-testid="orders-authz">
           {widgetAccess === null
-            ? 'Asking the PDP about the orders widget…'
+            ? 'Checking whether your dashboard shows the orders widget…'
             : widgetAccess.allow
-              ? 'The PDP says you see the orders widget on your dashboard.'
-              : `The PDP says you do not see the orders widget (${widgetAccess.reason}).`}
+              ? 'You see the orders widget on your dashboard.'
+              : 'You do not see the orders widget on your dashboard: your account has not been given it.'}
         </span>
       </div>
     </section>

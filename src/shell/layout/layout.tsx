@@ -26,8 +26,11 @@ export function Layout({ session, routes, banner, onSignOut, children }: LayoutP
           </span>
           <button type="button" className="x-btn" onClick={onSignOut} data-testid="signout">Sign out</button>
         </header>
-        {banner}
-        <main className="content">{children}</main>
+        {/* Inside <main> so an alert is in a landmark like everything else on the page. */}
+        <main className="content">
+          {banner}
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -2,7 +2,7 @@ import { NavLink } from 'react-router';
 import type { RouteRecord } from '../../loader/index.js';
 import { routeLabel } from '../plugins/index.js';
 
-/** The dashboard plus every plugin route the user may see (the BFF already PDP-filtered them). */
+/** The dashboard plus every plugin route the user may see (the BFF has already left out what the policy refuses). */
 export function Nav({ routes }: { routes: readonly RouteRecord[] }) {
   const cls = ({ isActive }: { isActive: boolean }) => `nav__link${isActive ? ' nav__link--active' : ''}`;
   return (
@@ -12,7 +12,12 @@ export function Nav({ routes }: { routes: readonly RouteRecord[] }) {
       {routes.map((r) => (
         <NavLink key={r.path} to={r.path} className={cls} data-testid="nav-plugin" data-plugin={r.pluginId}>
           {routeLabel(r.path)}
-          {r.error && <span className="nav__warn" title={r.error.message}>!</span>}
+          {r.error && (
+            <span className="nav__warn" title={r.error.message}>
+              <span aria-hidden="true">!</span>
+              <span className="visually-hidden"> (could not be loaded)</span>
+            </span>
+          )}
         </NavLink>
       ))}
     </nav>

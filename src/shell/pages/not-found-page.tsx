@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { isReservedPath } from '../../loader/index.js';
+import { Pending } from '../layout/index.js';
 
 /**
  * No shell or plugin route matched. A path the BFF owns (`/api/`, `/auth/`, ...) is handed to
@@ -12,7 +13,8 @@ export function NotFoundPage({ loading }: { loading: boolean }) {
   useEffect(() => {
     if (reserved) window.location.replace(location.pathname + location.search);
   }, [reserved, location.pathname, location.search]);
-  if (reserved || loading) return <p className="page x-muted">Loading…</p>;
+  // While the plugins load, this path may yet turn out to be a plugin's page.
+  if (reserved || loading) return <Pending label="Loading the page…" />;
   return (
     <div className="page" data-testid="not-found">
       <h1>Not found</h1>

@@ -4,6 +4,8 @@ import { ErrorPanel } from './error-panel.js';
 export interface PluginBoundaryProps {
   pluginId: string;
   where: string;
+  /** Where the error panel stands: a whole page (its heading is the page's h1) or a widget. */
+  level: 'page' | 'part';
   /** When it changes (another route), a caught error is forgotten and the plugin may try again. */
   resetKey: string;
   onError: (error: unknown, info: ErrorInfo) => void;
@@ -32,7 +34,7 @@ export class PluginBoundary extends Component<PluginBoundaryProps, State> {
   }
 
   override render(): ReactNode {
-    if (this.state.failed) return <ErrorPanel pluginId={this.props.pluginId} where={this.props.where} error={this.state.error} />;
+    if (this.state.failed) return <ErrorPanel pluginId={this.props.pluginId} where={this.props.where} level={this.props.level} error={this.state.error} />;
     return this.props.children;
   }
 }
