@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { captureIo, pluginEntry, pluginsYaml, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { captureIo, pluginEntry, pluginsYaml, policyWasm, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
 import { run } from '../program.js';
 
-const ENV = { EXPERIENCE_VERSION: '1.4.0' };
+// The policy judges whether a path or topic is declared: the harness reads it from POLICY_WASM.
+const ENV: Record<string, string> = { EXPERIENCE_VERSION: '1.4.0' };
+beforeAll(async () => {
+  ENV['POLICY_WASM'] = await policyWasm();
+}, 60_000);
 const DECLARED = pluginEntry({ id: 'shop', version: '1.2.0', api: [['GET', '/api/shop/items'], ['GET', '/api/shop/items/{id}'], ['POST', '/api/shop/cart']], sse: ['shop'], routes: [['/shop', 'ShopPage']], widgets: [['dashboard.main', 'ShopWidget']] });
 const SOURCE = `import type { PluginComponentProps } from '../../../src/sdk/index.js';
 export function ShopPage({ sdk }: PluginComponentProps) {

@@ -1,11 +1,15 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { bundleExporting, captureIo, GRANTS_YAML, pluginEntry, pluginsYaml, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bundleExporting, captureIo, GRANTS_YAML, pluginEntry, pluginsYaml, policyWasm, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
 import { integrityOf } from '../bundles.js';
 import { validateCommand } from './validate.js';
 
-const ENV = { EXPERIENCE_VERSION: '1.4.0' };
+// The policy answers whether anyone is granted a contribution: validate reads it from POLICY_WASM.
+const ENV: Record<string, string> = { EXPERIENCE_VERSION: '1.4.0' };
+beforeAll(async () => {
+  ENV['POLICY_WASM'] = await policyWasm();
+}, 60_000);
 const HELLO = bundleExporting('Hello', 'HelloWidget');
 const hello = (extra: Parameters<typeof pluginEntry>[0] | object = {}) =>
   pluginEntry({ id: 'hello', api: [['GET', '/api/hello']], routes: [['/hello', 'Hello']], widgets: [['dashboard.main', 'HelloWidget']], ...extra });
