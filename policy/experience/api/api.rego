@@ -44,8 +44,9 @@ _applicable contains rule if some rule in registry.plugin_denials
 # METADATA
 # title: Malformed path
 # description: >-
-#   The path does not start with "/", has an empty, "." or ".." segment, or contains a backslash or an
-#   encoded "/", "\", "." or NUL (%2f, %5c, %2e, %00, any case).
+#   The path is not a string, does not start with "/", has an empty, "." or ".." segment (also with a ";"
+#   parameter, "..;x"), or contains a backslash or an encoded "/", "\", ".", NUL or "%" (%2f, %5c, %2e, %00,
+#   %25, any case).
 # custom:
 #   reason: malformed_path
 _applicable contains reasons.summary(rego.metadata.rule()) if not _well_formed_path
