@@ -90,7 +90,7 @@ run: build ## Start the BFF with the embedded default config on http://localhost
 # ---------------------------------------------------------------- checks and tests
 
 .PHONY: validate
-validate: deps web ## Check config/*.yaml and the plugin bundles the way the BFF loads them
+validate: deps web policy ## Check config/*.yaml and the plugin bundles the way the BFF loads them (the policy answers who is granted)
 	npx tsx src/cli/main.ts validate
 
 .PHONY: policy-check

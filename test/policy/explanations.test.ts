@@ -9,26 +9,20 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templatePattern } from '../../src/cli/source-scan.js';
-import { compileApiPermission, compileSsePermission, defaultHostVersion, loadConfigFiles, type RegistryApiEntry } from '../../src/config/index.js';
+import { compileApiPermission, compileSsePermission, type Registry, type RegistryApiEntry } from '../../src/config/index.js';
 import { TOOL_ENTRYPOINTS } from '../../src/engine/index.js';
+import { defaultData } from '../support/default-data.js';
 import { opaEvalBatch } from '../support/opa.js';
 import { apiRequests, sseRequests } from '../support/requests.js';
 
 const SEED = Number(process.env.DIFF_SEED ?? 20261121);
 
 let dataJson: string;
-let registry: Parameters<typeof apiRequests>[0];
+let registry: Registry;
 let wasm: Uint8Array;
 
 beforeAll(async () => {
-  const loaded = await loadConfigFiles({
-    pluginsFile: 'config/plugins.yaml',
-    grantsFile: 'config/grants.yaml',
-    mode: 'production',
-    hostVersion: await defaultHostVersion(),
-  });
-  dataJson = `{"registry":${loaded.registryJson}}`;
-  registry = JSON.parse(loaded.registryJson);
+  ({ dataJson, registry } = await defaultData());
   wasm = await readFile('build/policy.wasm');
 });
 
