@@ -108,6 +108,22 @@ describe('validate', () => {
     expect(bad.lines[0]).toMatch(/^config\/grants\.yaml:3:24  tenants\.localhost\.roles\.member\[0\]/);
   });
 
+  it('reports a policy it cannot read as one more error when grants.yaml is checked, and only then', async () => {
+    const config = pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone' })] });
+    await writeFiles(dir, { 'config/plugins.yaml': config });
+    const io = captureIo(dir, { ...ENV, POLICY_WASM: 'nowhere.wasm' });
+    expect(await validateCommand([], io)).toBe(1);
+    const lines = io.out().trimEnd().split('\n');
+    expect(lines).toContain('config/grants.yaml  cannot read the policy nowhere.wasm (ENOENT): build it with `make policy`, or pass --policy <file> (it answers whether anyone is granted each contribution)');
+    expect(lines.some((l) => l.includes('bundle_missing') || l.includes('bundle not found'))).toBe(true);
+    // Without grants.yaml nothing asks the policy.
+    await writeFiles(dir, { 'config/plugins.yaml': pluginsYaml({ localhost: [hello()] }) });
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(dir, 'config/grants.yaml'));
+    const without = captureIo(dir, { ...ENV, POLICY_WASM: 'nowhere.wasm' });
+    expect(await validateCommand(['--skip-bundles'], without)).toBe(0);
+  });
+
   it('warns about a plugin the host version excludes', async () => {
     const { code, lines } = await validate(pluginsYaml({ localhost: [hello({ engine: '>=2.0.0' })] }));
     expect(code).toBe(0);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { EntryDiagnosis } from '../../engine/index.js';
+import type { TemplateSegment } from '../../config/index.js';
+import type { EntryDiagnosis, EntryDifference } from '../../engine/index.js';
 import { closestEntry, closestPrefix, entryDifference, pathMalformations, prefixDifference, topicMalformations } from './wording.js';
 
 // Wording only: the diagnoses come from the policy (experience/*/explanation); these pin the words.
 describe('entryDifference', () => {
   const lit = (literal: string) => ({ literal });
-  it.each([
+  it.each<[EntryDifference, TemplateSegment[], string]>([
     [{ kind: 'template_ended', segment: 4, rest: ['items', '2'] }, [lit('api'), lit('orders'), { param: 'id' }], 'segment 4: the template ends after "{id}"; the path goes on with "items/2" (only a prefix template "/**" matches below it)'],
     [{ kind: 'path_ended', segment: 3, expected: { param: 'id' } }, [], 'segment 3: the path ends before the template\'s "{id}"'],
     [{ kind: 'case_differs', segment: 2, expected: lit('orders'), actual: 'Orders' }, [], 'segment 2: "Orders" differs from "orders" only in case (matching is case-sensitive)'],
@@ -13,7 +14,7 @@ describe('entryDifference', () => {
     [{ kind: 'literal_differs', segment: 1, expected: lit('api'), actual: 'x' }, [], 'segment 1: the template has "api", the path has "x"'],
     [{ kind: 'method_differs', expected: 'GET', actual: 'PUT' }, [], 'the path matches but the method differs: the entry allows GET, the request is PUT'],
     [{ kind: 'method_case_differs', expected: 'GET', actual: 'get' }, [], 'the method differs only in case: the entry has GET, the request get (methods are case-sensitive)'],
-  ] as const)('%j', (difference, segments, message) => {
+  ])('%j', (difference, segments, message) => {
     expect(entryDifference(difference, segments).message).toBe(message);
   });
 });
