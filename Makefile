@@ -16,7 +16,12 @@ OPA_DEP := $(filter $(TOOLS_BIN)/opa,$(OPA))
 REGAL_DEP := $(filter $(TOOLS_BIN)/regal,$(REGAL))
 
 POLICY_SRC := $(shell find policy -name '*.rego' 2>/dev/null)
-ENTRYPOINTS := experience/api/decision experience/sse/decision experience/contributions/decision experience/authz/decision
+# The decisions the BFF asks, then what the CLI asks (explanations, relations): one module, the same rules.
+DECISIONS := experience/api/decision experience/sse/decision experience/contributions/decision experience/authz/decision
+EXPLANATIONS := experience/api/explanation experience/sse/explanation experience/contributions/explanation \
+  experience/authz/explanation
+RELATIONS := experience/tooling/covers experience/tooling/declared experience/tooling/granted
+ENTRYPOINTS := $(DECISIONS) $(EXPLANATIONS) $(RELATIONS)
 COVERAGE_THRESHOLD := 95
 
 export OPA CHROMIUM
@@ -85,7 +90,7 @@ run: build ## Start the BFF with the embedded default config on http://localhost
 # ---------------------------------------------------------------- checks and tests
 
 .PHONY: validate
-validate: deps web ## Check config/*.yaml and the plugin bundles the way the BFF loads them
+validate: deps web policy ## Check config/*.yaml and the plugin bundles the way the BFF loads them (the policy answers who is granted)
 	npx tsx src/cli/main.ts validate
 
 .PHONY: policy-check

@@ -4,10 +4,10 @@
  * Pure functions: harness.ts does the reading.
  */
 import semver from 'semver';
-import { parseApiTemplate, type ApiPermission, type ParsedTemplate, type RouteConfig, type WidgetConfig } from '../config/index.js';
+import { compileApiPermission, compileSsePermission, satisfiesEngine, type ApiPermission, type RegistryApiEntry, type RouteConfig, type WidgetConfig } from '../config/index.js';
+import type { DeclaredResult, PathPatternSegment, PolicyTools } from '../engine/index.js';
 import type { EsmAnalysis } from './esm.js';
 import { formatSize } from './harness-target.js';
-import { patternCoverage, topicMatches } from './matching.js';
 import type { ApiReference, ScanResult, SourcePosition } from './source-scan.js';
 
 export interface Finding {
@@ -57,7 +57,7 @@ export function checkEngine(d: Declaration, hostVersion: string): Finding[] {
   const where = at ? { at } : {};
   if (d.engine === undefined || d.engine === '') return [{ code: 'engine_range', message: `${d.label} declares no engine.experience range`, ...where }];
   if (semver.validRange(d.engine) === null) return [{ code: 'engine_range', message: `engine.experience "${d.engine}" is not a semver range`, ...where }];
-  if (!semver.satisfies(hostVersion, d.engine, { includePrerelease: true })) {
+  if (!satisfiesEngine(hostVersion, d.engine)) {
     return [{ code: 'engine_range', message: `engine.experience "${d.engine}" is not satisfied by host version ${hostVersion}: the BFF leaves the plugin out`, ...where }];
   }
   return [];
@@ -78,65 +78,54 @@ export function checkExports(d: Declaration, esm: EsmAnalysis, bundle: string): 
 }
 
 /**
- * API paths and topics used in the code against the declared permissions. Undeclared ones are
- * findings; those that depend on run-time values are returned as undecided.
+ * API paths and topics used in the code against the declared permissions, as the policy judges
+ * them (experience/tooling/declared). Undeclared or malformed ones are findings; those that depend
+ * on run-time values are returned as undecided.
  */
-export function checkUsage(d: Declaration, scans: readonly ScanResult[]): { findings: Finding[]; undecided: Finding[] } {
+export function checkUsage(d: Declaration, scans: readonly ScanResult[], tools: PolicyTools): { findings: Finding[]; undecided: Finding[] } {
   const findings: Finding[] = [];
   const undecided: Finding[] = [];
-  const entries: Entry[] = d.api.flatMap((a) => {
-    const parsed = parseApiTemplate(a.path);
-    return parsed.ok ? [{ method: a.method.toUpperCase(), template: a.path, prefix: parsed.value.prefix, segments: parsed.value.segments }] : [];
+  const entries: RegistryApiEntry[] = d.api.flatMap((a) => {
+    const compiled = compileApiPermission(a);
+    return compiled.ok ? [compiled.value] : [];
   });
   const declared = entries.map((e) => `${e.method} ${e.template}`).join(', ') || 'none';
+  const refs = scans.flatMap((s) => s.api).filter((r): r is ApiReference & { pattern: PathPatternSegment[] } => !r.external && r.pattern !== undefined);
+  const topics = scans.flatMap((s) => s.topics);
+  const answer: DeclaredResult =
+    refs.length + topics.length === 0
+      ? { paths: [], topics: [] }
+      : tools.declared({ api: entries, sse: d.sse.map(compileSsePermission), paths: refs.map((r) => ({ method: r.method ?? null, pattern: r.pattern })), topics: topics.map((t) => t.topic) });
+  const coverage = new Map(refs.map((r, i) => [r, answer.paths[i]]));
+  const topicCoverage = new Map(topics.map((t, i) => [t, answer.topics[i]]));
   for (const scan of scans) {
     for (const ref of scan.api) {
       const what = `${ref.method ?? '(any method)'} ${ref.text}`;
+      const judged = coverage.get(ref as ApiReference & { pattern: PathPatternSegment[] });
       if (ref.external) {
         findings.push({ code: 'cross_origin', message: `api.${ref.via} to ${ref.external}: another origin; the SDK refuses it and the BFF never proxies it`, at: ref.at });
-        continue;
-      }
-      if (!ref.pattern) {
+      } else if (!judged) {
         undecided.push({ code: 'computed_path', message: `api.${ref.via}("${ref.text}"): a relative or computed path`, at: ref.at });
-        continue;
-      }
-      const sameMethod = ref.method !== undefined ? entries.filter((e) => e.method === ref.method) : entries;
-      const coverage = patternCoverage(sameMethod, ref.pattern);
-      if (coverage === 'declared') {
+      } else if (judged.coverage === 'malformed') {
+        findings.push({ code: 'malformed_api_path', message: `${what}: the BFF refuses this path as malformed (malformed_path)`, at: ref.at });
+      } else if (judged.coverage === 'declared') {
         if (!ref.methodKnown) undecided.push({ code: 'computed_method', message: `api.${ref.via}("${ref.text}") with a computed method: declared for some method`, at: ref.at });
-        continue;
-      }
-      if (coverage === 'undecided') {
+      } else if (judged.coverage === 'undecided') {
         undecided.push({ code: 'partly_declared', message: `${what}: declared for some values of the computed parts only`, at: ref.at });
-        continue;
+      } else {
+        const others = ref.method !== undefined && judged.methods.length > 0 ? ` (declared for ${judged.methods.join(', ')} only)` : '';
+        findings.push({ code: 'undeclared_api', message: `${what} is not in permissions.api${others} (${d.label} declares: ${declared})`, at: ref.at });
       }
-      if (!ref.methodKnown) {
-        const any = patternCoverage(entries, ref.pattern);
-        if (any !== 'undeclared') {
-          undecided.push({ code: 'computed_method', message: `api.${ref.via}("${ref.text}") with a computed method`, at: ref.at });
-          continue;
-        }
-      }
-      findings.push({ code: 'undeclared_api', message: `${what} is not in permissions.api${otherMethods(entries, ref)} (${d.label} declares: ${declared})`, at: ref.at });
     }
     for (const t of scan.topics) {
-      if (d.sse.some((p) => topicMatches(p, t.topic))) continue;
-      findings.push({ code: 'undeclared_topic', message: `sse topic "${t.topic}" is not under a prefix in permissions.sse (${d.label} declares: ${d.sse.join(', ') || 'none'})`, at: t.at });
+      const judged = topicCoverage.get(t);
+      if (judged === 'malformed') findings.push({ code: 'malformed_topic', message: `sse topic "${t.topic}" is malformed: the BFF refuses it (malformed_topic)`, at: t.at });
+      else if (judged !== 'declared') findings.push({ code: 'undeclared_topic', message: `sse topic "${t.topic}" is not under a prefix in permissions.sse (${d.label} declares: ${d.sse.join(', ') || 'none'})`, at: t.at });
     }
     for (const u of scan.undecided) undecided.push({ code: u.message.startsWith('sse') ? 'computed_topic' : 'computed_path', message: u.message, at: u.at });
     for (const b of scan.bypasses) findings.push({ code: 'bypasses_sdk', message: `${b.what} goes around the SDK: no X-Plugin-Id, so the BFF refuses it (use sdk.api.fetch / sdk.sse.subscribe)`, at: b.at });
   }
   return { findings, undecided };
-}
-
-type Entry = { method: string; template: string } & Pick<ParsedTemplate, 'prefix' | 'segments'>;
-
-/** For a path declared under other methods: say which. */
-function otherMethods(entries: readonly Entry[], ref: ApiReference): string {
-  const pattern = ref.pattern;
-  if (ref.method === undefined || !pattern) return '';
-  const methods = [...new Set(entries.filter((e) => patternCoverage([e], pattern) !== 'undeclared').map((e) => e.method))];
-  return methods.length > 0 ? ` (declared for ${methods.join(', ')} only)` : '';
 }
 
 /** Line and column of an import specifier in the bundle text (its first quoted occurrence). */

@@ -80,7 +80,13 @@ describe.concurrent('the experience-plugins program', { timeout: 60_000 }, () =>
   });
 
   it('diff: 2 when permissions were widened, 0 when not', async () => {
-    const [widened, same] = await Promise.all([cli(['diff', 'old.yaml', 'new.yaml'], dir), cli(['diff', 'new.yaml', 'new.yaml'], dir)]);
+    // The policy answers coverage; without one, diff cannot tell and exits 1.
+    const [widened, same, none] = await Promise.all([
+      cli(['diff', 'old.yaml', 'new.yaml', '--policy', policy], dir),
+      cli(['diff', 'new.yaml', 'new.yaml', '--policy', policy], dir),
+      cli(['diff', 'old.yaml', 'new.yaml'], dir),
+    ]);
+    expect(none).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read the policy build/policy.wasm (ENOENT): build it with `make policy`') });
     expect(widened.code).toBe(2);
     expect(widened.stdout).toContain('widened  GET /api/shop/{id} -> GET /api/shop/**');
     expect(same).toMatchObject({ code: 0, stdout: 'no permission changes\n' });

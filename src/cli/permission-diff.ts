@@ -1,11 +1,13 @@
 /**
  * The permission changes between two validated plugins.yaml models, per tenant and plugin:
  * what the new config allows that the old did not (widenings), and what it no longer allows.
- * Pure: the `diff` command reads the files.
+ * Whether one entry admits everything another admits is the policy's answer
+ * (experience/tooling/covers); this file only pairs entries and words the changes. The `diff`
+ * command reads the files.
  */
-import semver from 'semver';
-import { formatPath, parseApiTemplate, type ParsedTemplate, type PluginConfig, type PluginsConfig } from '../config/index.js';
-import { prefixCovers, segmentText, templateCovers } from './matching.js';
+import { compileApiPermission, compileSsePermission, formatPath, satisfiesEngine, type PluginConfig, type PluginsConfig, type RegistryApiEntry } from '../config/index.js';
+import type { PolicyTools } from '../engine/index.js';
+import { segmentText } from './explain/wording.js';
 import type { FieldPath, YamlDoc } from './yaml-doc.js';
 
 export interface DiffChange {
@@ -30,8 +32,8 @@ export interface Side {
   doc: YamlDoc;
 }
 
-/** The permission changes from `before` to `after`, tenant by tenant, plugin by plugin. */
-export function diffConfigs(before: Side, after: Side, hostVersion: string): DiffChange[] {
+/** The permission changes from `before` to `after`, tenant by tenant, plugin by plugin; `tools` answers coverage. */
+export function diffConfigs(before: Side, after: Side, hostVersion: string, tools: PolicyTools): DiffChange[] {
   const changes: DiffChange[] = [];
   const tenants = [...new Set([...Object.keys(before.config.tenants), ...Object.keys(after.config.tenants)])];
   for (const tenant of tenants) {
@@ -46,7 +48,7 @@ export function diffConfigs(before: Side, after: Side, hostVersion: string): Dif
         emit({ kind: 'plugin', change: 'added', widening: true, new: `${plugin.id} ${plugin.version}`, ...(note ? { note } : {}), location: at(after, i)([]) });
         pluginPermissions(plugin, at(after, i), emit);
       } else {
-        comparePlugin(olds[j] as PluginConfig, plugin, at(before, j), at(after, i), hostVersion, emit);
+        comparePlugin(olds[j] as PluginConfig, plugin, at(before, j), at(after, i), hostVersion, tools, emit);
       }
     }
     for (const [j, plugin] of olds.entries()) {
@@ -72,15 +74,16 @@ function pluginPermissions(plugin: PluginConfig, at: Locate, emit: Emit): void {
   plugin.contributions.widgets.forEach((w, k) => emit({ kind: 'widget', change: 'added', widening: true, new: `${w.slot} ${contribution(w)}`, location: at(['contributions', 'widgets', k]) }));
 }
 
-function comparePlugin(old: PluginConfig, now: PluginConfig, atOld: Locate, atNew: Locate, hostVersion: string, emit: Emit): void {
-  const compatible = (p: PluginConfig) => semver.satisfies(hostVersion, p.engine.experience, { includePrerelease: true });
+function comparePlugin(old: PluginConfig, now: PluginConfig, atOld: Locate, atNew: Locate, hostVersion: string, tools: PolicyTools, emit: Emit): void {
+  const compatible = (p: PluginConfig) => satisfiesEngine(hostVersion, p.engine.experience);
   if (!compatible(old) && compatible(now)) {
     emit({ kind: 'plugin', change: 'widened', widening: true, old: old.engine.experience, new: now.engine.experience, note: `host ${hostVersion} now satisfies engine.experience: the plugin's permissions take effect`, location: atNew(['engine', 'experience']) });
   } else if (compatible(old) && !compatible(now)) {
     emit({ kind: 'plugin', change: 'narrowed', widening: false, old: old.engine.experience, new: now.engine.experience, note: `host ${hostVersion} no longer satisfies engine.experience`, location: atNew(['engine', 'experience']) });
   }
-  compareApi(old, now, atOld, atNew, emit);
-  compareSse(old, now, atOld, atNew, emit);
+  const coverage = Coverage.between(old, now, tools);
+  compareApi(old, now, coverage, atOld, atNew, emit);
+  compareSse(old, now, coverage, atOld, atNew, emit);
   compareContributions('route', old.contributions.routes.map((r) => ({ ...r, key: r.path })), now.contributions.routes.map((r) => ({ ...r, key: r.path })), atOld, atNew, emit);
   compareContributions('widget', old.contributions.widgets.map((w) => ({ ...w, key: `${w.slot} ${w.component}` })), now.contributions.widgets.map((w) => ({ ...w, key: `${w.slot} ${w.component}` })), atOld, atNew, emit);
 }
@@ -88,26 +91,53 @@ function comparePlugin(old: PluginConfig, now: PluginConfig, atOld: Locate, atNe
 interface Entry {
   method: string;
   path: string;
-  shape: Pick<ParsedTemplate, 'prefix' | 'segments'>;
+  /** As data.registry holds it: what the policy is asked about. */
+  compiled: RegistryApiEntry;
 }
 
 function entries(plugin: PluginConfig): Entry[] {
   return plugin.permissions.api.map((a) => {
-    const parsed = parseApiTemplate(a.path);
-    // Both files were validated, so every template parses.
-    return { method: a.method, path: a.path, shape: parsed.ok ? parsed.value : { prefix: false, segments: [] } };
+    const compiled = compileApiPermission(a);
+    // Both files were validated, so every template compiles.
+    return { method: a.method, path: a.path, compiled: compiled.ok ? compiled.value : { method: a.method, template: a.path, prefix: false, segments: [] } };
   });
 }
 
-function compareApi(old: PluginConfig, now: PluginConfig, atOld: Locate, atNew: Locate, emit: Emit): void {
+/** Which entry covers which, both ways, as the policy answers it (experience/tooling/covers). */
+class Coverage {
+  private constructor(
+    private readonly oldCoversNew: ReadonlySet<string>,
+    private readonly newCoversOld: ReadonlySet<string>,
+  ) {}
+
+  static between(old: PluginConfig, now: PluginConfig, tools: PolicyTools): Coverage {
+    const api = [entries(old).map((e) => e.compiled), entries(now).map((e) => e.compiled)] as const;
+    const sse = [old.permissions.sse.map(compileSsePermission), now.permissions.sse.map(compileSsePermission)] as const;
+    const forward = tools.covers({ api: { outer: api[0], inner: api[1] }, sse: { outer: sse[0], inner: sse[1] } });
+    const backward = tools.covers({ api: { outer: api[1], inner: api[0] }, sse: { outer: sse[1], inner: sse[0] } });
+    const keys = (kind: string, pairs: readonly [number, number][]) => pairs.map(([i, j]) => `${kind} ${i} ${j}`);
+    return new Coverage(new Set([...keys('api', forward.api), ...keys('sse', forward.sse)]), new Set([...keys('api', backward.api), ...keys('sse', backward.sse)]));
+  }
+
+  /** Old entry `i` admits everything new entry `j` admits. */
+  oldCovers(kind: 'api' | 'sse', i: number, j: number): boolean {
+    return this.oldCoversNew.has(`${kind} ${i} ${j}`);
+  }
+
+  /** New entry `j` admits everything old entry `i` admits. */
+  newCovers(kind: 'api' | 'sse', j: number, i: number): boolean {
+    return this.newCoversOld.has(`${kind} ${j} ${i}`);
+  }
+}
+
+function compareApi(old: PluginConfig, now: PluginConfig, coverage: Coverage, atOld: Locate, atNew: Locate, emit: Emit): void {
   const before = entries(old);
   const after = entries(now);
-  const same = (a: Entry, b: Entry) => a.method === b.method && a.path === b.path;
-  const covers = (outer: Entry, inner: Entry) => outer.method === inner.method && templateCovers(outer.shape, inner.shape);
+  const same = (a: Entry, b: Entry) => a.compiled.method === b.compiled.method && a.path === b.path;
   after.forEach((e, k) => {
-    if (before.some((o) => same(o, e) || covers(o, e))) return;
+    if (before.some((_, i) => coverage.oldCovers('api', i, k))) return;
     // The entry it replaces: prefer a covered entry that is gone from the new file.
-    const covered = before.filter((o) => covers(e, o));
+    const covered = before.filter((_, i) => coverage.newCovers('api', k, i));
     const from = covered.find((o) => !after.some((n) => same(n, o))) ?? covered[0];
     emit({
       kind: 'api',
@@ -118,36 +148,38 @@ function compareApi(old: PluginConfig, now: PluginConfig, atOld: Locate, atNew: 
       location: atNew(['permissions', 'api', k]),
     });
   });
-  before.forEach((o, k) => {
-    if (after.some((e) => same(o, e) || covers(e, o))) return;
-    const to = after.find((e) => covers(o, e));
-    emit({ kind: 'api', change: to ? 'narrowed' : 'removed', widening: false, old: api(o), ...(to ? { new: api(to) } : {}), location: to ? atNew(['permissions', 'api', after.indexOf(to)]) : atOld(['permissions', 'api', k]) });
+  before.forEach((o, i) => {
+    if (after.some((_, k) => coverage.newCovers('api', k, i))) return;
+    const to = after.findIndex((_, k) => coverage.oldCovers('api', i, k));
+    const narrowed = after[to];
+    emit({ kind: 'api', change: narrowed ? 'narrowed' : 'removed', widening: false, old: api(o), ...(narrowed ? { new: api(narrowed) } : {}), location: narrowed ? atNew(['permissions', 'api', to]) : atOld(['permissions', 'api', i]) });
   });
 }
 
 /** In words, how `now` matches more than `old` (which it covers). */
 function widenedHow(old: Entry, now: Entry): string {
-  const below = `/${now.shape.segments.map(segmentText).join('/')}`;
-  if (!old.shape.prefix && now.shape.prefix) {
-    const was = old.shape.segments.some((s) => 'param' in s) ? 'a parameter template' : 'an exact path';
+  const below = `/${now.compiled.segments.map(segmentText).join('/')}`;
+  if (!old.compiled.prefix && now.compiled.prefix) {
+    const was = old.compiled.segments.some((s) => 'param' in s) ? 'a parameter template' : 'an exact path';
     return `${was} became a prefix: every path below ${below} is allowed`;
   }
-  if (old.shape.prefix && now.shape.prefix) return `prefix shortened: every path below ${below} is allowed`;
+  if (old.compiled.prefix && now.compiled.prefix) return `prefix shortened: every path below ${below} is allowed`;
   return 'a literal segment became a parameter';
 }
 
-function compareSse(old: PluginConfig, now: PluginConfig, atOld: Locate, atNew: Locate, emit: Emit): void {
+function compareSse(old: PluginConfig, now: PluginConfig, coverage: Coverage, atOld: Locate, atNew: Locate, emit: Emit): void {
   const before = old.permissions.sse;
   const after = now.permissions.sse;
   after.forEach((p, k) => {
-    if (before.some((q) => prefixCovers(q, p))) return;
-    const from = before.find((q) => prefixCovers(p, q));
+    if (before.some((_, i) => coverage.oldCovers('sse', i, k))) return;
+    const from = before.find((_, i) => coverage.newCovers('sse', k, i));
     emit({ kind: 'sse', change: from ? 'widened' : 'added', widening: true, ...(from ? { old: from, note: 'prefix shortened: more topics are allowed' } : {}), new: p, location: atNew(['permissions', 'sse', k]) });
   });
-  before.forEach((q, k) => {
-    if (after.some((p) => prefixCovers(p, q))) return;
-    const to = after.find((p) => prefixCovers(q, p));
-    emit({ kind: 'sse', change: to ? 'narrowed' : 'removed', widening: false, old: q, ...(to ? { new: to } : {}), location: to ? atNew(['permissions', 'sse', after.indexOf(to)]) : atOld(['permissions', 'sse', k]) });
+  before.forEach((q, i) => {
+    if (after.some((_, k) => coverage.newCovers('sse', k, i))) return;
+    const to = after.findIndex((_, k) => coverage.oldCovers('sse', i, k));
+    const narrowed = after[to];
+    emit({ kind: 'sse', change: narrowed ? 'narrowed' : 'removed', widening: false, old: q, ...(narrowed ? { new: narrowed } : {}), location: narrowed ? atNew(['permissions', 'sse', to]) : atOld(['permissions', 'sse', i]) });
   });
 }
 

@@ -17,7 +17,7 @@ describe('scanSource', () => {
       ['json', 'POST', true, '/api/orders/${…}/notes'],
       ['fetch', undefined, false, '/api/things'],
     ]);
-    expect(r.api[1]?.pattern).toEqual([{ kind: 'literal', value: 'api' }, { kind: 'literal', value: 'orders' }, { kind: 'literal', value: '42' }]);
+    expect(r.api[1]?.pattern).toEqual([{ literal: 'api' }, { literal: 'orders' }, { literal: '42' }]);
     expect(r.api[0]?.at).toEqual({ file: 'x.tsx', line: 2, col: 24 });
   });
 
@@ -57,11 +57,11 @@ describe('scanSource', () => {
 describe('templatePattern', () => {
   it('splits on "/" with substitutions as segments, up to the query', () => {
     expect(templatePattern(['/api/orders/', null, '/notes?x=', null])).toEqual([
-      { kind: 'literal', value: 'api' },
-      { kind: 'literal', value: 'orders' },
-      { kind: 'dynamic' },
-      { kind: 'literal', value: 'notes' },
+      { literal: 'api' },
+      { literal: 'orders' },
+      { dynamic: true },
+      { literal: 'notes' },
     ]);
-    expect(templatePattern(['/api/orders-', null])).toEqual([{ kind: 'literal', value: 'api' }, { kind: 'partial', text: 'orders-' }]);
+    expect(templatePattern(['/api/orders-', null])).toEqual([{ literal: 'api' }, { partial: 'orders-' }]);
   });
 });

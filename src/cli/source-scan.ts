@@ -6,7 +6,7 @@
  */
 import type * as TS from 'typescript';
 import { CliError } from './cli-error.js';
-import type { PatternSegment } from './matching.js';
+import type { PathPatternSegment as PatternSegment } from '../engine/index.js';
 
 export interface SourcePosition {
   file: string;
@@ -203,7 +203,7 @@ export function templatePattern(pieces: readonly (string | null)[]): PatternSegm
   let dynamic = false;
   let started = false;
   const close = () => {
-    if (started) segments.push(dynamic ? (text === '' ? { kind: 'dynamic' } : { kind: 'partial', text }) : { kind: 'literal', value: text });
+    if (started) segments.push(dynamic ? (text === '' ? { dynamic: true } : { partial: text }) : { literal: text });
     text = '';
     dynamic = false;
     started = true;

@@ -1,8 +1,8 @@
 import semver from 'semver';
 import { InputError } from '../errors/index.js';
 import { parseApiTemplate } from './path-template.js';
-import type { Registry, RegistryApiEntry, RegistryDocument, RegistryGrants, RegistryPlugin } from './registry-types.js';
-import type { Grant, GrantsConfig, PluginConfig, PluginsConfig } from './types.js';
+import type { Registry, RegistryApiEntry, RegistryDocument, RegistryGrants, RegistryPlugin, RegistrySseEntry } from './registry-types.js';
+import type { ApiPermission, Grant, GrantsConfig, PluginConfig, PluginsConfig } from './types.js';
 
 export interface CompileOptions {
   /** The host app version plugins' `engine.experience` ranges are checked against, e.g. `1.4.0`. */
@@ -31,18 +31,38 @@ export function compileRegistry(plugins: PluginsConfig, grants: GrantsConfig, op
   return { registry };
 }
 
+/**
+ * One API permission as data.registry holds it (upper-case method, parsed template), or why the
+ * template is not one. The CLI compiles entries this way before asking the policy about them.
+ */
+export function compileApiPermission({ method, path }: ApiPermission): { ok: true; value: RegistryApiEntry } | { ok: false; reason: string } {
+  const parsed = parseApiTemplate(path);
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: { method: method.toUpperCase(), prefix: parsed.value.prefix, segments: parsed.value.segments, template: path } };
+}
+
+/** One SSE permission as data.registry holds it. */
+export function compileSsePermission(prefix: string): RegistrySseEntry {
+  return { prefix, segments: prefix.split('.') };
+}
+
+/** Whether the host version satisfies a plugin's `engine.experience` range (prereleases included): `compatible`. */
+export function satisfiesEngine(hostVersion: string, range: string): boolean {
+  return semver.satisfies(hostVersion, range, { includePrerelease: true });
+}
+
 function compilePlugin(plugin: PluginConfig, hostVersion: string): RegistryPlugin {
   return {
-    api: plugin.permissions.api.map(({ method, path }): RegistryApiEntry => {
-      const parsed = parseApiTemplate(path);
+    api: plugin.permissions.api.map((permission): RegistryApiEntry => {
+      const compiled = compileApiPermission(permission);
       // The model was validated; a bad template here means it was built by hand, not parsed.
-      if (!parsed.ok) throw new InputError('config_invalid', `plugin ${plugin.id}: ${path}: ${parsed.reason}`);
-      return { method: method.toUpperCase(), prefix: parsed.value.prefix, segments: parsed.value.segments, template: path };
+      if (!compiled.ok) throw new InputError('config_invalid', `plugin ${plugin.id}: ${permission.path}: ${compiled.reason}`);
+      return compiled.value;
     }),
-    compatible: semver.satisfies(hostVersion, plugin.engine.experience, { includePrerelease: true }),
+    compatible: satisfiesEngine(hostVersion, plugin.engine.experience),
     id: plugin.id,
     routes: plugin.contributions.routes.map((r) => ({ action: r.action, component: r.component, path: r.path, resource: r.resource })),
-    sse: plugin.permissions.sse.map((prefix) => ({ prefix, segments: prefix.split('.') })),
+    sse: plugin.permissions.sse.map(compileSsePermission),
     version: plugin.version,
     widgets: plugin.contributions.widgets.map((w) => ({ action: w.action, component: w.component, resource: w.resource, slot: w.slot })),
   };

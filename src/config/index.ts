@@ -10,7 +10,7 @@ export { formatIssue, formatPath, sortIssues, type ParseResult } from './issue.j
 export { ConfigError } from './config-error.js';
 export { parsePluginsConfig, type ParsePluginsOptions } from './parse-plugins.js';
 export { parseGrants, type ParseGrantsOptions } from './parse-grants.js';
-export { compileRegistry, type CompileOptions } from './compile-registry.js';
+export { compileRegistry, compileApiPermission, compileSsePermission, satisfiesEngine, type CompileOptions } from './compile-registry.js';
 export { serializeRegistry } from './serialize.js';
 export { configDigest } from './digest.js';
 export { parseApiTemplate, type ParsedTemplate } from './path-template.js';

@@ -1,4 +1,4 @@
-/** The entrypoints every policy.wasm must export (see docs/contracts.md). */
+/** The decisions every policy.wasm must export for the BFF (see docs/contracts.md). */
 export const ENTRYPOINTS = {
   api: 'experience/api/decision',
   sse: 'experience/sse/decision',
@@ -7,3 +7,23 @@ export const ENTRYPOINTS = {
 } as const;
 
 export type EntrypointName = keyof typeof ENTRYPOINTS;
+
+/**
+ * What the CLI asks the same module (docs/contracts.md, "Explanations and relations"): why a
+ * decision came out as it did, and the relations `diff`, `harness` and `validate` need. The BFF does
+ * not need them, so a module without them still serves.
+ */
+export const TOOL_ENTRYPOINTS = {
+  explainApi: 'experience/api/explanation',
+  explainSse: 'experience/sse/explanation',
+  explainContributions: 'experience/contributions/explanation',
+  explainAuthz: 'experience/authz/explanation',
+  covers: 'experience/tooling/covers',
+  declared: 'experience/tooling/declared',
+  granted: 'experience/tooling/granted',
+} as const;
+
+export type ToolEntrypointName = keyof typeof TOOL_ENTRYPOINTS;
+
+/** Every entrypoint `make policy` compiles into build/policy.wasm (the Makefile's ENTRYPOINTS). */
+export const ALL_ENTRYPOINTS: readonly string[] = [...Object.values(ENTRYPOINTS), ...Object.values(TOOL_ENTRYPOINTS)];

@@ -42,3 +42,13 @@ export function toError(thrown: unknown, context: string): Error {
   if (thrown instanceof Error) return thrown;
   return new Error(`${context}: ${typeof thrown === 'string' ? thrown : JSON.stringify(thrown)}`);
 }
+
+/**
+ * An explanation or relation entrypoint (the CLI's, never the BFF's) failed or answered outside its
+ * documented shape. Tools report it rather than guess an answer.
+ */
+export class PolicyToolError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('policy_tool_failed', message, options);
+  }
+}

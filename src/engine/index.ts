@@ -1,10 +1,12 @@
 export type * from './types.js';
+export type * from './tool-types.js';
 export type * from './state.js';
-export { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
-export { EngineLoadError, type EngineLoadCode } from './errors.js';
+export { ENTRYPOINTS, TOOL_ENTRYPOINTS, ALL_ENTRYPOINTS, type EntrypointName, type ToolEntrypointName } from './entrypoints.js';
+export { EngineLoadError, PolicyToolError, type EngineLoadCode } from './errors.js';
 export { loadIssues } from './load-failure.js';
 export { isEngineFailure } from './failures.js';
 export type { EngineLogger } from './logger.js';
 export { createWasmEngine, WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
+export { createPolicyTools, PolicyTools, type PolicyToolsOptions } from './policy-tools.js';
 export type { ApiCacheOptions } from './api-cache.js';
 export { createReloader, type Reloader, type ReloaderOptions } from './reloader.js';

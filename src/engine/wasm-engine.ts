@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
 import { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
-import { EngineLoadError, toError } from './errors.js';
-import { compilePolicyModule } from './policy-module.js';
+import { toError } from './errors.js';
+import { loadModule } from './module.js';
 import {
   asApiDecision,
   asAuthzDecision,
@@ -36,12 +35,6 @@ export interface WasmEngineOptions {
   onError?: (error: Error, entrypoint: EntrypointName) => void;
 }
 
-const WASM_PAGE = 64 * 1024;
-
-function shortHash(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-}
-
 /**
  * A DecisionEngine backed by one opa-wasm instance with its data set once. Evaluation is
  * synchronous and single-threaded, so one instance serves every request of the process.
@@ -61,43 +54,7 @@ export class WasmEngine implements DecisionEngine {
 
   /** Compiles the module, checks it is an OPA policy with every entrypoint, and sets the data. Throws EngineLoadError. */
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
-    let data: unknown;
-    try {
-      data = JSON.parse(options.dataJson);
-    } catch (cause) {
-      throw new EngineLoadError('policy_data_invalid', 'the policy data is not valid JSON', { cause });
-    }
-    const module = await compilePolicyModule(options.wasm);
-    let policy: LoadedPolicy;
-    try {
-      // Start with room for the data document; opa-wasm grows memory as needed up to the maximum.
-      const initial = Math.max(8, Math.ceil((options.dataJson.length * 4) / WASM_PAGE));
-      policy = await loadPolicy(module, { initial, maximum: 16_384 });
-    } catch (thrown) {
-      throw new EngineLoadError('policy_load_failed', `the OPA policy could not be instantiated: ${toError(thrown, 'load').message}`, {
-        cause: thrown,
-      });
-    }
-    const exported = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
-    const missing = Object.values(ENTRYPOINTS).filter((e) => !exported.includes(e));
-    if (missing.length > 0) {
-      throw new EngineLoadError(
-        'policy_entrypoints_missing',
-        `the policy lacks entrypoint(s) ${missing.join(', ')} (has: ${exported.join(', ') || 'none'}): build it with \`make policy\``,
-      );
-    }
-    try {
-      policy.setData(data as object);
-    } catch (thrown) {
-      throw new EngineLoadError('policy_data_invalid', `the policy data could not be set: ${toError(thrown, 'setData').message}`, {
-        cause: thrown,
-      });
-    }
-    const revision: EngineRevision = {
-      policy: shortHash(options.wasm),
-      data: shortHash(options.dataJson),
-      loadedAt: new Date().toISOString(),
-    };
+    const { policy, revision } = await loadModule(options.wasm, options.dataJson, Object.values(ENTRYPOINTS));
     return new WasmEngine(policy, revision, options);
   }
 

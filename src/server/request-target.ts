@@ -12,9 +12,13 @@ const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?:\/|$)/i;
 
 /** The raw request path, without the query, exactly as received (and as it will be forwarded). */
 export function rawPath(ctx: BffContext): string {
-  const url = ctx.req.url ?? '';
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  return targetPath(ctx.req.url ?? '');
+}
+
+/** The path of an origin-form request target: everything before the query (`explain` reads `--path` so). */
+export function targetPath(target: string): string {
+  const q = target.indexOf('?');
+  return q === -1 ? target : target.slice(0, q);
 }
 
 /**

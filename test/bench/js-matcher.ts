@@ -1,11 +1,19 @@
 /**
  * A plain JavaScript API allow-list decision over the same `data.registry` document: the floor
- * the benchmark compares the Wasm engine against. The path rules are the TypeScript mirror of
- * the policy that `experience-plugins explain` uses (src/cli/matching.ts); it decides nothing
- * anywhere (the policy does that), it only shows what matching costs without OPA.
+ * the benchmark compares the Wasm engine against. It is a deliberate second implementation of the
+ * path rules, kept here (never in src/) only to show what matching costs without OPA; it decides
+ * nothing anywhere, and nothing else uses it.
  */
-import type { Registry } from '../../src/config/index.js';
-import { malformedPathReason, templateMatches } from '../../src/cli/matching.js';
+import type { Registry, TemplateSegment } from '../../src/config/index.js';
+
+/** policy/experience/lib/paths `malformed`, approximately enough for a cost floor. */
+const MALFORMED = /\\|%(?:2f|5c|2e|00|25)|\/\/|\/$|\/\.\.?(?:;[^/]*)?(?=\/|$)/i;
+
+function templateMatches(entry: { prefix: boolean; segments: TemplateSegment[] }, segments: readonly string[]): boolean {
+  const n = entry.segments.length;
+  if (entry.prefix ? segments.length < n : segments.length !== n) return false;
+  return entry.segments.every((p, i) => ('literal' in p ? p.literal === segments[i] : segments[i] !== ''));
+}
 
 export function jsApiDecision(
   registry: Registry,
@@ -17,7 +25,7 @@ export function jsApiDecision(
   const plugin = tenant.plugins[input.plugin_id];
   if (!plugin) return { allow: false, reason: 'unknown_plugin' };
   if (!plugin.compatible) return { allow: false, reason: 'incompatible_plugin' };
-  if (malformedPathReason(input.path) !== undefined) return { allow: false, reason: 'malformed_path' };
+  if (!input.path.startsWith('/') || MALFORMED.test(input.path)) return { allow: false, reason: 'malformed_path' };
   const segments = input.path.split('/').slice(1);
   for (const e of plugin.api) {
     if (e.method === input.method && templateMatches(e, segments)) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
 import type { Io } from '../../src/cli/io.js';
+import { ALL_ENTRYPOINTS } from '../../src/engine/index.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -118,8 +119,7 @@ export async function policyWasm(): Promise<string> {
   } catch {
     const dir = await tempDir('xp-policy-');
     const opa = process.env['OPA'] ?? path.join(REPO, '.tools/bin/opa');
-    const entrypoints = ['experience/api/decision', 'experience/sse/decision', 'experience/contributions/decision', 'experience/authz/decision'];
-    await run(opa, ['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '--capabilities', 'policy/capabilities.json', '--ignore', '*_test.rego', '--ignore', 'capabilities.json', '-o', path.join(dir, 'bundle.tar.gz'), 'policy/'], { cwd: REPO });
+    await run(opa, ['build', '-t', 'wasm', ...ALL_ENTRYPOINTS.flatMap((e) => ['-e', e]), '--capabilities', 'policy/capabilities.json', '--ignore', '*_test.rego', '--ignore', 'capabilities.json', '-o', path.join(dir, 'bundle.tar.gz'), 'policy/'], { cwd: REPO });
     await run('tar', ['-xzf', path.join(dir, 'bundle.tar.gz'), '-C', dir, '/policy.wasm']);
     return path.join(dir, 'policy.wasm');
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_ENTRYPOINTS } from '../../src/engine/index.js';
 
 // The policies derive each reason from the `custom.reason` of the rule that applies, and pick the first in the
 // entrypoint's `custom.reasons` (the precedence order). These tests hold that metadata to docs/contracts.md,
@@ -50,6 +51,21 @@ describe('decision metadata', () => {
     expect(decision?.annotations.entrypoint).toBe(true);
     expect(decision?.annotations.title).toBeTruthy();
     expect(decision?.annotations.description).toBeTruthy();
+  });
+
+  it.each(ALL_ENTRYPOINTS)('%s is an entrypoint with a title and description in its METADATA', (entrypoint) => {
+    const rule = annotations.find((a) => pathOf(a) === `data.${entrypoint.replaceAll('/', '.')}`);
+    expect(rule?.annotations.entrypoint).toBe(true);
+    expect(rule?.annotations.title).toBeTruthy();
+    expect(rule?.annotations.description).toBeTruthy();
+  });
+
+  // The explanations report the rule that decided from reasons.summary(rego.metadata.rule()): every rule
+  // with a custom.reason needs the title and description that summary reads.
+  it('every rule with a custom.reason has a title and a description', () => {
+    const reasoned = annotations.filter((a) => typeof a.annotations.custom?.reason === 'string');
+    expect(reasoned.length).toBeGreaterThan(10);
+    expect(reasoned.filter((a) => !a.annotations.title || !a.annotations.description).map(pathOf)).toEqual([]);
   });
 
   it.each(Object.keys(contract))('%s/decision lists the contract reasons in precedence order', (pkg) => {

@@ -8,8 +8,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
+import type { Registry } from '../../src/config/index.js';
 import { createWasmEngine, ENTRYPOINTS, type WasmEngine } from '../../src/engine/index.js';
+import { defaultData } from '../support/default-data.js';
 import { opaEvalBatch } from '../support/opa.js';
 import { apiRequests, sseRequests } from '../support/requests.js';
 
@@ -18,19 +19,12 @@ const API_RUNS = 2_500;
 const SSE_RUNS = 600;
 
 let dataJson: string;
-let registry: Parameters<typeof apiRequests>[0];
+let registry: Registry;
 let wasm: Uint8Array;
 let engine: WasmEngine;
 
 beforeAll(async () => {
-  const loaded = await loadConfigFiles({
-    pluginsFile: 'config/plugins.yaml',
-    grantsFile: 'config/grants.yaml',
-    mode: 'production',
-    hostVersion: await defaultHostVersion(),
-  });
-  dataJson = `{"registry":${loaded.registryJson}}`;
-  registry = JSON.parse(loaded.registryJson);
+  ({ dataJson, registry } = await defaultData());
   wasm = await readFile('build/policy.wasm');
   engine = await createWasmEngine({ wasm, dataJson, cache: false });
 });

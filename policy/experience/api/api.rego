@@ -27,7 +27,7 @@ import data.experience.lib.registry
 #     - allowed
 decision := object.union(_plugin_field, _verdict(reason)) if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
-	reason := reasons.first(rego.metadata.chain(), _applicable)
+	reason := reasons.first(rego.metadata.chain(), reasons.of(_applicable))
 }
 
 _verdict("allowed") := {"allow": true, "reason": "allowed", "matched": _matched}
@@ -38,30 +38,32 @@ default _plugin_field := {}
 
 _plugin_field := {"plugin_id": registry.plugin_id}
 
-_applicable contains reason if some reason in registry.plugin_denials
+# Each rule that applies contributes its summary (reasons.summary): reason, title and description.
+_applicable contains rule if some rule in registry.plugin_denials
 
 # METADATA
 # title: Malformed path
 # description: >-
-#   The path does not start with "/", has an empty, "." or ".." segment, or contains a backslash or an
-#   encoded "/", "\", "." or NUL (%2f, %5c, %2e, %00, any case).
+#   The path is not a string, does not start with "/", has an empty, "." or ".." segment (also with a ";"
+#   parameter, "..;x"), or contains a backslash or an encoded "/", "\", ".", NUL or "%" (%2f, %5c, %2e, %00,
+#   %25, any case).
 # custom:
 #   reason: malformed_path
-_applicable contains rego.metadata.rule().custom.reason if not _well_formed_path
+_applicable contains reasons.summary(rego.metadata.rule()) if not _well_formed_path
 
 # METADATA
 # title: Not allowed
 # description: None of the plugin's allow-list entries matches the method and path.
 # custom:
 #   reason: not_allowed
-_applicable contains rego.metadata.rule().custom.reason if not _matched
+_applicable contains reasons.summary(rego.metadata.rule()) if not _matched
 
 # METADATA
 # title: Allowed
 # description: An allow-list entry matches the method and path.
 # custom:
 #   reason: allowed
-_applicable contains rego.metadata.rule().custom.reason if _matched
+_applicable contains reasons.summary(rego.metadata.rule()) if _matched
 
 # explicit, so that a missing path is malformed too
 _well_formed_path if {
@@ -74,11 +76,6 @@ _segments := paths.segments(input.path)
 # "<METHOD> <template>" of the first matching entry, so that several matches still give one value.
 _matched := concat(" ", [entry.method, entry.template]) if {
 	entries := registry.plugin.api
-	first := min({i | some i, candidate in entries; _entry_matches(candidate)})
+	first := min({i | some i, candidate in entries; paths.request_matches(candidate, input.method, _segments)})
 	entry := entries[first]
-}
-
-_entry_matches(entry) if {
-	entry.method == input.method
-	paths.template_matches(entry, _segments)
 }

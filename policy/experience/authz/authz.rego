@@ -20,28 +20,30 @@ import data.experience.lib.registry
 #     - not_granted
 decision := {"allow": reason == "granted", "reason": reason} if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
-	reason := reasons.first(rego.metadata.chain(), _applicable)
+	reason := reasons.first(rego.metadata.chain(), reasons.of(_applicable))
 }
+
+# Each rule that applies contributes its summary (reasons.summary): reason, title and description.
 
 # METADATA
 # title: Unknown tenant
 # description: The request's tenant is not in the registry.
 # custom:
 #   reason: unknown_tenant
-_applicable contains rego.metadata.rule().custom.reason if not registry.tenant
+_applicable contains reasons.summary(rego.metadata.rule()) if not registry.tenant
 
 # METADATA
 # title: Granted
 # description: One of the subject's roles, or the subject's id, has a grant matching the resource and action.
 # custom:
 #   reason: granted
-_applicable contains rego.metadata.rule().custom.reason if _granted
+_applicable contains reasons.summary(rego.metadata.rule()) if _granted
 
 # METADATA
 # title: Not granted
 # description: No grant of the subject's roles or id matches the resource and action.
 # custom:
 #   reason: not_granted
-_applicable contains rego.metadata.rule().custom.reason if not _granted
+_applicable contains reasons.summary(rego.metadata.rule()) if not _granted
 
 _granted if grants.granted(registry.tenant.grants, input.subject, input.resource, input.action)

@@ -17,7 +17,7 @@ import data.experience.lib.registry
 # entrypoint: true
 decision := {"plugins": [_visible(id, _plugins[id]) |
 	some id in sort(object.keys(_plugins))
-	_plugins[id].compatible == true
+	_listed(_plugins[id])
 ]}
 
 default _plugins := {}
@@ -27,6 +27,8 @@ _plugins := registry.tenant.plugins
 default _grants := {}
 
 _grants := registry.tenant.grants
+
+_listed(plugin) if plugin.compatible == true
 
 _visible(id, plugin) := {
 	"id": id,

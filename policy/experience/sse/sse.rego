@@ -25,35 +25,36 @@ import data.experience.lib.registry
 #     - allowed
 decision := _verdict(reason) if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
-	reason := reasons.first(rego.metadata.chain(), _applicable)
+	reason := reasons.first(rego.metadata.chain(), reasons.of(_applicable))
 }
 
 _verdict("allowed") := {"allow": true, "reason": "allowed", "matched": _matched}
 
 _verdict(reason) := {"allow": false, "reason": reason} if reason != "allowed"
 
-_applicable contains reason if some reason in registry.plugin_denials
+# Each rule that applies contributes its summary (reasons.summary): reason, title and description.
+_applicable contains rule if some rule in registry.plugin_denials
 
 # METADATA
 # title: Malformed topic
 # description: The topic is not a string matching ^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$.
 # custom:
 #   reason: malformed_topic
-_applicable contains rego.metadata.rule().custom.reason if not _well_formed_topic
+_applicable contains reasons.summary(rego.metadata.rule()) if not _well_formed_topic
 
 # METADATA
 # title: Not allowed
 # description: None of the plugin's topic prefixes matches the topic.
 # custom:
 #   reason: not_allowed
-_applicable contains rego.metadata.rule().custom.reason if not _matched
+_applicable contains reasons.summary(rego.metadata.rule()) if not _matched
 
 # METADATA
 # title: Allowed
 # description: One of the plugin's topic prefixes matches the topic.
 # custom:
 #   reason: allowed
-_applicable contains rego.metadata.rule().custom.reason if _matched
+_applicable contains reasons.summary(rego.metadata.rule()) if _matched
 
 # explicit, so that a missing topic is malformed too
 _well_formed_topic if {

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { captureIo, pluginEntry, pluginsYaml, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { captureIo, pluginEntry, pluginsYaml, policyWasm, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
 import { run } from '../program.js';
 
-const ENV = { EXPERIENCE_VERSION: '1.4.0' };
+// The policy answers which entry covers which: the commands read it from POLICY_WASM, as the BFF does.
+const ENV: Record<string, string> = { EXPERIENCE_VERSION: '1.4.0' };
+beforeAll(async () => {
+  ENV['POLICY_WASM'] = await policyWasm();
+}, 60_000);
 type P = Parameters<typeof pluginEntry>[0];
 const orders = (extra: Partial<P> = {}): string =>
   pluginEntry({ id: 'orders', api: [['GET', '/api/orders'], ['GET', '/api/orders/{id}']], sse: ['orders.created'], routes: [['/orders', 'OrdersPage']], ...extra });

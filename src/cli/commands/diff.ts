@@ -3,6 +3,7 @@ import { command, flag, type CommandSpec } from '../args.js';
 import { columns, plural } from '../format.js';
 import { EXIT, writeJson, writeLines } from '../io.js';
 import { diffConfigs, type DiffChange, type Side } from '../permission-diff.js';
+import { policyTools } from '../policy.js';
 import * as settings from '../settings.js';
 import { parseYamlDoc } from '../yaml-doc.js';
 
@@ -15,12 +16,13 @@ ships. Widenings (marked +): a plugin or tenant added; an API entry added or wid
 exact path made a parameter, a parameter made a prefix, a prefix shortened: the new entry
 matches more than the old); an SSE prefix added or shortened; a route or widget added or
 its resource/action changed; a plugin the host version now satisfies. Narrowings and
-removals (marked -) are listed too but do not fail. Both files must be valid.`,
-  options: settings.commonOptions('host-version', 'mode', 'plugins-mount', 'json'),
+removals (marked -) are listed too but do not fail. Both files must be valid. Whether one
+entry matches everything another matches is the compiled policy's answer (--policy).`,
+  options: settings.commonOptions('policy', 'host-version', 'mode', 'plugins-mount', 'json'),
   positionals: { min: 2, max: 2 },
   exitCodes: [
     [EXIT.ok, 'no permission was widened'],
-    [EXIT.findings, 'a file is unreadable or invalid'],
+    [EXIT.findings, 'a file is unreadable or invalid, or the policy cannot be loaded'],
     [EXIT.widened, 'permissions were widened (a gate for CI)'],
     [EXIT.usage, 'bad command line'],
   ],
@@ -66,7 +68,7 @@ export const diffCommand = command(diffSpec, async ({ values, positionals }, io)
     else writeLines(io.stderr, [...issues.map(formatIssue), `diff: ${plural(issues.length, 'error')}; both files must be valid`]);
     return EXIT.findings;
   }
-  const changes = diffConfigs(before, after, hostVersion);
+  const changes = diffConfigs(before, after, hostVersion, await policyTools(io, values));
   const widened = changes.filter((c) => c.widening).length;
   if (flag(values, 'json')) {
     writeJson(io, { widened: widened > 0, changes });

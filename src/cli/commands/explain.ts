@@ -1,13 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfigFiles } from '../../config/index.js';
-import { createWasmEngine, EngineLoadError, type WasmEngine } from '../../engine/index.js';
+import { createWasmEngine, EngineLoadError, isEngineFailure, type PolicyTools, type WasmEngine } from '../../engine/index.js';
 import { command, flag, list, str, UsageError, type CommandSpec, type Values } from '../args.js';
 import { CliError } from '../cli-error.js';
 import type { ExplainContext } from '../explain/context.js';
 import { explainAuthz, explainContributions } from '../explain/grants.js';
 import { renderExplanation, type Explanation } from '../explain/render.js';
 import { explainApi, explainSse } from '../explain/requests.js';
+import { judgedTarget } from '../explain/target.js';
 import { EXIT, writeJson, writeLines, type Io } from '../io.js';
+import { loadTools, readPolicy } from '../policy.js';
 import * as settings from '../settings.js';
 import { parseYamlDoc } from '../yaml-doc.js';
 
@@ -21,19 +22,22 @@ export const explainSpec: CommandSpec = {
     'explain --tenant <host> --user <id> [--roles a,b] --resource <r> --action <a>',
   ],
   description: `Loads plugins.yaml and grants.yaml exactly as the BFF does, evaluates the compiled
-policy (build/policy.wasm) and prints its decision and reason, then explains it:
+policy (build/policy.wasm) and prints its decision, reason and the rule that decided, then
+the policy's own explanation of it:
   --path      API request: the allow-list entry that matched, or the closest one and the
-              segment (or method) where it differs
+              segment (or method) where it differs. A query string, or a full URL, is read
+              the way the BFF reads the request: the judged path is the path without the query
   --topic     SSE subscription: the topic prefix that matched, or the closest one
   --user      contributions (manifests): every route and widget of the tenant's compatible
               plugins, granted or withheld, and which role or user grant decided
   --resource  authz.evaluate: the grant that allowed it, or who else has one
-The decision is the policy's; the explanation is computed from the same compiled data.`,
+Decision and explanation both come from the policy (its explanation entrypoints); this
+command only places them in the YAML files and puts them in words.`,
   options: {
     tenant: { type: 'string', value: '<host>', help: 'tenant host, e.g. localhost (required)' },
     plugin: { type: 'string', value: '<id>', help: 'plugin id (the X-Plugin-Id the SDK stamps)' },
     method: { type: 'string', value: '<method>', help: 'HTTP method for --path (default GET)' },
-    path: { type: 'string', value: '<path>', help: 'request path without the query, e.g. /api/orders/42' },
+    path: { type: 'string', value: '<path>', help: 'request path, e.g. /api/orders/42 (a query string or a full URL is read as the BFF reads it)' },
     topic: { type: 'string', value: '<topic>', help: 'SSE topic, e.g. orders.created' },
     user: { type: 'string', value: '<id>', help: 'user id for contributions and authz' },
     roles: { type: 'string', multiple: true, value: '<a,b>', help: "the user's roles, comma-separated" },
@@ -81,9 +85,10 @@ function question(values: Values): Question {
   return { kind: 'contributions' };
 }
 
-/** What `explain` loads: the engine the BFF would build, and the context to explain its decisions. */
+/** What `explain` loads: the engine the BFF would build, the policy's explanations, and the files they place. */
 export interface LoadedExplainer {
   engine: WasmEngine;
+  tools: PolicyTools;
   context: ExplainContext;
   policyFile: string;
   hostVersion: string;
@@ -92,7 +97,6 @@ export interface LoadedExplainer {
 export async function loadExplainer(io: Io, values: Values): Promise<LoadedExplainer> {
   const pluginsFile = settings.pluginsFile(io, values);
   const grantsFile = settings.grantsFile(io, values);
-  const policyFile = settings.policyFile(io, values);
   const hostVersion = settings.hostVersion(io, values);
   let loaded;
   try {
@@ -111,22 +115,18 @@ export async function loadExplainer(io: Io, values: Values): Promise<LoadedExpla
     }
     throw error;
   }
-  let wasm: Uint8Array;
-  try {
-    wasm = await readFile(policyFile.abs);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new CliError(`cannot read the policy ${policyFile.shown} (${code}): build it with \`make policy\`, or pass --policy <file>`);
-  }
+  const policy = await readPolicy(io, values);
   // Exactly the data document the reloader builds (src/engine/reloader.ts).
+  const dataJson = `{"registry":${loaded.registryJson}}`;
   let engine: WasmEngine;
   try {
-    engine = await createWasmEngine({ wasm, dataJson: `{"registry":${loaded.registryJson}}`, cache: false });
+    engine = await createWasmEngine({ wasm: policy.wasm, dataJson, cache: false });
   } catch (error) {
     // The engine only sees bytes: name the file as the user did.
-    if (error instanceof EngineLoadError) throw new CliError(`cannot load the policy ${policyFile.shown} (${error.code}): ${error.message}`);
+    if (error instanceof EngineLoadError) throw new CliError(`cannot load the policy ${policy.file} (${error.code}): ${error.message}`);
     throw error;
   }
+  const tools = await loadTools(policy, dataJson);
   const context: ExplainContext = {
     registry: loaded.registry,
     plugins: loaded.plugins,
@@ -136,35 +136,44 @@ export async function loadExplainer(io: Io, values: Values): Promise<LoadedExpla
     pluginsDoc: parseYamlDoc(loaded.text.plugins),
     grantsDoc: parseYamlDoc(loaded.text.grants),
   };
-  return { engine, context, policyFile: policyFile.shown, hostVersion };
+  return { engine, tools, context, policyFile: policy.file, hostVersion };
 }
 
-/** Asks the engine and explains its answer; the exit code is 0 for allow (or a listing), 1 for deny. */
+/**
+ * Asks the engine for the decision (as the BFF does) and the policy for its explanation, and places
+ * it in the files; the exit code is 0 for allow (or a listing), 1 for deny. When the engine could
+ * not decide there is no explanation to ask for.
+ */
 export function explain(loaded: LoadedExplainer, tenant: string, values: Values): { explanation: Explanation; allowed: boolean } {
   const q = question(values);
-  const { engine, context } = loaded;
+  const { engine, tools, context } = loaded;
+  const ask = <T>(reason: string | undefined, get: () => T): T | undefined => (reason !== undefined && isEngineFailure(reason) ? undefined : get());
   const pluginId = str(values, 'plugin');
   const subject = { id: str(values, 'user') ?? '', roles: list(values, 'roles') ?? [] };
   switch (q.kind) {
     case 'api': {
-      const input = { tenant, plugin_id: pluginId ?? null, method: q.method, path: q.path };
+      const target = judgedTarget(q.path);
+      const input = { tenant, plugin_id: pluginId ?? null, method: q.method, path: target.path };
       const decision = engine.api(input);
-      return { explanation: explainApi(context, input, decision), allowed: decision.allow };
+      const explanation = explainApi(context, input, decision, ask(decision.reason, () => tools.explainApi(input)));
+      if (target.note) explanation.note = target.note;
+      return { explanation, allowed: decision.allow };
     }
     case 'sse': {
       const input = { tenant, plugin_id: pluginId ?? null, topic: q.topic };
       const decision = engine.sse(input);
-      return { explanation: explainSse(context, input, decision), allowed: decision.allow };
+      return { explanation: explainSse(context, input, decision, ask(decision.reason, () => tools.explainSse(input))), allowed: decision.allow };
     }
     case 'contributions': {
       const input = { tenant, user: subject };
       const decision = engine.contributions(input);
-      return { explanation: explainContributions(context, input, decision), allowed: decision.reason === undefined };
+      const explained = ask(decision.reason, () => tools.explainContributions(input));
+      return { explanation: explainContributions(context, input, decision, explained), allowed: decision.reason === undefined };
     }
     case 'authz': {
       const input = { tenant, subject, resource: q.resource, action: q.action };
       const decision = engine.authz(input);
-      return { explanation: explainAuthz(context, input, decision), allowed: decision.allow };
+      return { explanation: explainAuthz(context, input, decision, ask(decision.reason, () => tools.explainAuthz(input))), allowed: decision.allow };
     }
   }
 }

@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { captureIo, pluginEntry, pluginsYaml, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { captureIo, pluginEntry, pluginsYaml, policyWasm, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
 import { run } from '../program.js';
 
-const ENV = { EXPERIENCE_VERSION: '1.4.0' };
+// The policy judges whether a path or topic is declared: the harness reads it from POLICY_WASM.
+const ENV: Record<string, string> = { EXPERIENCE_VERSION: '1.4.0' };
+beforeAll(async () => {
+  ENV['POLICY_WASM'] = await policyWasm();
+}, 60_000);
 const DECLARED = pluginEntry({ id: 'shop', version: '1.2.0', api: [['GET', '/api/shop/items'], ['GET', '/api/shop/items/{id}'], ['POST', '/api/shop/cart']], sse: ['shop'], routes: [['/shop', 'ShopPage']], widgets: [['dashboard.main', 'ShopWidget']] });
 const SOURCE = `import type { PluginComponentProps } from '../../../src/sdk/index.js';
 export function ShopPage({ sdk }: PluginComponentProps) {
@@ -76,6 +80,31 @@ describe('harness', () => {
       'undecided  plugins/shop/src/extra.ts:1:97  computed_topic  sse.subscribe with a computed topic (t)',
     ]);
     expect(lines[2]).toContain('passed, 0 findings, 2 undecided');
+  });
+
+  it('reports a path or topic the BFF would refuse as malformed, not as declared', async () => {
+    // "/api/shop/items/" looks like "/api/shop/items/{id}" with an empty id: the policy calls it malformed.
+    await writeFiles(dir, { 'plugins/shop/src/extra.ts': "export const f = (sdk: any) => { sdk.api.json('/api/shop/items/'); sdk.sse.subscribe('shop..cart', () => {}); };\n" });
+    const { code, lines } = await harness('plugins/shop');
+    expect(code).toBe(1);
+    expect(lines.slice(0, 2)).toEqual([
+      'plugins/shop/src/extra.ts:1:47  malformed_api_path  GET /api/shop/items/: the BFF refuses this path as malformed (malformed_path)',
+      'plugins/shop/src/extra.ts:1:86  malformed_topic  sse topic "shop..cart" is malformed: the BFF refuses it (malformed_topic)',
+    ]);
+  });
+
+  it('reads a path with a query string as the path the BFF judges', async () => {
+    await writeFiles(dir, { 'plugins/shop/src/extra.ts': "export const f = (sdk: any) => sdk.api.json('/api/shop/items?page=2&sort=/x');\n" });
+    expect((await harness('plugins/shop')).code).toBe(0);
+  });
+
+  it('reports a policy it cannot read as a finding, and still runs the other checks', async () => {
+    await writeFiles(dir, { 'plugins/shop/1.2.0/index.esm.js': 'import x from "https://cdn.example.com/lib.js";\nexport { x as ShopPage, x as ShopWidget };\n' });
+    const io = captureIo(dir, { ...ENV, POLICY_WASM: 'nowhere.wasm' });
+    expect(await run(['harness', 'plugins/shop'], io)).toBe(1);
+    const codes = io.out().trimEnd().split('\n').slice(0, -1).map((l) => l.split('  ').find((p) => /^[a-z_]+$/.test(p)));
+    expect(codes).toEqual(['foreign_import', 'policy_unavailable']);
+    expect(io.out()).toContain('policy_unavailable  cannot read the policy nowhere.wasm (ENOENT): build it with `make policy`, or pass --policy <file> (it judges whether the paths and topics are declared)');
   });
 
   it('reports imports from another origin, bare specifiers and a missing export', async () => {

@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { command, flag, str, UsageError, type CommandSpec, type Values } from '../args.js';
+import { PolicyTools } from '../../engine/index.js';
+import { AppError } from '../../errors/index.js';
 import { analyzeEsm, type EsmAnalysis } from '../esm.js';
 import { plural } from '../format.js';
 import { checkEngine, checkExports, checkModule, checkSize, checkUsage, dedupe, type Finding } from '../harness-checks.js';
 import { loadDeclarations } from '../harness-declarations.js';
 import { formatSize, parseSize, resolveTarget } from '../harness-target.js';
 import { EXIT, writeJson, writeLines, type Io } from '../io.js';
+import { policyTools } from '../policy.js';
 import * as settings from '../settings.js';
 import { scanSource, type ScanResult } from '../source-scan.js';
 
@@ -22,9 +25,10 @@ export const harnessSpec: CommandSpec = {
   - it stays under the size budget (--max-size, default ${formatSize(DEFAULT_MAX_SIZE)})
   - its engine.experience range is satisfied by the host version
   - every API path (api.fetch, api.json, api.useQuery, "/api/..." strings) and SSE topic
-    (sse.subscribe) in the bundle and its sources is declared in its permissions; calls
-    around the SDK (fetch, EventSource) are findings. Paths and topics computed at run
-    time are listed as undecided: not failures, but worth a look.
+    (sse.subscribe) in the bundle and its sources is declared in its permissions, as the
+    compiled policy (--policy) judges it, and not malformed; calls around the SDK (fetch,
+    EventSource) are findings. Paths and topics computed at run time are listed as
+    undecided: not failures, but worth a look.
 Declarations come from plugins.yaml (every tenant that installs the plugin, or --tenant),
 or from a spec-style manifest (--manifest, or a plugin.json that has permissions).`,
   options: {
@@ -32,7 +36,7 @@ or from a spec-style manifest (--manifest, or a plugin.json that has permissions
     tenant: { type: 'string', value: '<host>', help: 'check against this tenant\'s declaration only' },
     manifest: { type: 'string', value: '<file>', help: 'read the declarations from a spec-style manifest (YAML or JSON)' },
     'max-size': { type: 'string', value: '<size>', help: `size budget for the bundle, e.g. 256k, 1m (default ${formatSize(DEFAULT_MAX_SIZE)})` },
-    ...settings.commonOptions('config', 'host-version', 'mode', 'plugins-mount', 'json'),
+    ...settings.commonOptions('config', 'policy', 'host-version', 'mode', 'plugins-mount', 'json'),
   },
   positionals: { min: 1, max: 1 },
   exitCodes: [
@@ -83,11 +87,16 @@ export async function runHarness(io: Io, values: Values, arg: string): Promise<H
     for (const at of scan.computedImports) undecided.push({ code: 'computed_import', message: 'import() of a computed specifier: its origin cannot be checked', at });
     scans.push(scan);
   }
+  // The policy judges the paths and topics; it is read only when there are declarations to check,
+  // and a policy that cannot be loaded is one more finding (the other checks still report).
+  const tools = declarations.length > 0 ? await policyTools(io, values).catch((error: unknown) => unavailable(error)) : undefined;
+  if (tools && !(tools instanceof PolicyTools)) findings.push(tools);
   for (const d of declarations) {
     const label = (list: Finding[]) => (declarations.length > 1 ? list.map((f) => ({ ...f, message: `[${d.label}] ${f.message}` })) : list);
     findings.push(...label(checkEngine(d, hostVersion)));
     if (esm) findings.push(...label(checkExports(d, esm, bundle)));
-    const usage = checkUsage(d, scans);
+    if (!(tools instanceof PolicyTools)) continue;
+    const usage = checkUsage(d, scans, tools);
     findings.push(...label(usage.findings));
     undecided.push(...label(usage.undecided));
   }
@@ -107,6 +116,12 @@ export async function runHarness(io: Io, values: Values, arg: string): Promise<H
     undecided: dedupe(undecided),
     passed: deduped.length === 0,
   };
+}
+
+/** The policy could not be loaded: a finding, so the checks that do not need it still report. */
+function unavailable(error: unknown): Finding {
+  if (!(error instanceof AppError)) throw error;
+  return { code: 'policy_unavailable', message: `${error.message} (it judges whether the paths and topics are declared)` };
 }
 
 function place(f: Finding): string {

@@ -1,11 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
-import { bundleExporting, captureIo, GRANTS_YAML, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleExporting, captureIo, GRANTS_YAML, policyWasm, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
 import { run } from '../program.js';
 
-const ENV = { EXPERIENCE_VERSION: '1.4.0' };
+// validate asks the policy who is granted the contributions: it reads it from POLICY_WASM.
+const ENV: Record<string, string> = { EXPERIENCE_VERSION: '1.4.0' };
+beforeAll(async () => {
+  ENV['POLICY_WASM'] = await policyWasm();
+}, 60_000);
 const EXAMPLES = path.join(REPO, 'test/fixtures/migrate');
 
 async function migrate(cwd: string, ...args: string[]) {

@@ -1,11 +1,15 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { bundleExporting, captureIo, GRANTS_YAML, pluginEntry, pluginsYaml, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bundleExporting, captureIo, GRANTS_YAML, pluginEntry, pluginsYaml, policyWasm, REPO, tempDir, writeFiles } from '../../../test/cli/support.js';
 import { integrityOf } from '../bundles.js';
 import { validateCommand } from './validate.js';
 
-const ENV = { EXPERIENCE_VERSION: '1.4.0' };
+// The policy answers whether anyone is granted a contribution: validate reads it from POLICY_WASM.
+const ENV: Record<string, string> = { EXPERIENCE_VERSION: '1.4.0' };
+beforeAll(async () => {
+  ENV['POLICY_WASM'] = await policyWasm();
+}, 60_000);
 const HELLO = bundleExporting('Hello', 'HelloWidget');
 const hello = (extra: Parameters<typeof pluginEntry>[0] | object = {}) =>
   pluginEntry({ id: 'hello', api: [['GET', '/api/hello']], routes: [['/hello', 'Hello']], widgets: [['dashboard.main', 'HelloWidget']], ...extra });
@@ -102,6 +106,22 @@ describe('validate', () => {
     const bad = await validate(config);
     expect(bad.code).toBe(1);
     expect(bad.lines[0]).toMatch(/^config\/grants\.yaml:3:24  tenants\.localhost\.roles\.member\[0\]/);
+  });
+
+  it('reports a policy it cannot read as one more error when grants.yaml is checked, and only then', async () => {
+    const config = pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone' })] });
+    await writeFiles(dir, { 'config/plugins.yaml': config });
+    const io = captureIo(dir, { ...ENV, POLICY_WASM: 'nowhere.wasm' });
+    expect(await validateCommand([], io)).toBe(1);
+    const lines = io.out().trimEnd().split('\n');
+    expect(lines).toContain('config/grants.yaml  cannot read the policy nowhere.wasm (ENOENT): build it with `make policy`, or pass --policy <file> (it answers whether anyone is granted each contribution)');
+    expect(lines.some((l) => l.includes('bundle_missing') || l.includes('bundle not found'))).toBe(true);
+    // Without grants.yaml nothing asks the policy.
+    await writeFiles(dir, { 'config/plugins.yaml': pluginsYaml({ localhost: [hello()] }) });
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(dir, 'config/grants.yaml'));
+    const without = captureIo(dir, { ...ENV, POLICY_WASM: 'nowhere.wasm' });
+    expect(await validateCommand(['--skip-bundles'], without)).toBe(0);
   });
 
   it('warns about a plugin the host version excludes', async () => {

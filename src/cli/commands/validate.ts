@@ -6,19 +6,21 @@ import {
   parseGrants,
   parsePluginsConfig,
   readConfigText,
+  satisfiesEngine,
   sortIssues,
   type ConfigIssue,
-  type Grant,
   type GrantsConfig,
   type Mode,
   type PluginsConfig,
 } from '../../config/index.js';
+import type { PolicyTools } from '../../engine/index.js';
+import { AppError } from '../../errors/index.js';
 import { command, flag, type CommandSpec } from '../args.js';
 import { locateBundle, hashFile } from '../bundles.js';
 import { analyzeEsm, type EsmAnalysis } from '../esm.js';
 import { plural } from '../format.js';
-import { covers } from '../matching.js';
 import { EXIT, writeJson, writeLines } from '../io.js';
+import { policyTools } from '../policy.js';
 import * as settings from '../settings.js';
 import { parseYamlDoc, type FieldPath } from '../yaml-doc.js';
 
@@ -32,15 +34,16 @@ root, each integrity matches the file, and each bundle exports the components it
 contributions name. Prints every error at once as \`file:line:col  field.path  message\`.
 grants.yaml is checked too when it exists (or is named with --grants / GRANTS_CONFIG).
 Warnings (a plugin the host version excludes, a contribution no grant lets anyone see) do not
-fail the run. Fast enough for a pre-commit hook.`,
+fail the run. Whether anyone is granted a contribution is the compiled policy's answer
+(--policy; needed only when grants.yaml is checked). Fast enough for a pre-commit hook.`,
   options: {
-    ...settings.commonOptions('config', 'grants', 'plugins-root', 'plugins-mount', 'host-version', 'mode', 'json'),
+    ...settings.commonOptions('config', 'grants', 'policy', 'plugins-root', 'plugins-mount', 'host-version', 'mode', 'json'),
     'skip-bundles': { type: 'boolean', help: 'skip the bundle checks (files, integrity, exports)' },
   },
   positionals: { min: 0, max: 1 },
   exitCodes: [
     [EXIT.ok, 'valid (warnings may be printed)'],
-    [EXIT.findings, 'at least one error'],
+    [EXIT.findings, 'at least one error, or the policy cannot be loaded when grants.yaml is checked'],
     [EXIT.usage, 'bad command line'],
   ],
   examples: ['experience-plugins validate', 'experience-plugins validate config/plugins.yaml --plugins-root /srv/plugins', 'PLUGINS_ROOT=dist/plugins experience-plugins validate --json'],
@@ -50,6 +53,8 @@ export interface ValidateOptions {
   pluginsFile: settings.FileRef;
   /** Also parse grants.yaml (and warn about contributions nobody is granted). */
   grantsFile?: settings.FileRef;
+  /** The policy that answers whether anyone is granted a contribution; asked for only when grants.yaml parses. */
+  tools?: () => Promise<PolicyTools>;
   mode: Mode;
   bundleMount: string;
   hostVersion: string;
@@ -98,7 +103,12 @@ export async function validateConfig(options: ValidateOptions): Promise<Validate
     const doc = parseYamlDoc(text);
     const issue = (code: string, path: FieldPath, message: string): ConfigIssue => ({ code, file, ...doc.locate(path), path: formatPath(path), message });
     if (options.pluginsRoot !== undefined) bundlesChecked = await checkBundles(config, options, options.pluginsRoot, issue, errors);
-    warnings.push(...configWarnings(config, grants, options, issue));
+    warnings.push(...engineWarnings(config, options, issue));
+    if (grants) {
+      const checked = await grantWarnings(config, grants, options, issue);
+      warnings.push(...checked.warnings);
+      errors.push(...checked.errors);
+    }
   }
   const count = config ? Object.values(config.tenants).reduce((n, plugins) => n + plugins.length, 0) : 0;
   return {
@@ -167,31 +177,49 @@ async function checkBundles(config: PluginsConfig, options: ValidateOptions, roo
   return checked;
 }
 
-function configWarnings(config: PluginsConfig, grants: GrantsConfig | undefined, options: ValidateOptions, issue: MakeIssue): ConfigIssue[] {
+function engineWarnings(config: PluginsConfig, options: ValidateOptions, issue: MakeIssue): ConfigIssue[] {
   const warnings: ConfigIssue[] = [];
   for (const [host, plugins] of Object.entries(config.tenants)) {
     for (const [i, plugin] of plugins.entries()) {
-      const at: FieldPath = ['tenants', host, i];
       const range = plugin.engine.experience;
-      if (semver.validRange(range) !== null && !semver.satisfies(options.hostVersion, range, { includePrerelease: true })) {
-        warnings.push(issue('incompatible_plugin', [...at, 'engine', 'experience'], `"${range}" is not satisfied by host version ${options.hostVersion}: ${plugin.id} stays installed but is left out of the manifests and its API calls are refused`));
-      }
-      if (!grants) continue;
-      const tenantGrants = grants.tenants[host];
-      const all: Grant[] = tenantGrants ? [...Object.values(tenantGrants.roles), ...Object.values(tenantGrants.users)].flat() : [];
-      const kinds = [
-        ['routes', 'route', plugin.contributions.routes],
-        ['widgets', 'widget', plugin.contributions.widgets],
-      ] as const;
-      for (const [kind, noun, items] of kinds) {
-        for (const [j, item] of items.entries()) {
-          if (all.some((g) => covers(g, item.resource, item.action))) continue;
-          warnings.push(issue('never_granted', [...at, 'contributions', kind, j], `no role or user in ${options.grantsFile?.shown ?? 'grants.yaml'} is granted ${item.resource}/${item.action} in tenant ${host}: nobody sees this ${noun}`));
-        }
+      if (semver.validRange(range) !== null && !satisfiesEngine(options.hostVersion, range)) {
+        warnings.push(issue('incompatible_plugin', ['tenants', host, i, 'engine', 'experience'], `"${range}" is not satisfied by host version ${options.hostVersion}: ${plugin.id} stays installed but is left out of the manifests and its API calls are refused`));
       }
     }
   }
   return warnings;
+}
+
+/**
+ * Contributions nobody in the tenant is granted, as the policy answers it (experience/tooling/granted).
+ * A policy that cannot be loaded is one more error, so the other errors are still all printed.
+ */
+async function grantWarnings(config: PluginsConfig, grants: GrantsConfig, options: ValidateOptions, issue: MakeIssue): Promise<{ warnings: ConfigIssue[]; errors: ConfigIssue[] }> {
+  const warnings: ConfigIssue[] = [];
+  const grantsFile = options.grantsFile?.shown ?? 'grants.yaml';
+  let tools: PolicyTools | undefined;
+  for (const [host, plugins] of Object.entries(config.tenants)) {
+    const items = plugins.flatMap((plugin, i) =>
+      (['routes', 'widgets'] as const).flatMap((kind) => plugin.contributions[kind].map((item, j) => ({ path: ['tenants', host, i, 'contributions', kind, j] as FieldPath, kind, item }))),
+    );
+    if (items.length === 0) continue;
+    if (!options.tools) throw new Error('validateConfig: grants.yaml is checked but no policy was given (options.tools)');
+    try {
+      tools ??= await options.tools();
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const message = `${error.message} (it answers whether anyone is granted each contribution)`;
+      return { warnings, errors: [{ code: 'policy_unavailable', file: grantsFile, line: 0, col: 0, path: '', message }] };
+    }
+    const tenantGrants = grants.tenants[host] ?? { roles: {}, users: {} };
+    const { granted } = tools.granted({ grants: tenantGrants, wanted: items.map(({ item }) => ({ resource: item.resource, action: item.action })) });
+    items.forEach(({ path, kind, item }, k) => {
+      if (granted[k]) return;
+      const noun = kind === 'routes' ? 'route' : 'widget';
+      warnings.push(issue('never_granted', path, `no role or user in ${grantsFile} is granted ${item.resource}/${item.action} in tenant ${host}: nobody sees this ${noun}`));
+    });
+  }
+  return { warnings, errors: [] };
 }
 
 async function readText(ref: settings.FileRef, errors: ConfigIssue[]): Promise<string | undefined> {
@@ -213,7 +241,7 @@ export const validateCommand = command(validateSpec, async ({ values, positional
   const useGrants = settings.grantsNamed(io, values) || (await exists(grants.abs));
   const result = await validateConfig({
     pluginsFile,
-    ...(useGrants ? { grantsFile: grants } : {}),
+    ...(useGrants ? { grantsFile: grants, tools: () => policyTools(io, values) } : {}),
     mode: settings.mode(io, values),
     bundleMount: settings.bundleMount(io, values),
     hostVersion: settings.hostVersion(io, values),

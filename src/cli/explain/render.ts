@@ -1,4 +1,4 @@
-import type { EngineRevision } from '../../engine/index.js';
+import type { EngineRevision, RuleSummary } from '../../engine/index.js';
 import { columns } from '../format.js';
 import type { Location } from './context.js';
 import type { AuthzExplanation, ContributionsExplanation, GrantRef } from './grants.js';
@@ -17,6 +17,8 @@ const at = (l: Location | undefined): string => (l ? `  ${l.file}:${l.line}:${l.
 const label = (name: string, text: string): string => `${name.padEnd(9)} ${text}`;
 const roles = (r: readonly string[]): string => (r.length > 0 ? r.join(', ') : '(none)');
 const grantText = (g: GrantRef): string => `${g.subject}: ${g.grant.resource}/${g.grant.action}`;
+/** The policy rule that decided, from its METADATA: `Not allowed: None of the plugin's ...`. */
+const ruleLine = (rule: RuleSummary | undefined): string[] => (rule ? [label('rule', `${rule.title}: ${rule.description}`)] : []);
 
 /** The human form of an explanation, one fact per line. */
 export function renderExplanation(e: Explanation, source: Provenance): string[] {
@@ -42,7 +44,12 @@ function requestLines(e: ApiExplanation | SseExplanation): string[] {
   const { decision } = e;
   const plugin = e.input.plugin_id ? `plugin ${e.input.plugin_id}` : 'no plugin id';
   const what = 'path' in e.input ? `${e.input.method} ${e.input.path}` : `topic ${e.input.topic}`;
-  const lines = [label('decision', `${decision.allow ? 'allow' : 'deny'} (${decision.reason})`), label('request', `${what}  ${plugin}  tenant ${e.input.tenant}`)];
+  const lines = [
+    label('decision', `${decision.allow ? 'allow' : 'deny'} (${decision.reason})`),
+    ...ruleLine(e.rule),
+    label('request', `${what}  ${plugin}  tenant ${e.input.tenant}`),
+  ];
+  if (e.note) lines.push(label('note', e.note));
   if (e.detail) lines.push(label('why', e.detail + at(e.detailLocation)));
   const entry = (ref: EntryRef): string => (e.kind === 'sse' ? `prefix ${ref.entry}` : ref.entry) + at(ref.location);
   if (e.matched) lines.push(label('matched', entry(e.matched)));
@@ -50,7 +57,6 @@ function requestLines(e: ApiExplanation | SseExplanation): string[] {
     lines.push(label('closest', entry(e.closest)));
     if (e.closest.difference) lines.push(label('differs', e.closest.difference));
   }
-  if (e.note) lines.push(label('note', e.note));
   return lines;
 }
 
@@ -74,7 +80,6 @@ function contributionLines(e: ContributionsExplanation): string[] {
     for (let i = 0; i < p.contributions.length; i++) lines.push(formatted[next++] ?? '');
   }
   for (const l of e.leftOut) lines.push(label('left out', `${l.id} ${l.version}: engine.experience "${l.range}" is not satisfied by the host version${at(l.location)}`));
-  if (e.note) lines.push(label('note', e.note));
   return lines;
 }
 
@@ -82,6 +87,7 @@ function authzLines(e: AuthzExplanation): string[] {
   const { input, decision } = e;
   const lines = [
     label('decision', `${decision.allow ? 'allow' : 'deny'} (${decision.reason})`),
+    ...ruleLine(e.rule),
     label('request', `${input.resource}/${input.action}  user ${input.subject.id}  roles ${roles(input.subject.roles)}  tenant ${input.tenant}`),
   ];
   if (e.detail) lines.push(label('why', e.detail));

@@ -1,5 +1,4 @@
-import type { ApiDecision, ApiInput, SseDecision, SseInput } from '../../engine/index.js';
-import { closestEntry, closestPrefix, compareEntry, malformedPathReason, malformedTopicReason } from '../matching.js';
+import type { ApiDecision, ApiInput, ExplainedApi, ExplainedSse, RuleSummary, SseDecision, SseInput } from '../../engine/index.js';
 import {
   incompatibleDetail,
   locateIn,
@@ -10,6 +9,7 @@ import {
   type ExplainContext,
   type Location,
 } from './context.js';
+import { closestEntry, closestPrefix, entryDifference, pathMalformations, prefixDifference, topicMalformations } from './wording.js';
 
 /** An allow-list entry or topic prefix, where it is written, and how it relates to the request. */
 export interface EntryRef {
@@ -27,85 +27,85 @@ export interface RequestExplanation<I, D> {
   input: I;
   /** The Wasm policy's decision, as the BFF gets it. */
   decision: D;
+  /** The policy rule that decided: its METADATA title and description. */
+  rule?: RuleSummary;
   /** Why, in words, for reasons other than allowed / not_allowed. */
   detail?: string;
   detailLocation?: Location;
   matched?: EntryRef;
   closest?: EntryRef;
-  /** Set when this explanation (TypeScript) and the policy (Wasm) disagree: a policy bug or a stale policy.wasm. */
+  /** How the request was read (a query string or a full URL given as --path). */
   note?: string;
 }
 
 export type ApiExplanation = RequestExplanation<ApiInput, ApiDecision>;
 export type SseExplanation = RequestExplanation<SseInput, SseDecision>;
 
-/** Explains an API decision: the entry that matched, or the closest one and where it differs. */
-export function explainApi(ctx: ExplainContext, input: ApiInput, decision: ApiDecision): ApiExplanation {
-  const out: ApiExplanation = { kind: 'api', input, decision, ...commonDetail(ctx, input, decision.reason) };
+/**
+ * Explains an API decision from the policy's own explanation: the entry that matched, or the
+ * closest one and where it differs, placed in plugins.yaml. Without an explanation (the engine
+ * could not decide) only the decision's reason is put in words.
+ */
+export function explainApi(ctx: ExplainContext, input: ApiInput, decision: ApiDecision, explained: ExplainedApi | undefined): ApiExplanation {
+  const out: ApiExplanation = { kind: 'api', input, decision, ...(explained ? { rule: explained.rule } : {}), ...commonDetail(ctx, input, decision.reason) };
+  if (!explained) return out;
+  if (decision.reason === 'malformed_path') {
+    out.detail = pathMalformations(explained.path.malformations);
+    return out;
+  }
   const plugin = input.plugin_id ? registryPlugin(ctx, input.tenant, input.plugin_id) : undefined;
   const at = input.plugin_id ? pluginPath(ctx, input.tenant, input.plugin_id) : undefined;
   if (!plugin || !at) return out;
-  const ref = (index: number): Location => locateIn(ctx.pluginsFile, ctx.pluginsDoc, [...at, 'permissions', 'api', index]);
-  if (decision.reason === 'malformed_path') {
-    out.detail = malformedPathReason(input.path) ?? 'the path is malformed';
-    return out;
-  }
+  const ref = (index: number): EntryRef => {
+    const e = plugin.api[index];
+    return { entry: e ? `${e.method} ${e.template}` : `entry ${index}`, index, location: locateIn(ctx.pluginsFile, ctx.pluginsDoc, [...at, 'permissions', 'api', index]) };
+  };
   if (decision.allow) {
-    const index = plugin.api.findIndex((e) => `${e.method} ${e.template}` === decision.matched);
-    if (index >= 0) out.matched = { entry: decision.matched ?? '', index, location: ref(index) };
-    const mine = plugin.api.findIndex((e, i) => !compareEntry(e, i, input.method, input.path).difference);
-    if (index < 0) out.note = `the policy matched "${decision.matched}", which is not in the config: is the policy stale?`;
-    else if (mine !== index) out.note = `the policy matched entry ${index}, this explanation finds ${mine < 0 ? 'none' : `entry ${mine}`}: is the policy stale?`;
+    // The decision names the first matching entry in file order; the diagnoses say which index that is.
+    const matched = explained.entries.find((e) => e.path_matches && e.method_matches);
+    if (matched) out.matched = ref(matched.index);
     return out;
   }
   if (decision.reason !== 'not_allowed') return out;
-  const closest = closestEntry(plugin.api, input.method, input.path);
+  const closest = closestEntry(explained.entries);
   if (!closest) {
     out.detail = `plugin ${plugin.id} declares no API permissions (permissions.api is empty)`;
     return out;
   }
-  if (!closest.difference) out.note = `this explanation finds entry ${closest.index} matching, but the policy refused: is the policy stale?`;
-  out.closest = {
-    entry: `${closest.entry.method} ${closest.entry.template}`,
-    index: closest.index,
-    location: ref(closest.index),
-    ...(closest.difference ? { difference: closest.difference.message } : {}),
-    ...(closest.difference?.segment ? { segment: closest.difference.segment } : {}),
-  };
+  const differs = closest.difference ? entryDifference(closest.difference, plugin.api[closest.index]?.segments ?? []) : undefined;
+  out.closest = { ...ref(closest.index), ...(differs ? { difference: differs.message } : {}), ...(differs?.segment ? { segment: differs.segment } : {}) };
   return out;
 }
 
-/** Explains an SSE decision: the prefix that matched, or the closest one and where it differs. */
-export function explainSse(ctx: ExplainContext, input: SseInput, decision: SseDecision): SseExplanation {
-  const out: SseExplanation = { kind: 'sse', input, decision, ...commonDetail(ctx, input, decision.reason) };
+/** Explains an SSE decision from the policy's own explanation: the prefix that matched, or the closest one. */
+export function explainSse(ctx: ExplainContext, input: SseInput, decision: SseDecision, explained: ExplainedSse | undefined): SseExplanation {
+  const out: SseExplanation = { kind: 'sse', input, decision, ...(explained ? { rule: explained.rule } : {}), ...commonDetail(ctx, input, decision.reason) };
+  if (!explained) return out;
+  if (decision.reason === 'malformed_topic') {
+    out.detail = topicMalformations(explained.topic.malformations);
+    return out;
+  }
   const plugin = input.plugin_id ? registryPlugin(ctx, input.tenant, input.plugin_id) : undefined;
   const at = input.plugin_id ? pluginPath(ctx, input.tenant, input.plugin_id) : undefined;
   if (!plugin || !at) return out;
-  const prefixes = plugin.sse.map((s) => s.prefix);
-  const ref = (index: number): Location => locateIn(ctx.pluginsFile, ctx.pluginsDoc, [...at, 'permissions', 'sse', index]);
-  if (decision.reason === 'malformed_topic') {
-    out.detail = malformedTopicReason(input.topic) ?? 'the topic is malformed';
-    return out;
-  }
+  const ref = (index: number): EntryRef => ({
+    entry: plugin.sse[index]?.prefix ?? `prefix ${index}`,
+    index,
+    location: locateIn(ctx.pluginsFile, ctx.pluginsDoc, [...at, 'permissions', 'sse', index]),
+  });
   if (decision.allow) {
-    const index = prefixes.indexOf(decision.matched ?? '');
-    if (index >= 0) out.matched = { entry: decision.matched ?? '', index, location: ref(index) };
+    const matched = explained.prefixes.find((p) => p.matches);
+    if (matched) out.matched = ref(matched.index);
     return out;
   }
   if (decision.reason !== 'not_allowed') return out;
-  const closest = closestPrefix(prefixes, input.topic);
+  const closest = closestPrefix(explained.prefixes);
   if (!closest) {
     out.detail = `plugin ${plugin.id} declares no SSE topics (permissions.sse is empty)`;
     return out;
   }
-  if (closest.matches) out.note = `this explanation finds prefix "${closest.prefix}" matching, but the policy refused: is the policy stale?`;
-  out.closest = {
-    entry: closest.prefix,
-    index: closest.index,
-    location: ref(closest.index),
-    ...(closest.difference ? { difference: closest.difference.message } : {}),
-    ...(closest.difference?.segment ? { segment: closest.difference.segment } : {}),
-  };
+  const differs = closest.difference ? prefixDifference(closest.difference) : undefined;
+  out.closest = { ...ref(closest.index), ...(differs ? { difference: differs.message } : {}), ...(differs?.segment ? { segment: differs.segment } : {}) };
   return out;
 }
 

@@ -104,3 +104,62 @@ test_grants_without_roles if grants.granted({"users": _grants.users}, _user("car
 test_empty_grants if not grants.granted({}, _user("carol", ["root"]), "orders.page", "edit")
 
 test_grant_without_action if not grants.granted({"users": {"u": [{"resource": "r"}]}}, _user("u", []), "r", "view")
+
+# covering: every grant that covers a resource/action, roles first, by name and file order
+test_covering_lists_roles_then_users if grants.covering(_grants, "orders.page", "edit") == [
+	{"kind": "role", "name": "orders-admin", "index": 0, "grant": testkit.grant("orders.page", "*")},
+	{"kind": "role", "name": "root", "index": 0, "grant": testkit.grant("*", "*")},
+	{"kind": "user", "name": "carol", "index": 0, "grant": testkit.grant("orders.page", "edit")},
+]
+
+test_covering_keeps_the_index_in_the_list if {
+	[entry.index | some entry in grants.covering(_grants, "plugin.route", "view"); entry.name == "viewer"] == [1]
+}
+
+test_covering_only_the_wildcard if grants.covering(_grants, "nothing", "view") == [{
+	"kind": "role", "name": "root", "index": 0,
+	"grant": testkit.grant("*", "*"),
+}]
+
+test_covering_nothing_without_grants if grants.covering({}, "orders.page", "edit") == []
+
+test_covering_ignores_ill_typed_lists if grants.covering({"roles": ["x"], "users": "carol"}, "a", "b") == []
+
+test_covering_needs_strings if grants.covering(_grants, 1, "view") == []
+
+# holds: whose grant it is
+test_holds_role_grant if grants.holds(_user("alice", ["viewer"]), {"kind": "role", "name": "viewer"})
+
+test_holds_not_others_role if not grants.holds(_user("alice", ["viewer"]), {"kind": "role", "name": "root"})
+
+test_holds_own_user_grant if grants.holds(_user("carol", []), {"kind": "user", "name": "carol"})
+
+test_holds_not_others_user_grant if not grants.holds(_user("carol", ["carol"]), {"kind": "user", "name": "dave"})
+
+test_holds_role_named_like_user_is_a_role if not grants.holds(_user("viewer", []), {"kind": "role", "name": "viewer"})
+
+test_holds_without_roles if not grants.holds({"id": "x", "roles": "viewer"}, {"kind": "role", "name": "viewer"})
+
+# granted is "a covering grant the user holds"
+test_granted_iff_a_held_covering_grant if {
+	users := [_user("alice", ["viewer"]), _user("carol", ["auditor"]), _user("x", []), {"id": "dave"}]
+	wanted := [["plugin.widget", "view"], ["orders.page", "edit"], ["reports.page", "read"], ["z", "read"]]
+	every user in users {
+		every pair in wanted {
+			_agrees(user, pair[0], pair[1])
+		}
+	}
+}
+
+_agrees(user, resource, action) if {
+	_granted(user, resource, action)
+	some entry in grants.covering(_grants, resource, action)
+	grants.holds(user, entry)
+}
+
+_agrees(user, resource, action) if {
+	not _granted(user, resource, action)
+	every entry in grants.covering(_grants, resource, action) {
+		not grants.holds(user, entry)
+	}
+}

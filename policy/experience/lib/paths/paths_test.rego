@@ -231,3 +231,179 @@ test_topic_prefix_two_segments if paths.topic_matches(_topic("orders.created"), 
 test_topic_prefix_is_case_sensitive if not paths.topic_matches(_topic("orders"), "Orders")
 
 test_topic_prefix_empty_matches_nothing if not paths.topic_matches({"prefix": "", "segments": []}, "orders")
+
+# malformations: why, in order
+test_malformations_of_well_formed_path if paths.malformations("/api/orders/a;b") == []
+
+test_malformations_not_a_string if paths.malformations(7) == [{"kind": "not_a_string"}]
+
+test_malformations_relative if paths.malformations("api") == [{"kind": "not_absolute"}]
+
+test_malformations_empty_segment if {
+	paths.malformations("/api//x") == [{"kind": "empty_segment", "segment": 2, "text": ""}]
+}
+
+test_malformations_trailing_slash if paths.malformations("/a/") == [{"kind": "empty_segment", "segment": 2, "text": ""}]
+
+test_malformations_dot_segment if paths.malformations("/a/..") == [{"kind": "dot_segment", "segment": 2, "text": ".."}]
+
+test_malformations_dot_parameter if {
+	paths.malformations("/a/..;x/b") == [{"kind": "dot_segment_parameter", "segment": 2, "text": "..;x"}]
+}
+
+test_malformations_forbidden_then_segments if {
+	paths.malformations(`/a/%2e/\/`) == [
+		{"kind": "forbidden", "text": "%2e"},
+		{"kind": "forbidden", "text": `\`},
+		{"kind": "empty_segment", "segment": 4, "text": ""},
+	]
+}
+
+test_malformations_relative_and_forbidden if {
+	paths.malformations("a%00") == [{"kind": "not_absolute"}, {"kind": "forbidden", "text": "%00"}]
+}
+
+# malformed is exactly "has a malformation"
+test_malformed_iff_malformations if {
+	samples := ["/a", "/a/b", "a", "", "/", "//", "/a/./b", "/a/%2F", "/a;b", "/..;", 3, null]
+	every sample in samples {
+		_malformed_iff_malformations(sample)
+	}
+}
+
+_malformed_iff_malformations(path) if {
+	paths.malformed(path)
+	count(paths.malformations(path)) > 0
+}
+
+_malformed_iff_malformations(path) if {
+	not paths.malformed(path)
+	paths.malformations(path) == []
+}
+
+# method_matches and request_matches
+test_method_matches_exactly if paths.method_matches({"method": "GET"}, "GET")
+
+test_method_matches_case_sensitive if not paths.method_matches({"method": "GET"}, "get")
+
+test_request_matches_both if paths.request_matches(testkit.api_permission("GET", "/a/{x}"), "GET", ["a", "1"])
+
+test_request_matches_needs_method if {
+	not paths.request_matches(testkit.api_permission("GET", "/a/{x}"), "PUT", ["a", "1"])
+}
+
+test_request_matches_needs_path if not paths.request_matches(testkit.api_permission("GET", "/a/{x}"), "GET", ["a"])
+
+# template_diagnosis: where the path first differs
+_diagnose(template, path) := paths.template_diagnosis(testkit.api_permission("GET", template), paths.segments(path))
+
+test_diagnosis_match if _diagnose("/api/orders/{id}", "/api/orders/7") == {"path_matches": true, "matched_segments": 3}
+
+test_diagnosis_prefix_match if _diagnose("/api/catalog/**", "/api/catalog/a/b") == {
+	"path_matches": true,
+	"matched_segments": 2,
+}
+
+test_diagnosis_template_ended if _diagnose("/api/orders/{id}", "/api/orders/7/items/2") == {
+	"path_matches": false, "matched_segments": 3,
+	"difference": {"kind": "template_ended", "segment": 4, "rest": ["items", "2"]},
+}
+
+test_diagnosis_path_ended if _diagnose("/api/orders/{id}", "/api/orders") == {
+	"path_matches": false, "matched_segments": 2,
+	"difference": {"kind": "path_ended", "segment": 3, "expected": {"param": "id"}},
+}
+
+test_diagnosis_prefix_path_ended if _diagnose("/api/catalog/**", "/api").difference == {
+	"kind": "path_ended", "segment": 2,
+	"expected": {"literal": "catalog"},
+}
+
+test_diagnosis_look_alike if _diagnose("/api/catalog/**", "/api/catalogue").difference == {
+	"kind": "look_alike", "segment": 2,
+	"expected": {"literal": "catalog"}, "actual": "catalogue",
+}
+
+test_diagnosis_shorter_look_alike if _diagnose("/api/orders", "/api/order").difference.kind == "look_alike"
+
+test_diagnosis_case_differs if _diagnose("/api/orders", "/api/Orders").difference.kind == "case_differs"
+
+test_diagnosis_literal_differs if _diagnose("/api/orders/{id}/notes", "/api/orders/1/items").difference == {
+	"kind": "literal_differs", "segment": 4,
+	"expected": {"literal": "notes"}, "actual": "items",
+}
+
+test_diagnosis_first_segment if _diagnose("/api/orders", "/x/orders") == {
+	"path_matches": false, "matched_segments": 0,
+	"difference": {"kind": "literal_differs", "segment": 1, "expected": {"literal": "api"}, "actual": "x"},
+}
+
+test_diagnosis_empty_segment if _diagnose("/api/{id}", "/api/").difference == {
+	"kind": "empty_segment", "segment": 2,
+	"expected": {"param": "id"}, "actual": "",
+}
+
+# the diagnosis agrees with template_matches
+test_diagnosis_agrees_with_matching if {
+	templates := ["/api/orders", "/api/orders/{id}", "/api/catalog/**", "/{a}/x/**"]
+	paths_ := ["/api/orders", "/api/orders/1", "/api/catalog", "/api/catalog/x/y", "/q/x", "/q/x/z", "/api"]
+	every template in templates {
+		every path in paths_ {
+			_diagnose(template, path).path_matches == _matches_value(template, path)
+		}
+	}
+}
+
+_matches_value(template, path) if _matches(template, path)
+
+_matches_value(template, path) := false if not _matches(template, path)
+
+# likeness: ASCII case only, prefixes either way
+test_likeness_case if paths.likeness("Orders", "oRDERS") == "case_differs"
+
+test_likeness_longer if paths.likeness("catalog", "Catalogue") == "look_alike"
+
+test_likeness_shorter if paths.likeness("orders", "ord") == "look_alike"
+
+test_likeness_other if paths.likeness("orders", "users") == "literal_differs"
+
+test_likeness_unicode_case_is_not_folded if paths.likeness("é", "É") == "literal_differs"
+
+# topic_malformations
+test_topic_malformations_none if paths.topic_malformations("orders.created") == []
+
+test_topic_malformations_not_a_string if paths.topic_malformations(1) == [{"kind": "not_a_string"}]
+
+test_topic_malformations_segments if paths.topic_malformations("a..b c.ü") == [
+	{"kind": "empty_segment", "segment": 2, "text": ""},
+	{"kind": "bad_characters", "segment": 3, "text": "b c"},
+	{"kind": "bad_characters", "segment": 4, "text": "ü"},
+]
+
+test_topic_malformations_empty_topic if {
+	paths.topic_malformations("") == [{"kind": "empty_segment", "segment": 1, "text": ""}]
+}
+
+# topic_diagnosis
+test_topic_diagnosis_match if {
+	paths.topic_diagnosis(_topic("orders"), "orders.x") == {"matches": true, "matched_segments": 1}
+}
+
+test_topic_diagnosis_topic_ended if paths.topic_diagnosis(_topic("orders.created"), "orders") == {
+	"matches": false, "matched_segments": 1,
+	"difference": {"kind": "topic_ended", "segment": 2, "expected": "created"},
+}
+
+test_topic_diagnosis_segment_differs if paths.topic_diagnosis(_topic("orders.created"), "orders.deleted") == {
+	"matches": false, "matched_segments": 1,
+	"difference": {"kind": "literal_differs", "segment": 2, "expected": "created", "actual": "deleted"},
+}
+
+test_topic_diagnosis_look_alike if paths.topic_diagnosis(_topic("orders"), "order").difference.kind == "look_alike"
+
+test_topic_diagnosis_case if paths.topic_diagnosis(_topic("orders"), "Orders").difference.kind == "case_differs"
+
+test_topic_diagnosis_empty_prefix if paths.topic_diagnosis({"prefix": "", "segments": []}, "a") == {
+	"matches": false, "matched_segments": 0,
+	"difference": {"kind": "empty_prefix"},
+}

@@ -2,8 +2,11 @@
 # title: Registry lookups
 # description: >-
 #   Resolves the request's tenant and plugin in data.registry (compiled from plugins.yaml and grants.yaml), and
-#   the denials shared by the plugin decisions (api, sse). Each denial's reason is its rule's `custom.reason`.
+#   the denials shared by the plugin decisions (api, sse): each denial is its rule's summary (reasons.summary), with
+#   its `custom.reason`.
 package experience.lib.registry
+
+import data.experience.lib.reasons
 
 # METADATA
 # title: Tenant
@@ -33,25 +36,25 @@ compatible if plugin.compatible == true
 # description: The request carries no plugin id, or an empty or non-string one.
 # custom:
 #   reason: missing_plugin_id
-plugin_denials contains rego.metadata.rule().custom.reason if not plugin_id
+plugin_denials contains reasons.summary(rego.metadata.rule()) if not plugin_id
 
 # METADATA
 # title: Unknown tenant
 # description: The request's tenant is not in the registry.
 # custom:
 #   reason: unknown_tenant
-plugin_denials contains rego.metadata.rule().custom.reason if not tenant
+plugin_denials contains reasons.summary(rego.metadata.rule()) if not tenant
 
 # METADATA
 # title: Unknown plugin
 # description: The plugin is not installed for the tenant.
 # custom:
 #   reason: unknown_plugin
-plugin_denials contains rego.metadata.rule().custom.reason if not plugin
+plugin_denials contains reasons.summary(rego.metadata.rule()) if not plugin
 
 # METADATA
 # title: Incompatible plugin
 # description: The plugin's engine.experience range is not satisfied by the host version.
 # custom:
 #   reason: incompatible_plugin
-plugin_denials contains rego.metadata.rule().custom.reason if not compatible
+plugin_denials contains reasons.summary(rego.metadata.rule()) if not compatible

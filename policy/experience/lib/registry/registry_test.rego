@@ -11,7 +11,9 @@ _registry := {"tenants": {"acme": {"plugins": {
 
 _denials(tenant, plugin_id) := _denials_for({"tenant": tenant, "plugin_id": plugin_id})
 
-_denials_for(request) := denials if {
+_denials_for(request) := {denial.reason | some denial in _summaries(request)}
+
+_summaries(request) := denials if {
 	denials := registry.plugin_denials with input as request with data.registry as _registry
 }
 
@@ -43,8 +45,17 @@ test_missing_tenant if "unknown_tenant" in _denials_for({"plugin_id": "orders"})
 test_tenant_not_a_string if "unknown_tenant" in _denials(["acme"], "orders")
 
 test_no_registry if {
-	"unknown_tenant" in registry.plugin_denials with input as {"tenant": "acme", "plugin_id": "orders"}
-		with data.registry as {}
+	denials := registry.plugin_denials with input as {"tenant": "acme", "plugin_id": "orders"} with data.registry as {}
+	"unknown_tenant" in {denial.reason | some denial in denials}
+}
+
+# each denial is its rule's summary, from the rule's METADATA
+test_denial_summary_from_metadata if {
+	_summaries({"tenant": "acme", "plugin_id": "legacy"}) == {{
+		"reason": "incompatible_plugin",
+		"title": "Incompatible plugin",
+		"description": "The plugin's engine.experience range is not satisfied by the host version.",
+	}}
 }
 
 test_unknown_plugin if _denials("acme", "billing") == {"unknown_plugin", "incompatible_plugin"}
