@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { ConfigError, formatIssue, loadConfigFiles } from '../config/index.js';
+import { ConfigError, formatIssue, loadConfigFiles, loadIdentityFile } from '../config/index.js';
+import { EMPTY_IDENTITY, resolveIdentity, type IdentityState } from '../identity/index.js';
 import type { ConfigIssue, Mode, PluginsConfig } from '../config/types.js';
 import { EngineLoadError } from './errors.js';
 import { silentLogger, type EngineLogger } from './logger.js';
@@ -17,7 +18,11 @@ export interface ReloaderOptions {
   /** Host version that `engine.experience` ranges are resolved against. */
   hostVersion: string;
   bundleMount?: string;
-  /** Watch the three files and reload on change (default false). */
+  /** identity.yaml; without it no tenant has an identity provider. */
+  identityFile?: string;
+  /** Where identity.yaml's secret references are read (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Watch the files and reload on change (default false). */
   watch?: boolean;
   /** Quiet period after the last file event before reloading (default 200 ms). */
   debounceMs?: number;
@@ -34,6 +39,7 @@ export interface Reloader extends SnapshotSource {
 interface Built {
   engine: WasmEngine;
   config: PluginsConfig;
+  identity: IdentityState;
 }
 
 /**
@@ -64,10 +70,12 @@ class FileReloader implements Reloader {
 
   static #snapshotOf(built: Built, id: number): Snapshot {
     const { policy, data, loadedAt } = built.engine.revision;
-    return Object.freeze({ engine: built.engine, config: built.config, revision: Object.freeze({ id, policy, data, loadedAt }) });
+    const identity = built.identity.revision;
+    return Object.freeze({ engine: built.engine, config: built.config, identity: built.identity, revision: Object.freeze({ id, policy, data, identity, loadedAt }) });
   }
 
-  static async build(options: ReloaderOptions): Promise<Built> {
+  /** `previous` is the serving snapshot on a reload (unchanged identity providers are reused). */
+  static async build(options: ReloaderOptions, previous?: Snapshot): Promise<Built> {
     const loaded = await loadConfigFiles({
       pluginsFile: options.pluginsFile,
       grantsFile: options.grantsFile,
@@ -88,7 +96,13 @@ class FileReloader implements Reloader {
       dataJson: `{"registry":${loaded.registryJson}}`,
       ...options.engine,
     });
-    return { engine, config: loaded.plugins };
+    const identity = options.identityFile
+      ? await resolveIdentity(await loadIdentityFile({ file: options.identityFile, mode: options.mode, env: options.env ?? process.env }), previous?.identity, {
+          env: options.env ?? process.env,
+          strict: previous !== undefined,
+        })
+      : EMPTY_IDENTITY;
+    return { engine, config: loaded.plugins, identity };
   }
 
   current(): Snapshot {
@@ -115,12 +129,12 @@ class FileReloader implements Reloader {
     const at = new Date().toISOString();
     let built: Built;
     try {
-      built = await FileReloader.build(this.#options);
+      built = await FileReloader.build(this.#options, this.#snapshot);
     } catch (error) {
       return this.#failed(at, trigger, error);
     }
     const old = this.#snapshot.revision;
-    if (built.engine.revision.policy === old.policy && built.engine.revision.data === old.data) {
+    if (built.engine.revision.policy === old.policy && built.engine.revision.data === old.data && built.identity.revision === old.identity) {
       const outcome: ReloadOutcome = { at, ok: true, trigger };
       this.#status = { ...this.#status, last: outcome };
       this.#log.info({ trigger, revision: old }, 'reload: nothing changed');
@@ -158,6 +172,7 @@ class FileReloader implements Reloader {
       [resolve(this.#options.pluginsFile), 'plugins'],
       [resolve(this.#options.grantsFile), 'grants'],
       [resolve(this.#options.policyFile), 'policy'],
+      ...(this.#options.identityFile ? [[resolve(this.#options.identityFile), 'identity'] as [string, string]] : []),
     ]);
     const dirs = new Set([...files.keys()].map((f) => dirname(f)));
     for (const dir of dirs) {

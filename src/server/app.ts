@@ -15,6 +15,7 @@ import { StreamRegistry } from './events/streams.js';
 import type { EventHub } from './events/types.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type BffMetrics } from './metrics/index.js';
+import { createCsrfGuard } from './middleware/csrf/index.js';
 import { createErrorHandler } from './middleware/errors/index.js';
 import { createRequestLog } from './middleware/request-log/index.js';
 import { createSecurityHeaders } from './middleware/security-headers/index.js';
@@ -23,6 +24,8 @@ import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
 import { createRoutes } from './router.js';
+import { MemorySessionStore } from './sessions/memory-store.js';
+import type { SessionStore } from './sessions/types.js';
 import type { ServerSettings } from './settings.js';
 import type { BffState } from './state.js';
 
@@ -36,6 +39,8 @@ export interface AppOptions {
   identityProviders?: IdentityProvider[];
   /** Where bundle bytes are read and cached (tests observe every file it is asked for). */
   bundles?: BundleStore;
+  /** Where sessions live (default: in this process's memory, SESSION_STORE_MAX at most). */
+  sessionStore?: SessionStore;
   /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
   defaultMetrics?: boolean;
 }
@@ -68,6 +73,7 @@ export function createApp(options: AppOptions): BffApp {
   for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);
   if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
   const agents = createAgents();
+  const sessionStore = options.sessionStore ?? new MemorySessionStore({ max: settings.sessionStoreMax });
 
   const deps: AppDeps = {
     settings,
@@ -77,7 +83,13 @@ export function createApp(options: AppOptions): BffApp {
     limiter,
     hub,
     streams,
-    sessions: createSessions({ cookie: settings.sessionCookie, maxAgeSeconds: settings.sessionMaxAgeSeconds, secure: settings.secureCookies }),
+    sessions: createSessions({
+      store: sessionStore,
+      cookie: settings.sessionCookie,
+      maxAgeSeconds: settings.sessionMaxAgeSeconds,
+      idleSeconds: settings.sessionIdleSeconds,
+      secure: settings.secureCookies,
+    }),
     bundles: options.bundles ?? new BundleStore(),
     agents,
     providers,
@@ -97,6 +109,8 @@ export function createApp(options: AppOptions): BffApp {
   app.use(createErrorHandler({ logger }));
   app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
   app.use(createRequestTarget());
+  // Before any route does any work: server-to-server endpoints authenticate otherwise.
+  app.use(createCsrfGuard({ exempt: ['/auth/backchannel-logout', '/events/publish'], production: settings.mode === 'production' }));
   for (const middleware of createRoutes(deps)) app.use(middleware);
 
   return {
@@ -110,6 +124,7 @@ export function createApp(options: AppOptions): BffApp {
       await streams.close();
       await hub.close();
       await limiter.close();
+      await sessionStore.close();
       agents.close();
     },
   };

@@ -10,7 +10,8 @@ import { createPluginJudge } from './middleware/plugin-guard/index.js';
 import { createRateCheck } from './middleware/rate-limit/index.js';
 import { createSnapshot, takeSnapshot } from './middleware/snapshot/index.js';
 import { createTenant, resolveTenant } from './middleware/tenant/index.js';
-import { loginRoute, logoutRoute, sessionRoute } from './routes/auth.js';
+import { loginRoute, logoutRoute, providersRoute, sessionRoute } from './routes/auth.js';
+import { createOidcRoutes } from './routes/oidc.js';
 import { authzRoute } from './routes/authz.js';
 import { bundleRoute } from './routes/bundle.js';
 import { publishRoute, streamRoute } from './routes/events.js';
@@ -41,9 +42,14 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   router.get('/readyz', readyzRoute(deps));
   router.get('/metrics', metricsRoute(deps));
   if (deps.settings.publishToken) router.post('/events/publish', publishRoute(deps, deps.settings.publishToken));
+  const oidc = createOidcRoutes(deps);
+  router.get('/auth/login', ...tenant, oidc.login);
+  router.get('/auth/callback', ...tenant, oidc.callback);
+  router.post('/auth/backchannel-logout', ...tenant.slice(0, 2), oidc.backchannelLogout);
+  router.get('/auth/providers', ...tenant.slice(0, 2), providersRoute(deps));
   router.post('/auth/:provider/login', ...tenant, loginRoute(deps));
   router.post('/auth/logout', ...tenant, logoutRoute(deps));
-  router.get('/auth/session', ...authed, sessionRoute());
+  router.get('/auth/session', ...authed, sessionRoute(deps));
   // The BFF's own /api/ routes; any other /api/ path is a plugin call (see pluginCallFirst).
   const bffApiPaths = new Set<string>();
   const api = (path: string): string => {
@@ -59,6 +65,7 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   // The same steps, in the same order, as `authed` + plugin guard + rate limit + proxy, but
   // composed as plain calls in one async function: the hot path, where seven middleware
   // layers (each an async frame, a promise and a `next` closure) cost more than the checks.
+  // (The CSRF check ran before, in app.ts, for every route.)
   const { source, sessions } = deps;
   const tenantOptions = { trustProxy: deps.settings.trustProxy };
   const judge = createPluginJudge({ metrics: deps.metrics });
@@ -67,7 +74,7 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   const pluginCall: BffMiddleware = async (ctx, next) => {
     takeSnapshot(ctx, source);
     resolveTenant(ctx, tenantOptions);
-    sessions.readNow(ctx);
+    await sessions.load(ctx);
     sessions.requireNow(ctx);
     judge(ctx);
     await rateCheck(ctx);

@@ -27,6 +27,8 @@ export interface ServerSettings {
   host: string | undefined;
   pluginsConfig: string;
   grantsConfig: string;
+  /** identity.yaml: the OpenID Connect provider of each tenant. */
+  identityConfig: string;
   policyWasm: string;
   pluginsRoot: string;
   /** The absolute folder `bundle.file` paths in plugins.yaml are written under (the container mount). */
@@ -38,8 +40,16 @@ export interface ServerSettings {
   sessionKeys: string[];
   /** True when SESSION_KEYS was not set and keys were generated for this process (dev/test only). */
   sessionKeysGenerated: boolean;
+  /** The session cookie's name (`__Host-` + SESSION_COOKIE in production). */
   sessionCookie: string;
+  /** The short-lived sealed cookie of a sign-in in progress (state, nonce, PKCE verifier). */
+  loginCookie: string;
+  /** Absolute session lifetime. */
   sessionMaxAgeSeconds: number;
+  /** A session with no request for this long ends. */
+  sessionIdleSeconds: number;
+  /** Sessions the in-memory store keeps at most. */
+  sessionStoreMax: number;
   secureCookies: boolean;
   devLogin: boolean;
   trustProxy: boolean;
@@ -53,6 +63,8 @@ export interface ServerSettings {
   reloadDebounceMs: number;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** Where identity.yaml's `{ env: NAME }` secret references are read (the environment given). Never logged. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -154,6 +166,9 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   if (!isCleanMount(mount)) throw new SettingsError(`PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "${mount}"`);
   const cookie = str(env, 'SESSION_COOKIE', 'exp_session');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cookie)) throw new SettingsError('SESSION_COOKIE must be a plain cookie name');
+  // __Host-: the browser keeps the cookie only when Secure, Path=/ and without Domain, so no
+  // sibling host (another tenant) and no plain-http page can plant or shadow it.
+  const cookiePrefix = current === 'production' ? '__Host-' : '';
 
   return {
     mode: current,
@@ -161,6 +176,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     host: env.HOST?.trim() || undefined,
     pluginsConfig: path.resolve(cwd, str(env, 'PLUGINS_CONFIG', 'config/plugins.yaml')),
     grantsConfig: path.resolve(cwd, str(env, 'GRANTS_CONFIG', 'config/grants.yaml')),
+    identityConfig: path.resolve(cwd, str(env, 'IDENTITY_CONFIG', 'config/identity.yaml')),
     policyWasm: path.resolve(cwd, str(env, 'POLICY_WASM', 'build/policy.wasm')),
     pluginsRoot: path.resolve(cwd, str(env, 'PLUGINS_ROOT', 'plugins')),
     pluginsMount: path.resolve(mount),
@@ -170,8 +186,11 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     hostVersion: hostVersion(env),
     sessionKeys: keys.keys,
     sessionKeysGenerated: keys.generated,
-    sessionCookie: cookie,
+    sessionCookie: `${cookiePrefix}${cookie}`,
+    loginCookie: `${cookiePrefix}${cookie}_login`,
     sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_S', 8 * 3600, 60, 30 * 24 * 3600),
+    sessionIdleSeconds: int(env, 'SESSION_IDLE_S', 3600, 60, 30 * 24 * 3600),
+    sessionStoreMax: int(env, 'SESSION_STORE_MAX', 100_000, 100, 10_000_000),
     // Secure outside development: production sits behind TLS even when TLS ends at a proxy.
     secureCookies: !dev,
     devLogin,
@@ -189,5 +208,6 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     reloadDebounceMs: int(env, 'RELOAD_DEBOUNCE_MS', 250, 0, 60_000),
     logLevel: level,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    env,
   };
 }

@@ -29,6 +29,7 @@ export interface StreamRequest {
 interface Stream {
   readonly tenant: string;
   readonly plugin: string;
+  readonly sid: string;
   readonly key: string;
   readonly topics: string[];
   readonly session: Session;
@@ -57,6 +58,7 @@ const MAX_UNSENT_BYTES = 1024 * 1024;
 export class StreamRegistry {
   private readonly byTenant = new Map<string, Set<Stream>>();
   private readonly perKey = new Map<string, number>();
+  private readonly bySession = new Map<string, Set<Stream>>();
   private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly options: StreamRegistryOptions) {
@@ -94,6 +96,7 @@ export class StreamRegistry {
     const stream: Stream = {
       tenant: request.tenant,
       plugin: request.plugin,
+      sid: request.sid,
       key: `${request.sid}\u0000${request.plugin}`,
       topics: request.topics,
       session,
@@ -127,6 +130,19 @@ export class StreamRegistry {
     return true;
   }
 
+  /**
+   * Closes every open stream of one session at once (logout, back-channel logout, a failed
+   * refresh): a session that has ended must not keep receiving events. Returns how many closed.
+   */
+  closeSession(sid: string): number {
+    const streams = this.bySession.get(sid);
+    if (!streams) return 0;
+    const list = [...streams];
+    for (const stream of list) this.end(stream);
+    if (list.length > 0) this.options.logger.info({ tenant: list[0]?.tenant, streams: list.length }, 'sse streams closed: the session ended');
+    return list.length;
+  }
+
   /** Closes every stream (shutdown). */
   async close(): Promise<void> {
     for (const off of this.unsubscribe) off();
@@ -140,6 +156,12 @@ export class StreamRegistry {
       this.byTenant.set(stream.tenant, set);
     }
     set.add(stream);
+    let mine = this.bySession.get(stream.sid);
+    if (!mine) {
+      mine = new Set();
+      this.bySession.set(stream.sid, mine);
+    }
+    mine.add(stream);
     this.perKey.set(stream.key, (this.perKey.get(stream.key) ?? 0) + 1);
     this.options.metrics.sseStreams.inc({ tenant: stream.tenant, plugin: stream.plugin });
   }
@@ -148,6 +170,9 @@ export class StreamRegistry {
     const set = this.byTenant.get(stream.tenant);
     if (!set?.delete(stream)) return;
     if (set.size === 0) this.byTenant.delete(stream.tenant);
+    const mine = this.bySession.get(stream.sid);
+    mine?.delete(stream);
+    if (mine?.size === 0) this.bySession.delete(stream.sid);
     const left = (this.perKey.get(stream.key) ?? 1) - 1;
     if (left > 0) this.perKey.set(stream.key, left);
     else this.perKey.delete(stream.key);
