@@ -34,7 +34,7 @@ export function classifyGrantError(error: unknown, step: 'code exchange' | 'refr
     if ((error.code !== undefined && TOKEN_CHECKS.has(error.code)) || /\bJWT\b|ID Token|alg/.test(detail)) {
       return new SignInError('invalid_id_token', `The ID token was refused: ${detail}`);
     }
-    return new IdentityProviderError('identity_provider_error', `The identity provider's answer was unusable: ${detail}`);
+    return new IdentityProviderError('identity_provider_error', "The sign-in service's answer could not be used", { detail: `${step}: ${detail}` });
   }
   return new IdentityProviderError('identity_provider_error', `The ${step} failed`);
 }

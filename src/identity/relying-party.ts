@@ -52,6 +52,9 @@ interface Discovered {
   logoutTokens: LogoutTokenVerifier;
 }
 
+const UNAVAILABLE = 'The sign-in service of this site cannot be reached right now: try again in a moment';
+const MISCONFIGURED = 'The sign-in service of this site is not set up correctly';
+
 export type ProviderStatus = { state: 'ready' } | { state: 'pending' } | { state: 'unavailable'; error: string };
 
 /**
@@ -83,7 +86,7 @@ export class RelyingParty {
 
   status(): ProviderStatus {
     if (this.#discovered) return { state: 'ready' };
-    if (this.#failure) return { state: 'unavailable', error: this.#failure.error.message };
+    if (this.#failure) return { state: 'unavailable', error: this.#failure.error.detail };
     return { state: 'pending' };
   }
 
@@ -117,17 +120,17 @@ export class RelyingParty {
         ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
       });
     } catch (cause) {
-      throw new IdentityProviderError('identity_provider_unavailable', `discovery of ${this.provider.issuer} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw new IdentityProviderError('identity_provider_unavailable', UNAVAILABLE, { cause, detail: `discovery of ${this.provider.issuer} failed: ${cause instanceof Error ? cause.message : String(cause)}` });
     }
     const { supportsPKCE: _helper, ...server } = found.serverMetadata();
     const announced = server.id_token_signing_alg_values_supported;
     const algorithms = this.provider.idTokenAlgorithms.filter((alg) => announced === undefined || announced.includes(alg));
     if (algorithms.length === 0) {
-      throw new IdentityProviderError('identity_provider_error', `${this.provider.issuer} signs ID tokens with ${announced?.join(', ') ?? 'nothing announced'}; identity.yaml accepts ${this.provider.idTokenAlgorithms.join(', ')}`);
+      throw new IdentityProviderError('identity_provider_error', MISCONFIGURED, { detail: `${this.provider.issuer} signs ID tokens with ${announced?.join(', ') ?? 'nothing announced'}; identity.yaml accepts ${this.provider.idTokenAlgorithms.join(', ')}` });
     }
-    if (!server.jwks_uri) throw new IdentityProviderError('identity_provider_error', `${this.provider.issuer} announces no jwks_uri: ID token signatures could not be checked`);
+    if (!server.jwks_uri) throw new IdentityProviderError('identity_provider_error', MISCONFIGURED, { detail: `${this.provider.issuer} announces no jwks_uri: ID token signatures could not be checked` });
     if (server.code_challenge_methods_supported && !server.code_challenge_methods_supported.includes('S256')) {
-      throw new IdentityProviderError('identity_provider_error', `${this.provider.issuer} does not support PKCE with S256`);
+      throw new IdentityProviderError('identity_provider_error', MISCONFIGURED, { detail: `${this.provider.issuer} does not support PKCE with S256` });
     }
     // The announced algorithms, narrowed to the allow-list: openid-client refuses an ID token
     // signed with any other (so never `none`, and never HMAC keyed with a public key).

@@ -45,7 +45,7 @@ export async function resolveIdentity(config: IdentityConfig, previous: Identity
   }
   const results = await Promise.allSettled(fresh.map((rp) => rp.ready()));
   if (options.strict) {
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${fresh[i]!.tenant}: ${(r.reason as Error).message}`] : []));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${fresh[i]!.tenant}: ${r.reason instanceof IdentityProviderError ? r.reason.detail : String(r.reason)}`] : []));
     if (failed.length > 0) throw new IdentityProviderError('identity_provider_unavailable', `identity provider not reachable: ${failed.join('; ')}`);
   }
   const revision = [...providers].map(([tenant, rp]) => `${tenant}=${rp.fingerprint}`).sort().join(',') || 'none';

@@ -12,7 +12,7 @@ import { publicOrigin } from '../auth/origin.js';
 import { safeReturnTo } from '../auth/return-to.js';
 import { readForm } from '../body.js';
 import type { AppDeps } from '../deps.js';
-import { AppError, InputError, LogoutTokenError, NotFoundError, SignInError } from '../errors.js';
+import { AppError, IdentityProviderError, InputError, LogoutTokenError, NotFoundError, SignInError } from '../errors.js';
 import { snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../state.js';
 
 /** How long a sign-in may take between /auth/login and /auth/callback. */
@@ -51,7 +51,8 @@ export function createOidcRoutes(deps: AppDeps): OidcRoutes {
       fields = await run();
     } catch (error) {
       const code = error instanceof AppError ? error.code : 'internal_error';
-      outcome(ctx, event, false, { code, message: error instanceof AppError ? error.message : undefined });
+      const message = error instanceof IdentityProviderError ? error.detail : error instanceof AppError ? error.message : undefined;
+      outcome(ctx, event, false, { code, message });
       throw error;
     }
     outcome(ctx, event, true, fields);
