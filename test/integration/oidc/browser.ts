@@ -3,6 +3,8 @@
  * browsers keep cookies: ports do not separate them), redirects followed by hand so a test can
  * stop at, look at and tamper with any hop. Loopback only.
  */
+import http from 'node:http';
+
 export interface Hop {
   url: string;
   status: number;
@@ -17,6 +19,27 @@ interface Cookie {
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** node:http, not fetch: fetch does not let a request name its own Host. */
+function send(target: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; headers: Headers; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: target.port || 80, method, path: target.pathname + target.search, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const out = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) out.append(name, v);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error(`test browser: ${method} ${target.href} timed out`)));
+    req.end(body);
+  });
+}
 
 export class TestBrowser {
   readonly jar = new Map<string, Map<string, Cookie>>();
@@ -76,13 +99,12 @@ export class TestBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    // *.localhost names resolve to loopback in browsers; Node's resolver may not know them.
-    const fetchUrl = target.hostname.endsWith('.localhost') ? url.replace(target.hostname, '127.0.0.1') : url;
-    if (fetchUrl !== url) headers.host = target.host;
-    const res = await fetch(fetchUrl, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    // *.localhost names resolve to loopback in browsers; connect to 127.0.0.1 and send the name as Host.
+    headers.host = target.host;
+    const res = await send(target, init.method ?? (init.form ? 'POST' : 'GET'), headers, body);
     this.store(url, res.headers);
     const location = res.headers.get('location') ?? undefined;
-    return { url, status: res.status, headers: res.headers, body: await res.text(), ...(location ? { location: new URL(location, url).href } : {}) };
+    return { url, status: res.status, headers: res.headers, body: res.body, ...(location ? { location: new URL(location, url).href } : {}) };
   }
 
   /** Follows redirects from `url` until `stop` says so or a non-redirect answers. */
