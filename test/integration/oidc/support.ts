@@ -70,6 +70,8 @@ export interface OidcSetupOptions {
   extra?: string;
   /** Stop the provider before the BFF starts (it is never discovered). */
   startDown?: boolean;
+  /** Edits plugins.yaml before start-up (see StartBffOptions.plugins). */
+  plugins?: (text: string, upstreamUrl: string) => string;
   /** Start a second BFF replica (same SESSION_KEYS and identity.yaml, its own memory). */
   replica?: boolean;
 }
@@ -98,8 +100,9 @@ export async function startOidcSetup(options: OidcSetupOptions = {}): Promise<Oi
   ];
   if (options.startDown) await idp.close();
   const env = { TEST_OIDC_SECRET: secret, TEST_OIDC_ACME_SECRET: acmeSecret, ...options.env };
-  const bff = await startBff({ PORT: String(port), ...env }, {}, { identity: identityYaml(...providers) });
-  const replica = replicaPort ? await startBff({ PORT: String(replicaPort), ...env }, {}, { identity: identityYaml(...providers) }) : undefined;
+  const files = { identity: identityYaml(...providers), ...(options.plugins ? { plugins: options.plugins } : {}) };
+  const bff = await startBff({ PORT: String(port), ...env }, {}, files);
+  const replica = replicaPort ? await startBff({ PORT: String(replicaPort), ...env }, {}, files) : undefined;
   return {
     bff,
     idp,

@@ -2,7 +2,7 @@
  * Starts the real BFF (startServer: reloader + app + HTTP server) on a loopback port against
  * a fixture, with logs captured as parsed JSON lines.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { expect } from 'vitest';
@@ -42,12 +42,18 @@ export async function unreachableProviderYaml(tenant = 'localhost'): Promise<str
 export interface StartBffOptions {
   /** identity.yaml for the fixture (default: no provider). */
   identity?: string;
+  /** Edits the fixture's plugins.yaml before start-up (the recording upstream's URL given). */
+  plugins?: (text: string, upstreamUrl: string) => string;
 }
 
 export async function startBff(env: Record<string, string> = {}, extra: Partial<StartOptions> = {}, options: StartBffOptions = {}): Promise<TestBff> {
   const upstream = await startRecordingUpstream();
   const fixture = await createFixture({ downUrl: await closedPortUrl() });
   if (options.identity !== undefined) await writeFile(fixture.identityFile, options.identity);
+  if (options.plugins) {
+    const edit = options.plugins;
+    await writeFile(fixture.pluginsFile, edit(await readFile(fixture.pluginsFile, 'utf8'), upstream.url));
+  }
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
