@@ -84,7 +84,14 @@ export async function startBff(env: Record<string, string> = {}, extra: Partial<
     ...env,
   });
   const logger = createLogger({ level: settings.logLevel, destination });
-  const running = await startServer({ defaultMetrics: false, ...extra, settings, logger });
+  let running: RunningServer;
+  try {
+    running = await startServer({ defaultMetrics: false, ...extra, settings, logger });
+  } catch (error) {
+    await upstream.close();
+    await fixture.remove();
+    throw error;
+  }
   const url = `http://localhost:${running.port}`;
   return {
     url,
