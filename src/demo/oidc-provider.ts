@@ -56,12 +56,31 @@ export interface DemoProvider {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** The outgoing-request hook: loopback only, never the SSRF-protected dispatcher (it refuses loopback). */
-export function loopbackFetch(url: string, init: RequestInit & { dispatcher?: unknown }): Promise<Response> {
+/**
+ * The outgoing-request hook: loopback only (plain http), and never oidc-provider's SSRF-guarded
+ * dispatcher, which refuses loopback. `*.localhost` tenants are reached on 127.0.0.1 with their
+ * name as Host (fetch cannot set Host, so this speaks node:http).
+ */
+export function loopbackFetch(url: string, init: RequestInit): Promise<Response> {
   const target = new URL(url);
-  if (!LOOPBACK.has(target.hostname)) return Promise.reject(new Error(`demo provider: refusing to call ${target.origin} (loopback only)`));
-  const { dispatcher: _ssrfGuard, ...rest } = init;
-  return globalThis.fetch(url, rest);
+  const loopback = LOOPBACK.has(target.hostname) || target.hostname.endsWith('.localhost');
+  if (!loopback || target.protocol !== 'http:') return Promise.reject(new Error(`demo provider: refusing to call ${target.origin} (loopback http only)`));
+  const headers: Record<string, string> = { host: target.host };
+  new Headers(init.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: target.port || 80, path: target.pathname + target.search, method: init.method ?? 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 502 })));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(2500, () => req.destroy(new Error('demo provider: back-channel call timed out')));
+    req.end(body);
+  });
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
