@@ -40,7 +40,13 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
-    return this.#cache.get(key);
+    const record = this.#cache.get(key);
+    // The cache's TTL drops it too; this check makes the absolute end exact to the second.
+    if (record && record.expiresAt * 1000 <= Date.now()) {
+      this.#cache.delete(key);
+      return undefined;
+    }
+    return record;
   }
 
   async set(key: string, record: SessionRecord): Promise<void> {
@@ -75,7 +81,7 @@ export class MemorySessionStore implements SessionStore {
     // With both, the provider session must also be this subject's (a sid never crosses users).
     return keys.filter((key) => {
       const record = this.#cache.peek(key);
-      return record !== undefined && (!query.sid || !query.sub || record.provider?.sub === query.sub);
+      return record !== undefined && record.expiresAt * 1000 > Date.now() && (!query.sid || !query.sub || record.provider?.sub === query.sub);
     });
   }
 
