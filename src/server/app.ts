@@ -19,7 +19,7 @@ import { createCsrfGuard } from './middleware/csrf/index.js';
 import { createErrorHandler } from './middleware/errors/index.js';
 import { createRequestLog } from './middleware/request-log/index.js';
 import { createSecurityHeaders } from './middleware/security-headers/index.js';
-import { createSessions } from './middleware/session/index.js';
+import { createSessions, type Sessions } from './middleware/session/index.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
@@ -41,6 +41,8 @@ export interface AppOptions {
   bundles?: BundleStore;
   /** Where sessions live (default: in this process's memory, SESSION_STORE_MAX at most). */
   sessionStore?: SessionStore;
+  /** Replaces the whole session layer (the benchmark measures the old signed-cookie one this way). */
+  sessions?: Sessions;
   /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
   defaultMetrics?: boolean;
 }
@@ -83,7 +85,7 @@ export function createApp(options: AppOptions): BffApp {
     limiter,
     hub,
     streams,
-    sessions: createSessions({
+    sessions: options.sessions ?? createSessions({
       store: sessionStore,
       cookie: settings.sessionCookie,
       maxAgeSeconds: settings.sessionMaxAgeSeconds,
