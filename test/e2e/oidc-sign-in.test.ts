@@ -58,6 +58,7 @@ describe('sign-in through the OpenID provider', () => {
     await w.page.waitForURL(`${bff.url}/signin`);
     expect(await w.page.getByTestId('signin-tenant').textContent()).toContain('localhost');
     expect(await w.page.getByTestId('signin-provider').textContent()).toBe('Sign in with Experience demo ID');
+    await w.page.screenshot({ path: resultPath('oidc-signin.png') });
     await signInAtProvider(w, 'alice');
     await w.page.waitForURL(`${bff.url}/hello`);
     await w.page.getByTestId('hello-page').waitFor();

@@ -37,6 +37,8 @@ export interface FakeTokenEndpoint {
   sign(request: TokenRequest, claims?: JWTPayload, options?: { kid?: string; alg?: string; key?: 'known' | 'unknown' }): Promise<string>;
   /** A logout_token signed with the published key (claims override the valid defaults). */
   logoutToken(claims?: Record<string, unknown>, options?: { key?: 'known' | 'unknown'; typ?: string }): Promise<string>;
+  /** Discovery documents served so far. */
+  readonly discoveries: number;
   /** The published key's SPKI PEM (for the HMAC-with-public-key attack). */
   readonly publicPem: string;
   readonly publicJwk: JWK;
@@ -68,7 +70,11 @@ export async function startFakeTokenEndpoint(options: { clientId?: string } = {}
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  let discoveries = 0;
   const endpoint: FakeTokenEndpoint = {
+    get discoveries() {
+      return discoveries;
+    },
     issuer,
     clientId,
     clientSecret,
@@ -119,6 +125,7 @@ export async function startFakeTokenEndpoint(options: { clientId?: string } = {}
     void (async () => {
       const url = new URL(req.url ?? '/', issuer);
       if (url.pathname === '/.well-known/openid-configuration') {
+        discoveries += 1;
         json(res, 200, {
           issuer,
           authorization_endpoint: `${issuer}/authorize`,

@@ -10,6 +10,7 @@ import { startDemoProvider, type DemoProvider } from '../../../src/demo/oidc-pro
 import { eventually, startBff, type TestBff } from '../support/bff.js';
 import { closedPortUrl } from '../support/upstream.js';
 import { TestBrowser } from './browser.js';
+import { startFakeTokenEndpoint } from './fake-token-endpoint.js';
 import { identityYaml, startOidcSetup, type OidcSetup } from './support.js';
 
 describe('start-up', () => {
@@ -39,6 +40,26 @@ describe('start-up', () => {
       expect(providers.body).toEqual({ tenant: 'localhost', provider: { name: 'Demo ID', loginUrl: '/auth/login' }, devLogin: true });
     } finally {
       await bff.close();
+    }
+  });
+});
+
+describe('a reload that leaves identity.yaml alone', () => {
+  it('does not contact the provider again (the discovered provider is reused)', async () => {
+    const fake = await startFakeTokenEndpoint({ clientId: 'bff-fake' });
+    const bff = await startBff({ FAKE_SECRET: fake.clientSecret }, {}, { identity: identityYaml({ tenant: 'localhost', issuer: fake.issuer, clientId: 'bff-fake', secretEnv: 'FAKE_SECRET' }) });
+    try {
+      expect(fake.discoveries).toBe(1);
+      const before = bff.running.reloader.status().revision;
+      await bff.fixture.editPlugins((text) => text.replace('path: /api/hello }', 'path: /api/hello }\n          - { method: GET, path: /api/hello/more }'));
+      await eventually(() => {
+        if (bff.running.reloader.status().revision.id === before.id) throw new Error('not reloaded yet');
+      }, 'the plugins.yaml reload');
+      expect(bff.running.reloader.status().revision.identity).toBe(before.identity);
+      expect(fake.discoveries).toBe(1);
+    } finally {
+      await bff.close();
+      await fake.close();
     }
   });
 });
