@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   const upstream = await startDemoUpstream(Number(process.env.DEMO_UPSTREAM_PORT ?? 0));
   const token = process.env.PUBLISH_TOKEN ?? randomBytes(24).toString('base64url');
   const port = Number(process.env.PORT ?? 8080);
+  // The provider must know the BFF's redirect URIs before either listens.
+  if (!Number.isInteger(port) || port <= 0) throw new SettingsError('the demo needs a fixed PORT (its OpenID provider registers http://localhost:<PORT>/auth/callback)');
   // A client secret per tenant and per run, handed to the BFF by environment reference only.
   const secrets = {
     DEMO_OIDC_SECRET_LOCALHOST: randomBytes(24).toString('base64url'),
