@@ -85,6 +85,9 @@ export async function startOidcSetup(options: OidcSetupOptions = {}): Promise<Oi
   const acmeOrigin = `http://acme.localhost:${port}`;
   const secret = randomBytes(24).toString('base64url');
   const acmeSecret = randomBytes(24).toString('base64url');
+  // The provider's back-channel logout calls reach the BFF on loopback: oidc-provider >= 9.7
+  // refuses loopback addresses by default, so the demo provider's `fetch` hook (loopbackFetch)
+  // sends them without its SSRF guard, and to loopback only.
   const idp = await startDemoProvider({
     port: 0,
     clients: [
