@@ -34,7 +34,9 @@ function chain(middleware: BffMiddleware[]): BffMiddleware {
 }
 
 export function createRoutes(deps: AppDeps): BffMiddleware[] {
-  const tenant = [createSnapshot(deps.source), createTenant({ trustProxy: deps.settings.trustProxy }), deps.sessions.read];
+  // `site`: the host must be a tenant; `tenant`: and the session (if any) is read.
+  const site = [createSnapshot(deps.source), createTenant({ trustProxy: deps.settings.trustProxy })];
+  const tenant = [...site, deps.sessions.read];
   const authed = [...tenant, deps.sessions.require];
 
   const router = new Router<BffState>({ sensitive: true, strict: true });
@@ -45,8 +47,8 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   const oidc = createOidcRoutes(deps);
   router.get('/auth/login', ...tenant, oidc.login);
   router.get('/auth/callback', ...tenant, oidc.callback);
-  router.post('/auth/backchannel-logout', ...tenant.slice(0, 2), oidc.backchannelLogout);
-  router.get('/auth/providers', ...tenant.slice(0, 2), providersRoute(deps));
+  router.post('/auth/backchannel-logout', ...site, oidc.backchannelLogout);
+  router.get('/auth/providers', ...site, providersRoute(deps));
   router.post('/auth/:provider/login', ...tenant, loginRoute(deps));
   router.post('/auth/logout', ...tenant, logoutRoute(deps));
   router.get('/auth/session', ...authed, sessionRoute(deps));
