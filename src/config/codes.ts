@@ -33,6 +33,10 @@ export const ISSUE_CODES = {
   invalid_upstream_prefix: 'an upstream prefix is not a clean absolute path',
   invalid_upstream_url: 'an upstream url is not an http(s) origin (no path, credentials, query or fragment)',
   duplicate_upstream_prefix: 'two upstreams with the same prefix',
+  invalid_issuer: 'an identity provider issuer is not an https URL (http only for a loopback provider outside production)',
+  missing_secret_env: 'the environment variable a clientSecret names is not set',
+  invalid_scopes: 'the scopes of an identity provider do not include openid',
+  reserved_authorization_param: 'an authorizationParams entry sets a parameter the BFF sets itself',
 } as const;
 
 export type IssueCode = keyof typeof ISSUE_CODES;

@@ -34,7 +34,7 @@ function toModel(data: unknown): PluginsConfig {
   const tenants = Object.entries(root['tenants'] as Record<string, Data[]>).map(([host, plugins]) => [host, plugins.map(toPlugin)] as const);
   return {
     tenants: Object.fromEntries(tenants),
-    upstreams: list(root['upstreams']).map((u): UpstreamRoute => ({ prefix: String(u['prefix']), url: String(u['url']) })),
+    upstreams: list(root['upstreams']).map((u): UpstreamRoute => ({ prefix: String(u['prefix']), url: String(u['url']), ...(u['forwardAccessToken'] === true ? { forwardAccessToken: true as const } : {}) })),
   };
 }
 

@@ -10,7 +10,7 @@ import { readYaml } from './yaml-source.js';
 export function runPipeline<T>(
   text: string,
   file: string,
-  schema: 'plugins' | 'grants',
+  schema: 'plugins' | 'grants' | 'identity',
   semantic: (data: unknown) => RawIssue[],
   build: (data: unknown) => T,
 ): ParseResult<T> {

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { ISSUE_CODES } from './codes.js';
 import { GRANTS_SCHEMA } from './schema/grants-schema.js';
+import { IDENTITY_SCHEMA } from './schema/identity-schema.js';
 import { PLUGINS_SCHEMA } from './schema/plugins-schema.js';
 
 // The TS objects are the source of truth; the JSON files are what editors read.
@@ -10,6 +11,7 @@ import { PLUGINS_SCHEMA } from './schema/plugins-schema.js';
 const FILES = [
   ['config/plugins.schema.json', PLUGINS_SCHEMA],
   ['config/grants.schema.json', GRANTS_SCHEMA],
+  ['config/identity.schema.json', IDENTITY_SCHEMA],
 ] as const;
 
 describe('config/*.schema.json', () => {

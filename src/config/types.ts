@@ -55,6 +55,8 @@ export interface PluginConfig {
 export interface UpstreamRoute {
   prefix: string;
   url: string;
+  /** Forward the session's access token as `Authorization: Bearer` (set only when true). */
+  forwardAccessToken?: true;
 }
 
 export interface PluginsConfig {

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { formatIssue, loadConfigFiles } from '../config/index.js';
+import { formatIssue, loadConfigFiles, loadIdentityFile } from '../config/index.js';
 import type { Mode, PluginsConfig } from '../config/types.js';
+import { EMPTY_IDENTITY, resolveIdentity, type IdentityState } from '../identity/index.js';
 import { EngineLoadError } from './errors.js';
 import { describeLoadFailure, nameFiles } from './load-failure.js';
 import { silentLogger, type EngineLogger } from './logger.js';
@@ -19,7 +20,11 @@ export interface ReloaderOptions {
   /** Host version that `engine.experience` ranges are resolved against. */
   hostVersion: string;
   bundleMount?: string;
-  /** Watch the three files and reload on change (default false). */
+  /** identity.yaml; without it no tenant has an identity provider. */
+  identityFile?: string;
+  /** Where identity.yaml's secret references are read (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Watch the files and reload on change (default false). */
   watch?: boolean;
   /** Quiet period after the last file event before reloading (default 200 ms). */
   debounceMs?: number;
@@ -40,6 +45,7 @@ interface Built {
   config: PluginsConfig;
   /** Full sha256 of policy.wasm and of the whole config model: equal means nothing changed. */
   digests: { policy: string; config: string };
+  identity: IdentityState;
 }
 
 /**
@@ -73,10 +79,17 @@ class FileReloader implements Reloader {
   static #snapshotOf(built: Built, id: number): Snapshot {
     const { policy, data, loadedAt } = built.engine.revision;
     const config = built.digests.config.slice(0, 12);
-    return Object.freeze({ engine: built.engine, config: built.config, revision: Object.freeze({ id, policy, data, config, loadedAt }) });
+    const identity = built.identity.revision;
+    return Object.freeze({
+      engine: built.engine,
+      config: built.config,
+      identity: built.identity,
+      revision: Object.freeze({ id, policy, data, config, identity, loadedAt }),
+    });
   }
 
-  static async build(options: ReloaderOptions): Promise<Built> {
+  /** `previous` is the serving snapshot on a reload (unchanged identity providers are reused). */
+  static async build(options: ReloaderOptions, previous?: Snapshot): Promise<Built> {
     const loaded = await loadConfigFiles({
       pluginsFile: options.pluginsFile,
       grantsFile: options.grantsFile,
@@ -97,7 +110,13 @@ class FileReloader implements Reloader {
       dataJson: `{"registry":${loaded.registryJson}}`,
       ...options.engine,
     });
-    return { engine, config: loaded.plugins, digests: { policy: createHash('sha256').update(wasm).digest('hex'), config: loaded.digest } };
+    const identity = options.identityFile
+      ? await resolveIdentity(await loadIdentityFile({ file: options.identityFile, mode: options.mode, env: options.env ?? process.env }), previous?.identity, {
+          env: options.env ?? process.env,
+          strict: previous !== undefined,
+        })
+      : EMPTY_IDENTITY;
+    return { engine, config: loaded.plugins, identity, digests: { policy: createHash('sha256').update(wasm).digest('hex'), config: loaded.digest } };
   }
 
   current(): Snapshot {
@@ -124,16 +143,17 @@ class FileReloader implements Reloader {
     const at = new Date().toISOString();
     let built: Built;
     try {
-      built = await FileReloader.build(this.#options);
+      built = await FileReloader.build(this.#options, this.#snapshot);
     } catch (error) {
       return this.#failed(at, trigger, error);
     }
     const old = this.#snapshot.revision;
     // The whole model, not only the compiled data: bundle pins, files, rate limits and upstreams
     // are config the BFF serves from, and a change to any of them must be applied. (The data is
-    // compiled from the model and the fixed host version: equal models give equal data.)
-    const changed = { policy: built.digests.policy !== this.#digests.policy, config: built.digests.config !== this.#digests.config };
-    if (!changed.policy && !changed.config) {
+    // compiled from the model and the fixed host version: equal models give equal data.) The
+    // identity providers' revision covers identity.yaml and the secrets it references.
+    const changed = { policy: built.digests.policy !== this.#digests.policy, config: built.digests.config !== this.#digests.config, identity: built.identity.revision !== old.identity };
+    if (!changed.policy && !changed.config && !changed.identity) {
       const outcome: ReloadOutcome = { at, ok: true, trigger };
       this.#status = { ...this.#status, last: outcome };
       this.#log.info({ trigger, revision: old }, 'reload: nothing changed');
@@ -172,6 +192,7 @@ class FileReloader implements Reloader {
       [resolve(this.#options.pluginsFile), 'plugins'],
       [resolve(this.#options.grantsFile), 'grants'],
       [resolve(this.#options.policyFile), 'policy'],
+      ...(this.#options.identityFile ? [[resolve(this.#options.identityFile), 'identity'] as [string, string]] : []),
     ]);
     const dirs = new Set([...files.keys()].map((f) => dirname(f)));
     for (const dir of dirs) {

@@ -1,4 +1,5 @@
 import type { ConfigIssue, PluginsConfig } from '../config/types.js';
+import type { IdentityState } from '../identity/index.js';
 import type { DecisionEngine } from './types.js';
 
 /**
@@ -10,6 +11,8 @@ export interface Snapshot {
   readonly engine: DecisionEngine;
   /** The validated plugins.yaml model (bundle files, integrity, versions, rate limits, upstreams). */
   readonly config: PluginsConfig;
+  /** identity.yaml and the relying party of each tenant that has a provider. */
+  readonly identity: IdentityState;
   readonly revision: SnapshotRevision;
 }
 
@@ -26,13 +29,15 @@ export interface SnapshotRevision {
    * With `policy` it identifies what serves; comments and layout do not change it.
    */
   readonly config: string;
+  /** The identity providers' revision (config + secret fingerprints), `none` without any. */
+  readonly identity: string;
   readonly loadedAt: string;
 }
 
 export interface ReloadOutcome {
   readonly at: string;
   readonly ok: boolean;
-  /** What was (or would have been) loaded: `plugins`, `grants`, `policy`. */
+  /** What was (or would have been) loaded: `plugins`, `grants`, `policy`, `identity`. */
   readonly trigger: string;
   /** Present when ok is false: a one-line summary. */
   readonly error?: string;

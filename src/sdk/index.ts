@@ -4,7 +4,7 @@
  */
 export { createPluginSdk, type CreatePluginSdkOptions } from './create-sdk.js';
 export type { PluginSdk, PluginComponentProps, PluginWidgetProps } from './types.js';
-export { PLUGIN_ID_HEADER } from './headers.js';
+export { CSRF_HEADER, PLUGIN_ID_HEADER } from './headers.js';
 export * from './errors/index.js';
 export type { ApiFetch, ApiJson, ApiRequestInit, PluginQueryOptions, PluginQueryResult, PluginUseQuery } from './api/index.js';
 export type { AuthzDecision, PluginAuthz } from './authz/index.js';

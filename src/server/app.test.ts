@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { PluginsConfig } from '../config/types.js';
 import type { Snapshot, SnapshotSource } from '../engine/state.js';
 import type { DecisionEngine } from '../engine/types.js';
+import { EMPTY_IDENTITY } from '../identity/index.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { loadSettings } from './settings.js';
@@ -37,7 +38,12 @@ function fakeSource(engine: Partial<DecisionEngine>): SnapshotSource & { calls: 
     authz: () => ({ allow: true, reason: 'granted' }),
     ...engine,
   };
-  const snapshot: Snapshot = { engine: full, config, revision: { id: 1, policy: 'p', data: 'd', config: 'c', loadedAt: '2026-01-01T00:00:00Z' } };
+  const snapshot: Snapshot = {
+    engine: full,
+    config,
+    identity: EMPTY_IDENTITY,
+    revision: { id: 1, policy: 'p', data: 'd', config: 'c', identity: 'none', loadedAt: '2026-01-01T00:00:00Z' },
+  };
   const source = {
     calls: 0,
     current() {
@@ -57,7 +63,7 @@ function app(source: SnapshotSource) {
 }
 
 async function signIn(agent: ReturnType<typeof request>): Promise<string> {
-  const res = await agent.post('/auth/dev/login').set('Host', 'localhost').send({ user: 'alice', roles: ['member'] });
+  const res = await agent.post('/auth/dev/login').set('Host', 'localhost').set('X-Experience-Csrf', '1').send({ user: 'alice', roles: ['member'] });
   return ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
 }
 
@@ -71,7 +77,7 @@ describe('createApp', () => {
       () => agent.get('/api/plugins/manifests').set('Host', 'localhost').set('Cookie', cookie),
       () => agent.get('/api/plugins/bundle?entry=hello%401.0.0&id=hello').set('Host', 'localhost').set('Cookie', cookie),
       () => agent.get('/api/hello').set('Host', 'localhost').set('Cookie', cookie).set('X-Plugin-Id', 'hello'),
-      () => agent.post('/api/authz/evaluate').set('Host', 'localhost').set('Cookie', cookie).send({ resource: 'a', action: 'b' }),
+      () => agent.post('/api/authz/evaluate').set('Host', 'localhost').set('Cookie', cookie).set('X-Experience-Csrf', '1').send({ resource: 'a', action: 'b' }),
       () => agent.get('/').set('Host', 'localhost'),
     ]) {
       source.calls = 0;

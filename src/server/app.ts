@@ -15,10 +15,11 @@ import { StreamRegistry } from './events/streams.js';
 import type { EventHub } from './events/types.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type BffMetrics } from './metrics/index.js';
+import { createCsrfGuard } from './middleware/csrf/index.js';
 import { createErrorHandler } from './middleware/errors/index.js';
 import { createRequestLog } from './middleware/request-log/index.js';
 import { createSecurityHeaders } from './middleware/security-headers/index.js';
-import { createSessions } from './middleware/session/index.js';
+import { createSessions, type Sessions } from './middleware/session/index.js';
 import { createHostCheck } from './middleware/tenant/index.js';
 import { createUnreadBody } from './middleware/unread-body/index.js';
 import { markOutcome, markedOutcome } from './outcome.js';
@@ -26,6 +27,8 @@ import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { createRequestTarget } from './request-target.js';
 import { createRoutes } from './router.js';
+import { MemorySessionStore } from './sessions/memory-store.js';
+import type { SessionStore } from './sessions/types.js';
 import type { ServerSettings } from './settings.js';
 import type { BffContext, BffState } from './state.js';
 
@@ -39,6 +42,10 @@ export interface AppOptions {
   identityProviders?: IdentityProvider[];
   /** Where bundle bytes are read and cached (tests observe every file it is asked for). */
   bundles?: BundleStore;
+  /** Where sessions live (default: in this process's memory, SESSION_STORE_MAX at most). */
+  sessionStore?: SessionStore;
+  /** Replaces the whole session layer (the benchmark measures the old signed-cookie one this way). */
+  sessions?: Sessions;
   /** Process metrics (CPU, memory, event loop) in the registry the metrics listener serves; default true. */
   defaultMetrics?: boolean;
 }
@@ -77,6 +84,7 @@ export function createApp(options: AppOptions): BffApp {
   if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
   const agents = createAgents();
   const lifecycle = { draining: false };
+  const sessionStore = options.sessionStore ?? new MemorySessionStore({ max: settings.sessionStoreMax });
 
   const deps: AppDeps = {
     settings,
@@ -86,7 +94,13 @@ export function createApp(options: AppOptions): BffApp {
     limiter,
     hub,
     streams,
-    sessions: createSessions({ cookie: settings.sessionCookie, maxAgeSeconds: settings.sessionMaxAgeSeconds, secure: settings.secureCookies }),
+    sessions: options.sessions ?? createSessions({
+      store: sessionStore,
+      cookie: settings.sessionCookie,
+      maxAgeSeconds: settings.sessionMaxAgeSeconds,
+      idleSeconds: settings.sessionIdleSeconds,
+      secure: settings.secureCookies,
+    }),
     bundles: options.bundles ?? new BundleStore(),
     agents,
     providers,
@@ -116,6 +130,8 @@ export function createApp(options: AppOptions): BffApp {
   app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
   app.use(createRequestTarget());
   app.use(createHostCheck({ trustProxy: settings.trustProxy }));
+  // Before any route does any work: server-to-server endpoints authenticate otherwise.
+  app.use(createCsrfGuard({ exempt: ['/auth/backchannel-logout', '/events/publish'], production: settings.mode === 'production' }));
   for (const middleware of createRoutes(deps)) app.use(middleware);
 
   return {
@@ -134,6 +150,7 @@ export function createApp(options: AppOptions): BffApp {
       await streams.close();
       await hub.close();
       await limiter.close();
+      await sessionStore.close();
       agents.close();
     },
   };

@@ -78,3 +78,11 @@ export async function readJsonFields(req: IncomingMessage, limit: number): Promi
   const body = await readJson(req, limit);
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 }
+
+/** An `application/x-www-form-urlencoded` body of at most `limit` bytes (OIDC back-channel logout). */
+export async function readForm(req: IncomingMessage, limit: number): Promise<URLSearchParams> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') throw new UnsupportedMediaTypeError('unsupported_media_type', 'Send application/x-www-form-urlencoded');
+  const body = await readBody(req, limit);
+  return new URLSearchParams(body.toString('utf8'));
+}

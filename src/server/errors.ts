@@ -5,6 +5,7 @@
 import { AppError, ConflictError, InputError, NotAllowedError } from '../errors/index.js';
 
 export { AppError, ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors/index.js';
+export { IdentityProviderError, LogoutTokenError, SignInError } from '../identity/errors.js';
 
 /** No valid session on a route that needs one. */
 export class UnauthenticatedError extends AppError {}

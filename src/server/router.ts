@@ -11,7 +11,8 @@ import { createRateCheck } from './middleware/rate-limit/index.js';
 import { createSnapshot, takeSnapshot } from './middleware/snapshot/index.js';
 import { createTenant, resolveTenant } from './middleware/tenant/index.js';
 import { checkFetchDestination } from './proxy/fetch-destination.js';
-import { loginRoute, logoutRoute, sessionRoute } from './routes/auth.js';
+import { loginRoute, logoutRoute, providersRoute, sessionRoute } from './routes/auth.js';
+import { createOidcRoutes } from './routes/oidc.js';
 import { authzRoute } from './routes/authz.js';
 import { bundleRoute } from './routes/bundle.js';
 import { publishRoute, streamRoute } from './routes/events.js';
@@ -34,16 +35,23 @@ function chain(middleware: BffMiddleware[]): BffMiddleware {
 }
 
 export function createRoutes(deps: AppDeps): BffMiddleware[] {
-  const tenant = [createSnapshot(deps.source), createTenant({ trustProxy: deps.settings.trustProxy }), deps.sessions.read];
+  // `site`: the host must be a tenant; `tenant`: and the session (if any) is read.
+  const site = [createSnapshot(deps.source), createTenant({ trustProxy: deps.settings.trustProxy })];
+  const tenant = [...site, deps.sessions.read];
   const authed = [...tenant, deps.sessions.require];
 
   const router = new Router<BffState>({ sensitive: true, strict: true });
   router.get('/healthz', healthzRoute());
   router.get('/readyz', readyzRoute(deps));
   if (deps.settings.publishToken) router.post('/events/publish', publishRoute(deps, deps.settings.publishToken));
+  const oidc = createOidcRoutes(deps);
+  router.get('/auth/login', ...tenant, oidc.login);
+  router.get('/auth/callback', ...tenant, oidc.callback);
+  router.post('/auth/backchannel-logout', ...site, oidc.backchannelLogout);
+  router.get('/auth/providers', ...site, providersRoute(deps));
   router.post('/auth/:provider/login', ...tenant, loginRoute(deps));
   router.post('/auth/logout', ...tenant, logoutRoute(deps));
-  router.get('/auth/session', ...authed, sessionRoute());
+  router.get('/auth/session', ...authed, sessionRoute(deps));
   // The BFF's own /api/ routes; any other /api/ path is a plugin call (see pluginCallFirst).
   const bffApiPaths = new Set<string>();
   const api = (path: string): string => {
@@ -60,6 +68,7 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   // limit + proxy, but composed as plain calls in one async function: the hot path, where
   // eight middleware layers (each an async frame, a promise and a `next` closure) cost more
   // than the checks.
+  // (The CSRF check ran before, in app.ts, for every route.)
   const { source, sessions } = deps;
   const tenantOptions = { trustProxy: deps.settings.trustProxy };
   const judge = createPluginJudge({ metrics: deps.metrics });
@@ -68,7 +77,7 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   const pluginCall: BffMiddleware = async (ctx, next) => {
     takeSnapshot(ctx, source);
     resolveTenant(ctx, tenantOptions);
-    sessions.readNow(ctx);
+    await sessions.load(ctx);
     sessions.requireNow(ctx);
     // Before the policy, the rate limit and the upstream: such a call is never served.
     checkFetchDestination(ctx.req.headers);

@@ -35,9 +35,11 @@ export interface ServerSettings {
   metricsToken: string | undefined;
   pluginsConfig: string;
   grantsConfig: string;
+  /** identity.yaml: the OpenID Connect provider of each tenant. */
+  identityConfig: string;
   policyWasm: string;
   /** The three files as the operator named them (the setting, or its default, unresolved): how messages name them. */
-  shownFiles: { pluginsConfig: string; grantsConfig: string; policyWasm: string };
+  shownFiles: { pluginsConfig: string; grantsConfig: string; identityConfig: string; policyWasm: string };
   pluginsRoot: string;
   /** The absolute folder `bundle.file` paths in plugins.yaml are written under (the container mount). */
   pluginsMount: string;
@@ -48,8 +50,16 @@ export interface ServerSettings {
   sessionKeys: string[];
   /** True when SESSION_KEYS was not set and keys were generated for this process (dev/test only). */
   sessionKeysGenerated: boolean;
+  /** The session cookie's name (`__Host-` + SESSION_COOKIE in production). */
   sessionCookie: string;
+  /** The short-lived sealed cookie of a sign-in in progress (state, nonce, PKCE verifier). */
+  loginCookie: string;
+  /** Absolute session lifetime. */
   sessionMaxAgeSeconds: number;
+  /** A session with no request for this long ends. */
+  sessionIdleSeconds: number;
+  /** Sessions the in-memory store keeps at most. */
+  sessionStoreMax: number;
   secureCookies: boolean;
   devLogin: boolean;
   trustProxy: boolean;
@@ -63,6 +73,8 @@ export interface ServerSettings {
   reloadDebounceMs: number;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** Where identity.yaml's `{ env: NAME }` secret references are read (the environment given). Never logged. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -171,6 +183,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   const files = {
     pluginsConfig: str(env, 'PLUGINS_CONFIG', 'config/plugins.yaml'),
     grantsConfig: str(env, 'GRANTS_CONFIG', 'config/grants.yaml'),
+    identityConfig: str(env, 'IDENTITY_CONFIG', 'config/identity.yaml'),
     policyWasm: str(env, 'POLICY_WASM', 'build/policy.wasm'),
   };
   const level = str(env, 'LOG_LEVEL', 'info');
@@ -180,6 +193,9 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   if (!isCleanMount(mount)) throw new SettingsError(`PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "${mount}"`);
   const cookie = str(env, 'SESSION_COOKIE', 'exp_session');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cookie)) throw new SettingsError('SESSION_COOKIE must be a plain cookie name');
+  // __Host-: the browser keeps the cookie only when Secure, Path=/ and without Domain, so no
+  // sibling host (another tenant) and no plain-http page can plant or shadow it.
+  const cookiePrefix = current === 'production' ? '__Host-' : '';
 
   return {
     mode: current,
@@ -191,6 +207,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     metricsToken,
     pluginsConfig: path.resolve(cwd, files.pluginsConfig),
     grantsConfig: path.resolve(cwd, files.grantsConfig),
+    identityConfig: path.resolve(cwd, files.identityConfig),
     policyWasm: path.resolve(cwd, files.policyWasm),
     shownFiles: files,
     pluginsRoot: path.resolve(cwd, str(env, 'PLUGINS_ROOT', 'plugins')),
@@ -201,8 +218,11 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     hostVersion: hostVersion(env),
     sessionKeys: keys.keys,
     sessionKeysGenerated: keys.generated,
-    sessionCookie: cookie,
+    sessionCookie: `${cookiePrefix}${cookie}`,
+    loginCookie: `${cookiePrefix}${cookie}_login`,
     sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_S', 8 * 3600, 60, 30 * 24 * 3600),
+    sessionIdleSeconds: int(env, 'SESSION_IDLE_S', 3600, 60, 30 * 24 * 3600),
+    sessionStoreMax: int(env, 'SESSION_STORE_MAX', 100_000, 100, 10_000_000),
     // Secure outside development: production sits behind TLS even when TLS ends at a proxy.
     secureCookies: !dev,
     devLogin,
@@ -220,5 +240,6 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     reloadDebounceMs: int(env, 'RELOAD_DEBOUNCE_MS', 250, 0, 60_000),
     logLevel: level,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    env,
   };
 }

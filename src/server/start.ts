@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createReloader, type Reloader } from '../engine/index.js';
 import { createApp, type AppOptions, type BffApp } from './app.js';
+import { assertSignInPossible } from './auth/production-check.js';
 import { createHttpDrain } from './drain/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { exposureWarnings } from './exposure.js';
@@ -99,11 +100,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     mode: settings.mode,
     hostVersion: settings.hostVersion,
     bundleMount: settings.pluginsMount,
+    identityFile: settings.identityConfig,
+    env: settings.env,
     watch: settings.watch,
     debounceMs: settings.reloadDebounceMs,
     logger,
     engine: { onError: (error, entrypoint) => logger.error({ err: error, entrypoint }, 'policy evaluation failed (denied)') },
   });
+  for (const [tenant, rp] of reloader.current().identity.providers) {
+    const status = rp.status();
+    if (status.state === 'unavailable') logger.error({ tenant, issuer: rp.provider.issuer, error: status.error }, 'identity provider unavailable: its sign-in answers 502 until it can be reached');
+    else logger.info({ tenant, issuer: rp.provider.issuer }, 'identity provider ready');
+  }
+  try {
+    assertSignInPossible(reloader.current(), settings.mode, settings.identityConfig);
+  } catch (error) {
+    await reloader.close();
+    throw error;
+  }
   const bff = createApp({ ...options, settings, source: reloader, logger });
   const production = settings.mode === 'production';
   const parserErrors = clientErrorHandler(await securityHeaderValues({ production }));

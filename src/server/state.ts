@@ -31,6 +31,8 @@ export interface BffState {
   session?: SessionData | null;
   /** A valid session made on another tenant (403 where a session is required). */
   foreignSession?: boolean;
+  /** Errors of this request are shown as an HTML page to a browser that asks for one (sign-in navigations). */
+  errorPage?: boolean;
   /** Response headers set before any handler ran (security headers): never dropped or overridden. */
   baseHeaders?: ReadonlySet<string>;
   log: RequestLog;

@@ -30,10 +30,12 @@ function Workspace({ session }: { session: Session }) {
   const loading = plugins.isPending;
 
   const onSignOut = async () => {
-    await signOut(fetch);
+    const providerLogout = await signOut(fetch);
     host.loader.reset();
     host.queryClient.clear();
-    navigate('/signin', { replace: true });
+    // With a provider, its logout page ends the single sign-on session too, then comes back.
+    if (providerLogout) window.location.assign(providerLogout);
+    else navigate('/signin', { replace: true });
   };
 
   const banner = plugins.isError ? (

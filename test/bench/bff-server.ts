@@ -1,6 +1,7 @@
 /**
  * Bench child process: `bff` starts the real BFF (startServer: reloader, Wasm engine, every
- * middleware, JSON request logs to /dev/null) on a temp config; `bare` starts a Koa app that
+ * middleware, JSON request logs to /dev/null) on a temp config; `bff-signed` the same with the
+ * session layer as it was before server-side sessions (signed cookie); `bare` starts a Koa app that
  * only forwards to the same upstream with the same forwarding code (no session, policy, rate
  * limit, security headers or logs); `hygiene` is `bare` plus the BFF's own request log,
  * metrics, error mapping, security headers and request-target check, but still no session,
@@ -18,9 +19,10 @@ import { createErrorHandler } from '../../src/server/middleware/errors/index.js'
 import { createRequestLog } from '../../src/server/middleware/request-log/index.js';
 import { createSecurityHeaders } from '../../src/server/middleware/security-headers/index.js';
 import { createRequestTarget } from '../../src/server/request-target.js';
+import { createSignedCookieSessions } from './signed-cookie-sessions.js';
 
 const [mode, upstreamUrl] = process.argv.slice(2);
-if (!upstreamUrl || (mode !== 'bff' && mode !== 'bare' && mode !== 'hygiene')) throw new Error('usage: bff-server.ts bff|bare|hygiene <upstream-url>');
+if (!upstreamUrl || (mode !== 'bff' && mode !== 'bff-signed' && mode !== 'bare' && mode !== 'hygiene')) throw new Error('usage: bff-server.ts bff|bff-signed|bare|hygiene <upstream-url>');
 
 const PLUGINS = `tenants:
   localhost:
@@ -58,6 +60,7 @@ async function writeConfig(): Promise<ServerSettings> {
   const dir = await mkdtemp(path.join(tmpdir(), 'xp-bench-bff-'));
   await writeFile(path.join(dir, 'plugins.yaml'), PLUGINS);
   await writeFile(path.join(dir, 'grants.yaml'), GRANTS);
+  await writeFile(path.join(dir, 'identity.yaml'), 'tenants: {}\n');
   await mkdir(path.join(dir, 'plugins', 'bench', '1.0.0'), { recursive: true });
   await writeFile(path.join(dir, 'plugins', 'bench', '1.0.0', 'index.esm.js'), `export default { id: "bench", padding: "${'x'.repeat(20_000)}" };\n`);
   return loadSettings({
@@ -72,6 +75,7 @@ async function writeConfig(): Promise<ServerSettings> {
     UPSTREAM_URL: upstreamUrl,
     SESSION_KEYS: 'bench-session-key-0123456789abcdef0123456789',
     DEV_LOGIN: 'true',
+    IDENTITY_CONFIG: path.join(dir, 'identity.yaml'),
     CONFIG_WATCH: 'false',
     LOG_LEVEL: 'info',
   });
@@ -107,7 +111,9 @@ if (mode === 'bare' || mode === 'hygiene') {
   server.listen(0, '127.0.0.1', () => announce(server));
 } else {
   const settings = await writeConfig();
-  const running = await startServer({ settings, logger, defaultMetrics: false });
+  // bff-signed: the same BFF with the session layer as it was (a signed cookie), the baseline of the server-side store.
+  const sessions = mode === 'bff-signed' ? createSignedCookieSessions({ cookie: settings.sessionCookie, maxAgeSeconds: settings.sessionMaxAgeSeconds }) : undefined;
+  const running = await startServer({ settings, logger, defaultMetrics: false, ...(sessions ? { sessions } : {}) });
   announce(running.server);
 }
 process.on('SIGTERM', () => process.exit(0));

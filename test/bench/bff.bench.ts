@@ -1,6 +1,7 @@
 /**
  * `make bench`, BFF part: requests per second and p50/p99 latency, with autocannon, against
- * one loopback upstream, of (a) the full BFF path for an allowed plugin call, (b) a bare Koa
+ * one loopback upstream, of (a) the full BFF path for an allowed plugin call (server-side
+ * session store), (a') the same with the session layer as it was (signed cookie), (b) a bare Koa
  * proxy to the same upstream, (b') the same with the BFF's logging, metrics and headers (a
  * diagnostic), (c) `GET /api/plugins/manifests` and a 304 bundle fetch.
  * Servers run in child processes so the load generator does not share their event loop.
@@ -13,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { printGoals, printTable, saveJson, type Measurement } from './report.js';
+import { measureSessionLookup } from './session-lookup.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -83,6 +85,17 @@ async function load(name: string, server: Child, path: string, headers: Record<s
   };
 }
 
+/** Signs in with the development login; fetch cannot set Host, so through the origin the tenant is named after. */
+async function devLogin(port: number): Promise<string> {
+  const login = await fetch(`http://localhost:${port}/auth/dev/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' },
+    body: JSON.stringify({ user: 'bench', roles: ['member'] }),
+  });
+  if (login.status !== 204) throw new Error(`login answered ${login.status}`);
+  return login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
 async function main(): Promise<void> {
   const upstream = await startChild('test/bench/bff-upstream.ts');
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
@@ -96,21 +109,20 @@ async function main(): Promise<void> {
     runs.hygiene = await load("(b') (b) + BFF logs, metrics, headers", hygiene, '/api/bench/items/42', {}, 200);
     await stop(hygiene);
 
+    // The same plugin-call path with the session layer as it was (signed cookie): the baseline of the store.
+    const signed = await startChild('test/bench/bff-server.ts', ['bff-signed', upstreamUrl]);
+    const signedCookie = await devLogin(signed.port);
+    runs.signedCookie = await load("(a') BFF: allowed plugin call, signed-cookie session (before)", signed, '/api/bench/items/42', { cookie: signedCookie, 'x-plugin-id': 'bench' }, 200);
+    await stop(signed);
+
     const bff = await startChild('test/bench/bff-server.ts', ['bff', upstreamUrl]);
-    // fetch cannot set Host: sign in through the same origin the tenant is named after.
-    const login = await fetch(`http://localhost:${bff.port}/auth/dev/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'bench', roles: ['member'] }),
-    });
-    if (login.status !== 204) throw new Error(`login answered ${login.status}`);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = await devLogin(bff.port);
     const bundlePath = '/api/plugins/bundle?entry=bench%401.0.0&id=bench';
     const first = await fetch(`http://localhost:${bff.port}${bundlePath}`, { headers: { cookie } });
     const etag = first.headers.get('etag');
     if (first.status !== 200 || !etag) throw new Error(`bundle answered ${first.status}`);
 
-    runs.full = await load('(a) BFF: allowed plugin call', bff, '/api/bench/items/42', { cookie, 'x-plugin-id': 'bench' }, 200);
+    runs.full = await load('(a) BFF: allowed plugin call, server-side session store', bff, '/api/bench/items/42', { cookie, 'x-plugin-id': 'bench' }, 200);
     runs.manifests = await load('(c) BFF: GET /api/plugins/manifests', bff, '/api/plugins/manifests', { cookie }, 200);
     runs.bundle304 = await load('(c) BFF: bundle, 304', bff, bundlePath, { cookie, 'if-none-match': etag }, 304);
     await stop(bff);
@@ -118,20 +130,26 @@ async function main(): Promise<void> {
     await stop(upstream);
   }
 
-  const rows = [runs.full!, runs.bare!, runs.hygiene!, runs.manifests!, runs.bundle304!].map((r) => r.measurement);
+  const rows = [runs.full!, runs.signedCookie!, runs.bare!, runs.hygiene!, runs.manifests!, runs.bundle304!].map((r) => r.measurement);
   printTable(`BFF over loopback (${CONNECTIONS} connections, ${DURATION} s each after ${WARMUP} s warm-up)`, rows);
   const ratio = runs.full!.measurement.opsPerSec / runs.bare!.measurement.opsPerSec;
   const enforcement = runs.full!.measurement.opsPerSec / runs.hygiene!.measurement.opsPerSec;
   const goals = [{ goal: '(a) full BFF path >= 85% of (b) bare proxy throughput', value: `${(ratio * 100).toFixed(1)}%`, met: ratio >= 0.85 }];
+  const store = runs.full!.serverCpuUsPerRequest - runs.signedCookie!.serverCpuUsPerRequest;
+  const lookup = await measureSessionLookup();
   console.log(`\ndiagnostic: (a) / (b') = ${(enforcement * 100).toFixed(1)}% (what session, policy and rate limit cost on top of the BFF's logging, metrics and headers)`);
+  console.log(`session store: (a) / (a') = ${((runs.full!.measurement.opsPerSec / runs.signedCookie!.measurement.opsPerSec) * 100).toFixed(1)}% throughput, ${store >= 0 ? '+' : ''}${store.toFixed(1)} µs server CPU per request`);
+  console.log(`session lookup alone (in-process, best of 3): server-side store ${lookup.storeUs.toFixed(2)} µs, signed cookie ${lookup.signedCookieUs.toFixed(2)} µs`);
   console.log('\nserver CPU per request (µs):');
-  for (const run of [runs.full!, runs.bare!, runs.hygiene!, runs.manifests!, runs.bundle304!]) console.log(`  ${run.measurement.name}: ${run.serverCpuUsPerRequest.toFixed(0)}`);
+  for (const run of [runs.full!, runs.signedCookie!, runs.bare!, runs.hygiene!, runs.manifests!, runs.bundle304!]) console.log(`  ${run.measurement.name}: ${run.serverCpuUsPerRequest.toFixed(0)}`);
   printGoals(goals);
   await saveJson('bench/results/bff.json', {
     settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS },
     results: Object.fromEntries(Object.entries(runs).map(([key, run]) => [key, { ...run.measurement, serverCpuUsPerRequest: run.serverCpuUsPerRequest, statuses: run.statuses, errors: run.errors }])),
     ratioFullToBare: ratio,
     ratioFullToHygiene: enforcement,
+    ratioStoreToSignedCookie: runs.full!.measurement.opsPerSec / runs.signedCookie!.measurement.opsPerSec,
+    sessionLookupUs: lookup,
     goals,
   });
 }

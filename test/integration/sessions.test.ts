@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSecurityHeaders, login, startBff, type TestBff } from './support/bff.js';
+import { expectSecurityHeaders, login, startBff, unreachableProviderYaml, type TestBff } from './support/bff.js';
 
 let bff: TestBff;
 
@@ -40,34 +40,47 @@ describe('sessions', () => {
     expect(JSON.stringify(await before?.get())).toBe(judged);
   });
 
-  it('dev login answers 204 with an HttpOnly, SameSite=Lax signed session cookie', async () => {
+  it('dev login answers 204 with an HttpOnly, SameSite=Lax cookie that holds only an opaque id', async () => {
     const res = await bff.http().post('/auth/dev/login').set('Host', 'localhost').send({ user: 'alice', roles: ['member'] });
     expect(res.status).toBe(204);
     const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-    const session = cookies.find((c) => c.startsWith('exp_session='));
-    const signature = cookies.find((c) => c.startsWith('exp_session.sig='));
+    expect(cookies).toHaveLength(1);
+    const session = cookies[0] ?? '';
+    expect(session).toMatch(/^exp_session=[A-Za-z0-9_-]{43};/);
     expect(session).toMatch(/httponly/i);
     expect(session).toMatch(/samesite=lax/i);
-    expect(signature).toBeDefined();
+    expect(session).toMatch(/;\s*path=\/(;|$)/i);
     // NODE_ENV=test is "outside development": Secure.
     expect(session).toMatch(/;\s*secure/i);
+    // Nothing about the user is in it (the data lives in the server's session store).
+    const value = session.split(';')[0]!.slice('exp_session='.length);
+    expect(Buffer.from(value, 'base64url').toString('latin1')).not.toMatch(/alice|member/);
   });
 
-  it('GET /auth/session says who is signed in', async () => {
+  it('GET /auth/session says who is signed in, until when, and how to sign out', async () => {
     const cookie = await login(bff, 'alice', ['member', 'dashboard-user']);
     const res = await bff.http().get('/auth/session').set('Host', 'localhost').set('Cookie', cookie);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user: 'alice', roles: ['member', 'dashboard-user'], tenant: 'localhost' });
+    expect(res.body).toEqual({
+      user: 'alice',
+      roles: ['member', 'dashboard-user'],
+      tenant: 'localhost',
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      idleTimeoutSeconds: 3600,
+      provider: null,
+      logoutUrl: '/auth/logout',
+    });
+    expect(Date.parse(res.body.expiresAt) - Date.now()).toBeGreaterThan(8 * 3600 * 1000 - 60_000);
   });
 
-  it('refuses a cookie whose signature does not match (forged session)', async () => {
+  it('refuses a session id the server never issued (guessed, forged or altered)', async () => {
     const cookie = await login(bff, 'bob', ['member']);
-    const forged = cookie.replace(/exp_session=([^;]+)/, (_m, value: string) => {
-      const data = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Record<string, unknown>;
-      return `exp_session=${Buffer.from(JSON.stringify({ ...data, user: 'admin', roles: ['admin'] })).toString('base64url')}`;
-    });
-    const res = await bff.http().get('/auth/session').set('Host', 'localhost').set('Cookie', forged);
-    expect(res.status).toBe(401);
+    const id = /exp_session=([^;]+)/.exec(cookie)![1]!;
+    const altered = `${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}`;
+    for (const value of [altered, 'A'.repeat(43), Buffer.from(JSON.stringify({ user: 'admin', roles: ['admin'] })).toString('base64url'), `${id}x`]) {
+      const res = await bff.http().get('/auth/session').set('Host', 'localhost').set('Cookie', `exp_session=${value}`);
+      expect(res.status, value).toBe(401);
+    }
   });
 
   it('logout ends the session: the same cookie is refused afterwards', async () => {
@@ -163,7 +176,8 @@ describe('with a trusted proxy', () => {
 describe('without dev login', () => {
   let prod: TestBff;
   beforeAll(async () => {
-    prod = await startBff({ NODE_ENV: 'production', DEV_LOGIN: 'false' });
+    // Production needs an identity provider to start; this one is never reached.
+    prod = await startBff({ NODE_ENV: 'production', DEV_LOGIN: 'false', TEST_IDP_SECRET: 'test-secret' }, {}, { identity: await unreachableProviderYaml() });
   });
   afterAll(async () => {
     await prod.close();

@@ -181,6 +181,11 @@ export const PLUGINS_SCHEMA = {
       properties: {
         prefix: { description: 'A clean absolute path prefix, e.g. /api/catalog.', type: 'string' },
         url: { description: 'An http(s) base URL, e.g. http://catalog:8080.', type: 'string' },
+        forwardAccessToken: {
+          description: "Send the signed-in user's access token to this upstream as Authorization: Bearer (refreshed by the BFF before it expires). Never sent to an upstream without it.",
+          type: 'boolean',
+          default: false,
+        },
       },
     },
   },

@@ -1,3 +1,4 @@
+import { CSRF_HEADER } from '../headers.js';
 import type { TelemetryEvent, TelemetrySink } from './types.js';
 
 export interface BatchingSinkOptions {
@@ -45,7 +46,7 @@ export function createBatchingSink(options: BatchingSinkOptions): BatchingSink {
       try {
         await options.fetch(url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', [CSRF_HEADER]: '1' },
           body: JSON.stringify({ events }),
           credentials: 'same-origin',
           keepalive: opts.keepalive ?? false,

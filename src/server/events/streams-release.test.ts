@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EMPTY_IDENTITY } from '../../identity/index.js';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics/index.js';
@@ -14,7 +15,7 @@ import { MemoryEventHub } from './memory-hub.js';
 import { StreamRegistry } from './streams.js';
 import type { HubEvent } from './types.js';
 
-const revision = { id: 1, policy: 'p', data: 'd', config: 'c', loadedAt: '' };
+const revision = { id: 1, policy: 'p', data: 'd', config: 'c', identity: 'none', loadedAt: '' };
 const snapshot: Snapshot = {
   engine: {
     revision,
@@ -24,6 +25,7 @@ const snapshot: Snapshot = {
     authz: () => ({ allow: false, reason: 'not_granted' }),
   },
   config: { tenants: { localhost: [] }, upstreams: [] },
+  identity: EMPTY_IDENTITY,
   revision,
 };
 const source: SnapshotSource = {

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
+import { EMPTY_IDENTITY } from '../../identity/index.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics/index.js';
 import { MemoryEventHub } from './memory-hub.js';
 import { StreamRegistry } from './streams.js';
 
 function snapshot(allow: boolean, id: number): Snapshot {
-  const revision = { id, policy: 'p', data: 'd', config: 'c', loadedAt: '' };
+  const revision = { id, policy: 'p', data: 'd', config: 'c', identity: 'none', loadedAt: '' };
   return {
     engine: {
       revision,
@@ -19,6 +20,7 @@ function snapshot(allow: boolean, id: number): Snapshot {
       authz: () => ({ allow: false, reason: 'not_granted' }),
     },
     config: { tenants: { localhost: [] }, upstreams: [] },
+    identity: EMPTY_IDENTITY,
     revision,
   };
 }

@@ -34,6 +34,7 @@ export interface StreamRequest {
 interface Stream {
   readonly tenant: string;
   readonly plugin: string;
+  readonly sid: string;
   readonly key: string;
   readonly topics: string[];
   readonly session: Session;
@@ -68,10 +69,12 @@ const END_GRACE_MS = 2000;
 // (to another replica during a rolling deploy; a revoked topic is then refused with 403).
 const SHUTDOWN_FRAME = () => createEventBuffer({ sanitizer }).retry(RETRY_MS).comment('shutdown').dispatch();
 const REVOKED_FRAME = () => createEventBuffer({ sanitizer }).comment('revoked').dispatch();
+const SESSION_ENDED_FRAME = () => createEventBuffer({ sanitizer }).comment('session ended').dispatch();
 
 export class StreamRegistry {
   private readonly byTenant = new Map<string, Set<Stream>>();
   private readonly perKey = new Map<string, number>();
+  private readonly bySession = new Map<string, Set<Stream>>();
   private readonly unsubscribe: Array<() => void>;
   private closing = false;
 
@@ -110,6 +113,7 @@ export class StreamRegistry {
     const stream: Stream = {
       tenant: request.tenant,
       plugin: request.plugin,
+      sid: request.sid,
       key: `${request.sid}\u0000${request.plugin}`,
       topics: request.topics,
       session,
@@ -148,6 +152,19 @@ export class StreamRegistry {
   }
 
   /**
+   * Closes every open stream of one session at once (logout, back-channel logout, a failed
+   * refresh): a session that has ended must not keep receiving events. Returns how many closed.
+   */
+  closeSession(sid: string): number {
+    const streams = this.bySession.get(sid);
+    if (!streams) return 0;
+    const list = [...streams];
+    for (const stream of list) this.end(stream, SESSION_ENDED_FRAME);
+    if (list.length > 0) this.options.logger.info({ tenant: list[0]?.tenant, streams: list.length }, 'sse streams closed: the session ended');
+    return list.length;
+  }
+
+  /**
    * Ends every stream with a `retry:` and a `: shutdown` comment, and any stream opened from
    * now on too (shutdown). Resolves once the frames are written, not when clients read them.
    */
@@ -165,6 +182,12 @@ export class StreamRegistry {
       this.byTenant.set(stream.tenant, set);
     }
     set.add(stream);
+    let mine = this.bySession.get(stream.sid);
+    if (!mine) {
+      mine = new Set();
+      this.bySession.set(stream.sid, mine);
+    }
+    mine.add(stream);
     this.perKey.set(stream.key, (this.perKey.get(stream.key) ?? 0) + 1);
     this.options.metrics.sseStreams.inc({ tenant: stream.tenant, plugin: stream.plugin });
   }
@@ -173,6 +196,9 @@ export class StreamRegistry {
     const set = this.byTenant.get(stream.tenant);
     if (!set?.delete(stream)) return;
     if (set.size === 0) this.byTenant.delete(stream.tenant);
+    const mine = this.bySession.get(stream.sid);
+    mine?.delete(stream);
+    if (mine?.size === 0) this.bySession.delete(stream.sid);
     const left = (this.perKey.get(stream.key) ?? 1) - 1;
     if (left > 0) this.perKey.set(stream.key, left);
     else this.perKey.delete(stream.key);

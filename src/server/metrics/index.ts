@@ -18,6 +18,7 @@ export interface BffMetrics {
   readonly sseEvents: Counter<'tenant'>;
   readonly sseDelivered: Counter<'tenant' | 'plugin'>;
   readonly sseRevoked: Counter<'tenant' | 'plugin'>;
+  readonly authEvents: Counter<'tenant' | 'event' | 'outcome'>;
 }
 
 export function createMetrics(source: SnapshotSource, options: { defaultMetrics?: boolean } = {}): BffMetrics {
@@ -111,6 +112,12 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
       name: 'experience_sse_streams_revoked_total',
       help: 'SSE streams closed because a reload withdrew their permission',
       labelNames: ['tenant', 'plugin'],
+      registers,
+    }),
+    authEvents: new Counter({
+      name: 'experience_auth_events_total',
+      help: 'Sign-in, callback, back-channel logout and token refresh attempts by outcome (ok, or the error code)',
+      labelNames: ['tenant', 'event', 'outcome'],
       registers,
     }),
   };

@@ -1,4 +1,5 @@
 import type { UpstreamRoute } from '../../config/types.js';
+import { createAccessTokens } from '../auth/access-token.js';
 import type { AppDeps } from '../deps.js';
 import { forwardRequest } from '../proxy/forward.js';
 import { IDENTITY_PREFIX } from '../proxy/headers.js';
@@ -9,6 +10,7 @@ interface Upstream {
   /** The configured prefix without trailing slashes (`/` becomes '', which covers every path). */
   prefix: string;
   url: URL;
+  forwardAccessToken: boolean;
 }
 
 const parsed = new WeakMap<readonly UpstreamRoute[], Upstream[]>();
@@ -17,21 +19,26 @@ const parsed = new WeakMap<readonly UpstreamRoute[], Upstream[]>();
 function upstreamsOf(routes: readonly UpstreamRoute[]): Upstream[] {
   let upstreams = parsed.get(routes);
   if (!upstreams) {
-    upstreams = routes.map((route) => ({ prefix: route.prefix.replace(/\/+$/, ''), url: new URL(route.url) }));
+    upstreams = routes.map((route) => ({ prefix: route.prefix.replace(/\/+$/, ''), url: new URL(route.url), forwardAccessToken: route.forwardAccessToken === true }));
     parsed.set(routes, upstreams);
   }
   return upstreams;
 }
 
-/** The upstream for a path: the longest configured prefix (whole segments), else UPSTREAM_URL. */
-export function upstreamFor(path: string, routes: readonly UpstreamRoute[], fallback: URL): URL {
+/** The upstream route for a path: the longest configured prefix (whole segments), else UPSTREAM_URL (which never gets a token). */
+export function upstreamRouteFor(path: string, routes: readonly UpstreamRoute[], fallback: URL): { url: URL; forwardAccessToken: boolean } {
   let best: Upstream | undefined;
   for (const upstream of upstreamsOf(routes)) {
     const { prefix } = upstream;
     const hit = path === prefix || path.startsWith(`${prefix}/`);
     if (hit && (!best || prefix.length > best.prefix.length)) best = upstream;
   }
-  return best ? best.url : fallback;
+  return best ?? { url: fallback, forwardAccessToken: false };
+}
+
+/** The upstream for a path: the longest configured prefix (whole segments), else UPSTREAM_URL. */
+export function upstreamFor(path: string, routes: readonly UpstreamRoute[], fallback: URL): URL {
+  return upstreamRouteFor(path, routes, fallback).url;
 }
 
 /**
@@ -45,10 +52,11 @@ const PLUGIN_HEADER = `${IDENTITY_PREFIX}plugin`;
 
 export function pluginCallRoute(deps: AppDeps): BffMiddleware {
   const options = { timeoutMs: deps.settings.upstreamTimeoutMs, maxBodyBytes: deps.settings.proxyMaxBodyBytes };
+  const accessTokenFor = createAccessTokens(deps);
   return async function pluginCall(ctx) {
     const session = sessionOf(ctx);
     const plugin = ctx.state.log.plugin as string;
-    const target = upstreamFor(rawPath(ctx), snapshotOf(ctx).config.upstreams, deps.settings.upstreamUrl);
+    const upstream = upstreamRouteFor(rawPath(ctx), snapshotOf(ctx).config.upstreams, deps.settings.upstreamUrl);
     const attach: Record<string, string> = {
       [TENANT_HEADER]: tenantOf(ctx),
       [USER_HEADER]: session.user,
@@ -57,6 +65,11 @@ export function pluginCallRoute(deps: AppDeps): BffMiddleware {
       'x-request-id': ctx.state.requestId,
       'x-forwarded-for': ctx.req.socket.remoteAddress ?? '',
     };
-    await forwardRequest(ctx, target, attach, ctx.state.baseHeaders ?? new Set(), deps.agents, options);
+    // Only an upstream configured for it gets the user's token (the client's own Authorization is always dropped).
+    if (upstream.forwardAccessToken) {
+      const token = await accessTokenFor(ctx);
+      if (token) attach.authorization = `Bearer ${token}`;
+    }
+    await forwardRequest(ctx, upstream.url, attach, ctx.state.baseHeaders ?? new Set(), deps.agents, options);
   };
 }

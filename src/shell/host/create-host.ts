@@ -4,6 +4,7 @@ import {
   createBatchingSink, createConsoleSink, createLogger, createPluginSdk, teeSink,
   type BatchingSink, type PluginSdk, type TelemetrySink,
 } from '../../sdk/index.js';
+import { SESSION_KEY } from '../session/session-api.js';
 import type { HostConfig } from './meta.js';
 
 /** The tag the shell's own telemetry carries (plugins carry their id). */
@@ -25,14 +26,21 @@ export interface Host extends HostConfig {
  * own instance as a prop, and nothing reachable from a plugin can enumerate the others.
  */
 export function createHost(config: HostConfig, platform: { fetch?: typeof fetch; window?: Window } = {}): Host {
-  const fetchImpl = platform.fetch ?? globalThis.fetch.bind(globalThis);
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { refetchOnWindowFocus: false, retry: false } },
+  });
+  const platformFetch = platform.fetch ?? globalThis.fetch.bind(globalThis);
+  // A 401 from any BFF call means the session ended (expired, logged out elsewhere, refresh
+  // refused): ask again who is signed in, so the shell goes through sign-in back to this page.
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const res = await platformFetch(input, init);
+    if (res.status === 401) void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+    return res;
+  };
   const batching: BatchingSink = createBatchingSink({ fetch: fetchImpl });
   const sink = config.mode === 'development' ? teeSink(batching, createConsoleSink()) : batching;
   platform.window?.addEventListener('pagehide', () => void batching.flush({ keepalive: true }));
 
-  const queryClient = new QueryClient({
-    defaultOptions: { queries: { refetchOnWindowFocus: false, retry: false } },
-  });
   const sdks = new Map<string, PluginSdk>();
   const shellLog = createLogger(SHELL_TAG, sink);
 

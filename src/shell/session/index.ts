@@ -1,2 +1,5 @@
-export { SESSION_KEY, devSignIn, fetchSession, signOut, type Session } from './session-api.js';
-export { useSession } from './use-session.js';
+export {
+  SESSION_KEY, SIGN_IN_OPTIONS_KEY, devSignIn, fetchSession, fetchSignInOptions, providerLoginUrl, signOut,
+  type Session, type SignInOptions,
+} from './session-api.js';
+export { useSession, useSignInOptions } from './use-session.js';

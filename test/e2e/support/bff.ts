@@ -1,7 +1,8 @@
 /**
  * Starts the BFF exactly as `make run` does (`node dist/demo/main.js`: demo upstream, demo
- * publisher, BFF in development mode) on a free port, and stops it. Only PORT, METRICS_PORT, LOG_LEVEL
- * and the publisher's interval differ, so the suite does not wait 5 s per SSE event.
+ * publisher, demo OpenID provider, BFF in development mode) on free ports, and stops it. Only
+ * PORT, METRICS_PORT, DEMO_OIDC_PORT, LOG_LEVEL and the publisher's interval differ, so the suite
+ * does not wait 5 s per SSE event.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export interface RunningBff {
   port: number;
+  /** The demo OpenID provider's issuer (http://127.0.0.1:<port>). */
+  issuer: string;
   /** http://localhost:<port>: the tenant is the host name, so it must be `localhost`. */
   url: string;
   /** What the process printed, for failure messages. */
@@ -45,13 +48,15 @@ export function ensureBuilt(): void {
 export async function startBff(env: Record<string, string> = {}): Promise<RunningBff> {
   ensureBuilt();
   const port = await freePort();
+  // The demo provider's port too: several runs (and `make run`) may share the machine.
+  const oidcPort = await freePort();
   let output = '';
   // vitest sets NODE_ENV=test; `make run` does not, and the demo then runs in development mode.
   const { NODE_ENV: _vitest, ...inherited } = process.env;
   const child: ChildProcess = spawn(process.execPath, ['dist/demo/main.js'], {
     cwd: ROOT,
     // METRICS_PORT=0: a free port, so the suite never collides with a `make run` on the default one.
-    env: { ...inherited, PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'warn', DEMO_PUBLISH_INTERVAL_MS: '1000', ...env },
+    env: { ...inherited, PORT: String(port), METRICS_PORT: '0', DEMO_OIDC_PORT: String(oidcPort), LOG_LEVEL: 'warn', DEMO_PUBLISH_INTERVAL_MS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
@@ -77,6 +82,7 @@ export async function startBff(env: Record<string, string> = {}): Promise<Runnin
 
   return {
     port,
+    issuer: `http://127.0.0.1:${oidcPort}`,
     url,
     output: () => output,
     async stop() {

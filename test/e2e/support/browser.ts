@@ -54,7 +54,7 @@ export function expectClean(w: Watched): void {
 
 /** Signs in through the BFF's development provider; the cookie lands in the browser context. */
 export async function signIn(context: BrowserContext, baseUrl: string, user: string, roles: string[]): Promise<void> {
-  const res = await context.request.post(`${baseUrl}/auth/dev/login`, { data: { user, roles } });
+  const res = await context.request.post(`${baseUrl}/auth/dev/login`, { data: { user, roles }, headers: { 'X-Experience-Csrf': '1' } });
   if (res.status() !== 204) throw new Error(`dev login for ${user} answered ${res.status()}: ${await res.text()}`);
 }
 

@@ -2,6 +2,7 @@
  * Starts the real BFF (startServer: reloader + app + HTTP server) on a loopback port against
  * a fixture, with logs captured as parsed JSON lines.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { expect } from 'vitest';
@@ -22,19 +23,42 @@ export interface TestBff {
   logs(): Array<Record<string, unknown>>;
   /** The raw log text (to assert what never appears in it). */
   logText(): string;
-  /** supertest agent against the listening server. */
+  /**
+   * supertest against the listening server, as the shell's own code calls it: every request
+   * carries `X-Experience-Csrf: 1` (the CSRF rule's header). CSRF tests use `rawHttp()`.
+   */
   http(): ReturnType<typeof request>;
   /** supertest agent against the operators' metrics listener (METRICS_PORT=0 picks its port). */
   metricsHttp(): ReturnType<typeof request>;
+  /** supertest with nothing added. */
+  rawHttp(): ReturnType<typeof request>;
   close(): Promise<void>;
 }
 
 /** Settings over the defaults below; a function sees the fixture first (to name its files, or change them). */
 export type BffEnv = Record<string, string> | ((fixture: Fixture) => Promise<Record<string, string>>);
 
-export async function startBff(envOrSetup: BffEnv = {}, extra: Partial<StartOptions> = {}): Promise<TestBff> {
+/** A provider on a closed loopback port (https, so production accepts it): enough for a production start-up. */
+export async function unreachableProviderYaml(tenant = 'localhost'): Promise<string> {
+  const port = new URL(await closedPortUrl()).port;
+  return `tenants:\n  ${tenant}:\n    name: Test IdP\n    issuer: https://127.0.0.1:${port}\n    clientId: experience\n    clientSecret: { env: TEST_IDP_SECRET }\n`;
+}
+
+export interface StartBffOptions {
+  /** identity.yaml for the fixture (default: no provider). */
+  identity?: string;
+  /** Edits the fixture's plugins.yaml before start-up (the recording upstream's URL given). */
+  plugins?: (text: string, upstreamUrl: string) => string;
+}
+
+export async function startBff(envOrSetup: BffEnv = {}, extra: Partial<StartOptions> = {}, options: StartBffOptions = {}): Promise<TestBff> {
   const upstream = await startRecordingUpstream();
   const fixture = await createFixture({ downUrl: await closedPortUrl() });
+  if (options.identity !== undefined) await writeFile(fixture.identityFile, options.identity);
+  if (options.plugins) {
+    const edit = options.plugins;
+    await writeFile(fixture.pluginsFile, edit(await readFile(fixture.pluginsFile, 'utf8'), upstream.url));
+  }
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -52,6 +76,7 @@ export async function startBff(envOrSetup: BffEnv = {}, extra: Partial<StartOpti
       METRICS_PORT: '0',
       PLUGINS_CONFIG: fixture.pluginsFile,
       GRANTS_CONFIG: fixture.grantsFile,
+      IDENTITY_CONFIG: fixture.identityFile,
       POLICY_WASM: fixture.policyFile,
       PLUGINS_ROOT: fixture.pluginsRoot,
       WEB_ROOT: fixture.webRoot,
@@ -84,7 +109,8 @@ export async function startBff(envOrSetup: BffEnv = {}, extra: Partial<StartOpti
     fixture,
     logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
     logText: () => lines.join('\n'),
-    http: () => request(url),
+    http: () => withCsrfHeader(request(url)),
+    rawHttp: () => request(url),
     metricsHttp: () => {
       if (running.metricsPort === undefined) throw new Error('this BFF runs without a metrics listener (METRICS_PORT=off)');
       return request(`http://127.0.0.1:${running.metricsPort}`);
@@ -97,9 +123,21 @@ export async function startBff(envOrSetup: BffEnv = {}, extra: Partial<StartOpti
   };
 }
 
+const CALLS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
+
+/** Adds the shell's CSRF header to every request the agent starts. */
+function withCsrfHeader(agent: ReturnType<typeof request>): ReturnType<typeof request> {
+  const wrapped = Object.create(agent) as Record<string, unknown>;
+  for (const method of CALLS) {
+    const original = (agent as unknown as Record<string, (url: string) => { set(name: string, value: string): unknown }>)[method]!;
+    wrapped[method] = (url: string) => original.call(agent, url).set('X-Experience-Csrf', '1');
+  }
+  return wrapped as unknown as ReturnType<typeof request>;
+}
+
 /** Signs in through the development provider; returns the Cookie header value. */
 export async function login(bff: TestBff, user = 'alice', roles = ['member', 'dashboard-user'], host = 'localhost'): Promise<string> {
-  const res = await bff.http().post('/auth/dev/login').set('Host', host).send({ user, roles });
+  const res = await bff.http().post('/auth/dev/login').set('Host', host).set('X-Experience-Csrf', '1').send({ user, roles });
   expect(res.status).toBe(204);
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   return cookies.map((c) => c.split(';')[0]).join('; ');

@@ -16,6 +16,8 @@ export interface Fixture {
   dir: string;
   pluginsFile: string;
   grantsFile: string;
+  /** identity.yaml: no provider by default (the tests sign in with the development login). */
+  identityFile: string;
   policyFile: string;
   pluginsRoot: string;
   webRoot: string;
@@ -162,7 +164,9 @@ export async function createFixture(options: { downUrl: string }): Promise<Fixtu
   const pluginsFile = path.join(configDir, 'plugins.yaml');
   const grantsFile = path.join(configDir, 'grants.yaml');
   const policyFile = path.join(configDir, 'policy.wasm');
+  const identityFile = path.join(configDir, 'identity.yaml');
   await writeFile(pluginsFile, pluginsYaml(options));
+  await writeFile(identityFile, 'tenants: {}\n');
   await writeFile(grantsFile, GRANTS_YAML);
   await copyFile(POLICY, policyFile);
 
@@ -187,6 +191,7 @@ export async function createFixture(options: { downUrl: string }): Promise<Fixtu
     dir,
     pluginsFile,
     grantsFile,
+    identityFile,
     policyFile,
     pluginsRoot,
     webRoot,

@@ -25,8 +25,13 @@ function dechunk(body: Buffer): Buffer {
   return Buffer.concat(out);
 }
 
-/** `head` is the request line and headers without the final blank line; Connection: close is added. */
-export function rawRequest(port: number, head: string, body: Buffer | string = ''): Promise<RawResponse> {
+/**
+ * `head` is the request line and headers without the final blank line; Connection: close is
+ * added, and so is the shell's CSRF header (`X-Experience-Csrf: 1`) unless `head` has one or
+ * `options.csrfHeader` is false: hostile bytes are about parsing, not about the CSRF rule.
+ */
+export function rawRequest(port: number, head: string, body: Buffer | string = '', options: { csrfHeader?: boolean } = {}): Promise<RawResponse> {
+  if (options.csrfHeader !== false && !/^x-experience-csrf:/im.test(head)) head = `${head}\r\nX-Experience-Csrf: 1`;
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import {
   AllowlistViolationError,
   AppError,
+  IdentityProviderError,
   ConflictError,
   InputError,
   IntegrityError,
@@ -23,6 +24,7 @@ import {
 } from '../../errors.js';
 import { markOutcome } from '../../outcome.js';
 import type { BffContext, BffMiddleware } from '../../state.js';
+import { errorPage } from './page.js';
 
 interface Mapping {
   status: number;
@@ -39,6 +41,7 @@ const TABLE: Array<[abstract new (...args: never[]) => AppError, Mapping]> = [
   [UnsupportedMediaTypeError, { status: 415 }],
   [UpstreamTimeoutError, { status: 504 }],
   [UpstreamError, { status: 502 }],
+  [IdentityProviderError, { status: 502 }],
   [UnauthenticatedError, { status: 401 }],
   [NotAllowedError, { status: 403 }],
   [NotFoundError, { status: 404 }],
@@ -67,7 +70,7 @@ export function mapError(error: unknown): { status: number; code: string; messag
     if (error instanceof TooManyRequestsError && error.retryAfterSeconds !== undefined) {
       headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     }
-    if (mapping.status >= 500 && !(error instanceof UpstreamError) && !(error instanceof UnavailableError)) {
+    if (mapping.status >= 500 && !(error instanceof UpstreamError) && !(error instanceof UnavailableError) && !(error instanceof IdentityProviderError)) {
       return { status: 500, code: 'internal_error', message: 'Internal server error', headers: {}, emptyBody: false };
     }
     return { status: mapping.status, code: error.code, message: error.message, headers, emptyBody: mapping.emptyBody ?? false };
@@ -127,6 +130,10 @@ export function createErrorHandler(options: { logger: Logger }): BffMiddleware {
       if (mapped.emptyBody) {
         ctx.body = '';
         ctx.remove('Content-Type');
+      } else if (ctx.state.errorPage && ctx.accepts('json', 'html') === 'html') {
+        // A browser navigation (sign-in): a page a person can read, with the same stable code.
+        ctx.type = 'html';
+        ctx.body = errorPage(mapped.status, mapped.code, mapped.message);
       } else {
         ctx.body = { code: mapped.code, message: mapped.message };
       }

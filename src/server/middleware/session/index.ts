@@ -1,20 +1,25 @@
 /**
- * Sessions are signed cookies (Koa's keygrip signature with the app keys): HttpOnly,
- * SameSite=Lax, Secure outside development. A session records the tenant it was made on;
- * on another tenant it is refused with 403. Logout also remembers the session id until it
- * would have expired (in memory, per process), so a copied cookie stops working.
+ * Server-side sessions. The cookie holds only a random opaque id (256 bits; HttpOnly,
+ * SameSite=Lax, Path=/, Secure outside development, `__Host-` in production); everything else
+ * is in the SessionStore, keyed by a hash of that id. A session ends at its absolute lifetime,
+ * after the idle timeout, at logout, or when the provider says so (back-channel logout). It
+ * records the tenant it was made on; on another tenant it is refused with 403.
  */
-import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { hash, randomBytes } from 'node:crypto';
+import type { ProviderTokens } from '../../../identity/index.js';
 import { NotAllowedError, UnauthenticatedError } from '../../errors.js';
+import type { ProviderLink, SessionRecord, SessionStore } from '../../sessions/types.js';
 import { tenantOf, type BffContext, type BffMiddleware, type SessionData } from '../../state.js';
-import { decodeSession, encodeSession } from './codec.js';
 
-export { isValidName } from './codec.js';
+export { isValidName } from './names.js';
 
 export interface SessionOptions {
+  store: SessionStore;
   cookie: string;
+  /** Absolute lifetime. */
   maxAgeSeconds: number;
+  /** Ends a session with no request for this long. */
+  idleSeconds: number;
   secure: boolean;
 }
 
@@ -23,66 +28,91 @@ export interface Identity {
   roles: string[];
 }
 
+/** What a sign-in hands over: who, and for a provider's sign-in its subject and tokens. */
+export interface SignedIn extends Identity {
+  provider?: ProviderLink;
+  tokens?: ProviderTokens;
+}
+
 export interface Sessions {
-  /** Reads the cookie into ctx.state.session (null when absent, invalid or foreign). */
+  /** Loads the session into ctx.state.session (null when absent, unknown, expired or foreign). */
   read: BffMiddleware;
   /** 401 without a session, 403 with one made on another tenant. */
   require: BffMiddleware;
-  /** The synchronous cores of `read` and `require` (composed directly on the plugin-call path). */
-  readNow(ctx: BffContext): void;
+  /** The cores of `read` and `require` (composed directly on the plugin-call path). */
+  load(ctx: BffContext): Promise<void>;
   requireNow(ctx: BffContext): void;
-  issue(ctx: BffContext, identity: Identity): SessionData;
-  end(ctx: BffContext): void;
+  /** A new session with a fresh id (never the one the browser sent: no fixation); any session the browser had ends. */
+  issue(ctx: BffContext, identity: SignedIn): Promise<SessionData>;
+  /** Ends this request's session (if any) and clears the cookie; returns what it was. */
+  end(ctx: BffContext): Promise<SessionRecord | undefined>;
+  /** The stored record of this request's session (tokens included): server-side use only. */
+  recordOf(ctx: BffContext): SessionRecord | undefined;
+  /** Replaces the tokens of this request's session (after a refresh). */
+  updateTokens(ctx: BffContext, tokens: ProviderTokens): Promise<void>;
+  readonly store: SessionStore;
+}
+
+const ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** The store key of a cookie id: the store never holds a value the browser could present. */
+function keyOf(id: string): string {
+  // One-shot hash: about half the cost of createHash().update().digest() on this hot path.
+  return hash('sha256', id, 'base64url');
+}
+
+// The public view of a record, made once per record (not per request); records are replaced, never changed, but for lastSeenAt.
+const views = new WeakMap<SessionRecord, SessionData>();
+function viewOf(record: SessionRecord): SessionData {
+  let view = views.get(record);
+  if (!view) {
+    view = Object.freeze({ sid: record.sid, user: record.user, roles: record.roles, tenant: record.tenant, iat: record.createdAt, exp: record.expiresAt });
+    views.set(record, view);
+  }
+  return view;
 }
 
 export function createSessions(options: SessionOptions): Sessions {
-  const revoked = new LRUCache<string, true>({ max: 100_000, ttl: options.maxAgeSeconds * 1000 });
-  // Cookie value + signature pairs already verified and decoded: a session sends the same pair
-  // on every request, so the HMAC and the JSON decoding run once per session, not per request.
-  const verified = new LRUCache<string, SessionData>({ max: 10_000 });
-  const sigCookie = `${options.cookie}.sig`;
-
-  function readCookie(ctx: BffContext): SessionData | null {
-    const value = ctx.cookies.get(options.cookie);
-    const sig = ctx.cookies.get(sigCookie);
-    if (!value || !sig) return null;
-    const key = `${value}.${sig}`;
-    let session = verified.get(key);
-    if (session === undefined) {
-      const checked = ctx.cookies.get(options.cookie, { signed: true });
-      const decoded = checked === value ? decodeSession(value, Math.floor(Date.now() / 1000)) : null;
-      if (!decoded) return null;
-      session = decoded;
-      verified.set(key, session);
-    }
-    return session.exp > Date.now() / 1000 ? session : null;
-  }
-  const cookieOptions = () => ({
-    signed: true,
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: options.secure,
-    path: '/',
-    overwrite: true,
-  });
+  const { store } = options;
+  // Activity is written at most this often: a shared store is not written on every request.
+  const touchEvery = Math.max(1, Math.min(60, Math.floor(options.idleSeconds / 20)));
+  const loaded = new WeakMap<BffContext, { key: string; record: SessionRecord }>();
+  // Not signed: the id is 256 random bits the store either knows or not (Koa would otherwise add a `.sig` cookie).
+  const cookieOptions = () => ({ signed: false, httpOnly: true, sameSite: 'lax' as const, secure: options.secure, path: '/', overwrite: true });
 
   function forceSecure(ctx: BffContext): void {
     // TLS may end at a proxy: Secure is a property of the deployment, not of this hop.
     if (options.secure) ctx.cookies.secure = true;
   }
 
-  function readNow(ctx: BffContext): void {
-    if (ctx.state.session === undefined) {
-      const session = readCookie(ctx);
-      if (!session || revoked.has(session.sid)) {
-        ctx.state.session = null;
-      } else if (session.tenant !== ctx.state.tenant) {
-        ctx.state.session = null;
-        ctx.state.foreignSession = true;
-      } else {
-        ctx.state.session = session;
-      }
+  function clearCookie(ctx: BffContext): void {
+    forceSecure(ctx);
+    ctx.cookies.set(options.cookie, '', { ...cookieOptions(), maxAge: 0, expires: new Date(0) });
+  }
+
+  async function load(ctx: BffContext): Promise<void> {
+    if (ctx.state.session !== undefined) return;
+    ctx.state.session = null;
+    const id = ctx.cookies.get(options.cookie, { signed: false });
+    if (!id || !ID.test(id)) return;
+    const key = keyOf(id);
+    const record = await store.get(key);
+    if (!record) return;
+    const now = Math.floor(Date.now() / 1000);
+    if (record.expiresAt <= now || now - record.lastSeenAt > options.idleSeconds) {
+      await store.delete(key);
+      return;
     }
+    if (record.tenant !== ctx.state.tenant) {
+      ctx.state.foreignSession = true;
+      return;
+    }
+    if (now - record.lastSeenAt >= touchEvery) {
+      record.lastSeenAt = now;
+      await store.touch(key, now);
+    }
+    loaded.set(ctx, { key, record });
+    ctx.state.session = viewOf(record);
   }
 
   function requireNow(ctx: BffContext): void {
@@ -92,12 +122,23 @@ export function createSessions(options: SessionOptions): Sessions {
     }
   }
 
+  async function endCurrent(ctx: BffContext): Promise<SessionRecord | undefined> {
+    const current = loaded.get(ctx);
+    loaded.delete(ctx);
+    ctx.state.session = null;
+    // The browser's id may name a session that was not loaded (another tenant's): end it too.
+    const id = ctx.cookies.get(options.cookie, { signed: false });
+    const key = current?.key ?? (id && ID.test(id) ? keyOf(id) : undefined);
+    return key ? store.delete(key) : undefined;
+  }
+
   return {
-    readNow,
+    store,
+    load,
     requireNow,
 
     async read(ctx, next) {
-      readNow(ctx);
+      await load(ctx);
       await next();
     },
 
@@ -106,28 +147,46 @@ export function createSessions(options: SessionOptions): Sessions {
       await next();
     },
 
-    issue(ctx, identity) {
+    async issue(ctx, identity) {
+      await endCurrent(ctx);
       const now = Math.floor(Date.now() / 1000);
-      const session: SessionData = {
+      const id = randomBytes(32).toString('base64url');
+      const record: SessionRecord = {
         sid: randomBytes(18).toString('base64url'),
         user: identity.user,
         roles: [...new Set(identity.roles)],
         tenant: tenantOf(ctx),
-        iat: now,
-        exp: now + options.maxAgeSeconds,
+        createdAt: now,
+        expiresAt: now + options.maxAgeSeconds,
+        lastSeenAt: now,
+        ...(identity.provider ? { provider: identity.provider } : {}),
+        ...(identity.tokens ? { tokens: identity.tokens } : {}),
       };
+      const key = keyOf(id);
+      await store.set(key, record);
       forceSecure(ctx);
-      ctx.cookies.set(options.cookie, encodeSession(session), { ...cookieOptions(), maxAge: options.maxAgeSeconds * 1000 });
-      ctx.state.session = session;
-      return session;
+      ctx.cookies.set(options.cookie, id, { ...cookieOptions(), maxAge: options.maxAgeSeconds * 1000 });
+      loaded.set(ctx, { key, record });
+      ctx.state.foreignSession = false;
+      ctx.state.session = viewOf(record);
+      return ctx.state.session;
     },
 
-    end(ctx) {
-      const session = ctx.state.session;
-      if (session) revoked.set(session.sid, true, { ttl: Math.max(1, session.exp * 1000 - Date.now()) });
-      forceSecure(ctx);
-      ctx.cookies.set(options.cookie, '', { ...cookieOptions(), maxAge: 0, expires: new Date(0) });
-      ctx.state.session = null;
+    async end(ctx) {
+      const record = await endCurrent(ctx);
+      clearCookie(ctx);
+      return record;
+    },
+
+    recordOf(ctx) {
+      return loaded.get(ctx)?.record;
+    },
+
+    async updateTokens(ctx, tokens) {
+      const current = loaded.get(ctx);
+      if (!current) return;
+      current.record = { ...current.record, tokens };
+      await store.set(current.key, current.record);
     },
   };
 }

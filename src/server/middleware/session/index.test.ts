@@ -1,0 +1,93 @@
+import Koa from 'koa';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../settings.js';
+import { MemorySessionStore } from '../../sessions/memory-store.js';
+import type { BffState } from '../../state.js';
+import { createSessions } from './index.js';
+
+function app(options: { secure: boolean; cookie: string }) {
+  const store = new MemorySessionStore({ max: 100 });
+  const sessions = createSessions({ store, cookie: options.cookie, maxAgeSeconds: 3600, idleSeconds: 600, secure: options.secure });
+  const koa = new Koa<BffState>();
+  koa.use(async (ctx, next) => {
+    ctx.state.tenant = ctx.get('x-tenant') || 'localhost';
+    ctx.state.log = {};
+    await next();
+  });
+  koa.use(sessions.read);
+  koa.use(async (ctx) => {
+    if (ctx.path === '/issue') {
+      const session = await sessions.issue(ctx, { user: 'alice', roles: ['member', 'member'], provider: { issuer: 'https://idp', sub: 'a1', sid: 'p1' }, tokens: { accessToken: 'at' } });
+      ctx.body = session;
+    } else if (ctx.path === '/end') {
+      ctx.body = { ended: (await sessions.end(ctx))?.sid ?? null };
+    } else {
+      ctx.body = { session: ctx.state.session, foreign: ctx.state.foreignSession ?? false, tokens: sessions.recordOf(ctx)?.tokens ?? null };
+    }
+  });
+  return { agent: request(koa.callback()), store };
+}
+
+const cookieOf = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0] ?? '';
+
+describe('createSessions', () => {
+  it('in production the cookie is __Host-: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain, only an opaque id', async () => {
+    const settings = loadSettings({ NODE_ENV: 'production', UPSTREAM_URL: 'http://127.0.0.1:9', SESSION_KEYS: 'k'.repeat(32) });
+    expect(settings.sessionCookie).toBe('__Host-exp_session');
+    expect(settings.loginCookie).toBe('__Host-exp_session_login');
+    const { agent } = app({ secure: true, cookie: settings.sessionCookie });
+    const res = await agent.get('/issue');
+    const cookie = cookieOf(res);
+    expect(cookie).toMatch(/^__Host-exp_session=[A-Za-z0-9_-]{43}; /);
+    expect(cookie.toLowerCase()).toContain('; path=/;');
+    expect(cookie.toLowerCase()).toContain('; secure');
+    expect(cookie.toLowerCase()).toContain('; httponly');
+    expect(cookie.toLowerCase()).toContain('; samesite=lax');
+    expect(cookie.toLowerCase()).not.toContain('domain=');
+    expect(res.headers['set-cookie']).toHaveLength(1); // no .sig cookie
+    expect(loadSettings({ NODE_ENV: 'development', UPSTREAM_URL: 'http://127.0.0.1:9' }).sessionCookie).toBe('exp_session');
+  });
+
+  it('loads the stored session (roles deduplicated, tokens server-side), refuses it on another tenant, ends it', async () => {
+    const { agent, store } = app({ secure: false, cookie: 'exp_session' });
+    const issued = await agent.get('/issue');
+    const cookie = cookieOf(issued).split(';')[0]!;
+    expect(issued.body).toMatchObject({ user: 'alice', roles: ['member'], tenant: 'localhost' });
+    expect(JSON.stringify(issued.body)).not.toContain('"at"');
+    const read = await agent.get('/').set('Cookie', cookie);
+    expect(read.body).toMatchObject({ session: { user: 'alice' }, foreign: false, tokens: { accessToken: 'at' } });
+    const foreign = await agent.get('/').set('Cookie', cookie).set('x-tenant', 'acme.localhost');
+    expect(foreign.body).toMatchObject({ session: null, foreign: true });
+    // The store is keyed by a hash of the id, never the id itself.
+    const id = cookie.split('=')[1]!;
+    expect(await store.get(id)).toBeUndefined();
+    expect(await store.findByProvider({ tenant: 'localhost', issuer: 'https://idp', sid: 'p1' })).toHaveLength(1);
+    const ended = await agent.get('/end').set('Cookie', cookie);
+    expect(ended.body.ended).toBe(issued.body.sid);
+    expect(cookieOf(ended)).toMatch(/^exp_session=;/);
+    expect((await agent.get('/').set('Cookie', cookie)).body.session).toBeNull();
+  });
+
+  it('a new sign-in ends the session the browser had (no fixation) and issues another id', async () => {
+    const { agent } = app({ secure: false, cookie: 'exp_session' });
+    const first = cookieOf(await agent.get('/issue')).split(';')[0]!;
+    const second = cookieOf(await agent.get('/issue').set('Cookie', first)).split(';')[0]!;
+    expect(second).not.toBe(first);
+    expect((await agent.get('/').set('Cookie', first)).body.session).toBeNull();
+    expect((await agent.get('/').set('Cookie', second)).body.session).toMatchObject({ user: 'alice' });
+  });
+
+  it.each(['', 'short', 'A'.repeat(42), 'A'.repeat(44), `${'A'.repeat(42)}=`, `${'A'.repeat(42)}.`])('ignores a malformed id %j without a store lookup', async (value) => {
+    const { agent, store } = app({ secure: false, cookie: 'exp_session' });
+    let lookups = 0;
+    const get = store.get.bind(store);
+    store.get = (key) => {
+      lookups += 1;
+      return get(key);
+    };
+    const res = await agent.get('/').set('Cookie', `exp_session=${value}`);
+    expect(res.body.session).toBeNull();
+    expect(lookups).toBe(0);
+  });
+});

@@ -1,0 +1,57 @@
+import type { ProviderTokens } from '../../identity/index.js';
+
+/** Who the provider says the user is, for back-channel logout (OIDC `iss` + `sid` / `sub`). */
+export interface ProviderLink {
+  issuer: string;
+  sub: string;
+  /** The provider's session id (`sid` claim), when it sends one. */
+  sid?: string;
+}
+
+/**
+ * A session as the server keeps it. The browser holds only a random opaque id; the store is
+ * keyed by a hash of that id, so the store's contents are no cookie an attacker could replay.
+ */
+export interface SessionRecord {
+  /** Public id of the session: logs, stream caps, closing its streams. Never the cookie value. */
+  sid: string;
+  user: string;
+  roles: string[];
+  /** The tenant host the session was made on. */
+  tenant: string;
+  /** Seconds since the epoch. */
+  createdAt: number;
+  /** Absolute end, whatever the activity. */
+  expiresAt: number;
+  /** Last request seen (updated at most every few seconds: see createSessions). */
+  lastSeenAt: number;
+  provider?: ProviderLink;
+  /** Access, refresh and ID token: server-side only, never in a response to the browser. */
+  tokens?: ProviderTokens;
+}
+
+/** Finds the sessions one back-channel logout_token names: by the provider's `sid`, else all of `sub`. */
+export interface ProviderQuery {
+  tenant: string;
+  issuer: string;
+  sid?: string;
+  sub?: string;
+}
+
+/**
+ * Where sessions live. Every method is async so a store shared by replicas (Redis) fits behind
+ * it; such a store keeps the provider index (tenant + issuer + sid / sub -> keys) beside the
+ * records and gives every record a TTL of its `expiresAt`.
+ */
+export interface SessionStore {
+  get(key: string): Promise<SessionRecord | undefined>;
+  /** Creates or replaces. */
+  set(key: string, record: SessionRecord): Promise<void>;
+  /** Records activity (idle timeout); a no-op for a key that is gone. */
+  touch(key: string, lastSeenAt: number): Promise<void>;
+  /** Removes and returns the record (undefined when there was none). */
+  delete(key: string): Promise<SessionRecord | undefined>;
+  /** Keys of the sessions a logout_token names: with `sid`, that provider session; else every session of `sub`. */
+  findByProvider(query: ProviderQuery): Promise<string[]>;
+  close(): Promise<void>;
+}
