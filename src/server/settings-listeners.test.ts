@@ -54,7 +54,12 @@ describe('loadSettings: where the BFF listens', () => {
 
   it('keeps the files as the operator named them, for messages', () => {
     const s = loadSettings({ ...base, POLICY_WASM: '/etc/bff/p.wasm', PLUGINS_CONFIG: 'conf/plugins.yaml' }, '/srv');
-    expect(s.shownFiles).toEqual({ pluginsConfig: 'conf/plugins.yaml', grantsConfig: 'config/grants.yaml', policyWasm: '/etc/bff/p.wasm' });
+    expect(s.shownFiles).toEqual({
+      pluginsConfig: 'conf/plugins.yaml',
+      grantsConfig: 'config/grants.yaml',
+      identityConfig: 'config/identity.yaml',
+      policyWasm: '/etc/bff/p.wasm',
+    });
     expect(s).toMatchObject({ policyWasm: '/etc/bff/p.wasm', pluginsConfig: '/srv/conf/plugins.yaml', grantsConfig: '/srv/config/grants.yaml' });
   });
 });

@@ -30,12 +30,14 @@ const GIB = 1024 * 1024 * 1024;
 const JSON_TYPE = 'Content-Type: application/json';
 
 /** Every route that reads a body, with its limit. */
+// Browser routes carry the shell's CSRF header: these tables are about bodies (csrf.test.ts covers its absence).
+const CSRF = 'X-Experience-Csrf: 1';
 const ROUTES: Array<{ name: string; line: string; headers: () => string[]; limit: number }> = [
   { name: 'plugin call', line: 'POST /api/orders/1/notes HTTP/1.1', headers: () => [`Cookie: ${cookie}`, 'X-Plugin-Id: orders', JSON_TYPE], limit: 1024 * 1024 },
-  { name: 'authz', line: 'POST /api/authz/evaluate HTTP/1.1', headers: () => [`Cookie: ${cookie}`, JSON_TYPE], limit: 4096 },
-  { name: 'telemetry', line: 'POST /api/telemetry HTTP/1.1', headers: () => [`Cookie: ${cookie}`, JSON_TYPE], limit: 64 * 1024 },
+  { name: 'authz', line: 'POST /api/authz/evaluate HTTP/1.1', headers: () => [`Cookie: ${cookie}`, CSRF, JSON_TYPE], limit: 4096 },
+  { name: 'telemetry', line: 'POST /api/telemetry HTTP/1.1', headers: () => [`Cookie: ${cookie}`, CSRF, JSON_TYPE], limit: 64 * 1024 },
   { name: 'publish', line: 'POST /events/publish HTTP/1.1', headers: () => [`Authorization: Bearer ${PUBLISH_TOKEN}`, JSON_TYPE], limit: 64 * 1024 },
-  { name: 'login', line: 'POST /auth/dev/login HTTP/1.1', headers: () => [JSON_TYPE], limit: 4096 },
+  { name: 'login', line: 'POST /auth/dev/login HTTP/1.1', headers: () => [CSRF, JSON_TYPE], limit: 4096 },
 ];
 
 const chunk = (size: number) => Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), Buffer.alloc(size, 0x20), Buffer.from('\r\n')]);
@@ -79,16 +81,16 @@ describe('a body that is never read closes the connection too, whatever the answ
   const declared = `Content-Length: ${GIB}`;
   it.each([
     { name: 'plugin call denied by the allow-list', line: 'POST /api/hello HTTP/1.1', headers: () => [`Cookie: ${cookie}`, 'X-Plugin-Id: hello', JSON_TYPE], status: 403, code: 'allowlist_violation' },
-    { name: 'plugin call without X-Plugin-Id', line: 'POST /api/orders/1/notes HTTP/1.1', headers: () => [`Cookie: ${cookie}`, JSON_TYPE], status: 403, code: 'missing_plugin_id' },
+    { name: 'plugin call without X-Plugin-Id', line: 'POST /api/orders/1/notes HTTP/1.1', headers: () => [`Cookie: ${cookie}`, CSRF, JSON_TYPE], status: 403, code: 'missing_plugin_id' },
     { name: 'plugin call without a session', line: 'POST /api/orders/1/notes HTTP/1.1', headers: () => ['X-Plugin-Id: orders', JSON_TYPE], status: 401, code: 'unauthenticated' },
-    { name: 'authz in another media type', line: 'POST /api/authz/evaluate HTTP/1.1', headers: () => [`Cookie: ${cookie}`, 'Content-Type: text/plain'], status: 415, code: 'unsupported_media_type' },
+    { name: 'authz in another media type', line: 'POST /api/authz/evaluate HTTP/1.1', headers: () => [`Cookie: ${cookie}`, CSRF, 'Content-Type: text/plain'], status: 415, code: 'unsupported_media_type' },
     { name: 'publish with a wrong token', line: 'POST /events/publish HTTP/1.1', headers: () => ['Authorization: Bearer wrong-token-0123456789', JSON_TYPE], status: 401, code: 'invalid_token' },
-    { name: 'login with an unknown provider', line: 'POST /auth/nope/login HTTP/1.1', headers: () => [JSON_TYPE], status: 404, code: 'not_found' },
-    { name: 'an unknown tenant', line: 'POST /api/authz/evaluate HTTP/1.1', host: 'evil.example', headers: () => [`Cookie: ${cookie}`, JSON_TYPE], status: 404, code: 'unknown_tenant' },
-    { name: 'a malformed Host', line: 'POST /api/authz/evaluate HTTP/1.1', host: 'user@localhost', headers: () => [`Cookie: ${cookie}`, JSON_TYPE], status: 400, code: 'malformed_request' },
-    { name: 'a route that reads no body (logout)', line: 'POST /auth/logout HTTP/1.1', headers: () => [`Cookie: ${doomed}`], status: 204, code: '' },
+    { name: 'login with an unknown provider', line: 'POST /auth/nope/login HTTP/1.1', headers: () => [CSRF, JSON_TYPE], status: 404, code: 'not_found' },
+    { name: 'an unknown tenant', line: 'POST /api/authz/evaluate HTTP/1.1', host: 'evil.example', headers: () => [`Cookie: ${cookie}`, CSRF, JSON_TYPE], status: 404, code: 'unknown_tenant' },
+    { name: 'a malformed Host', line: 'POST /api/authz/evaluate HTTP/1.1', host: 'user@localhost', headers: () => [`Cookie: ${cookie}`, CSRF, JSON_TYPE], status: 400, code: 'malformed_request' },
+    { name: 'a route that reads no body (logout)', line: 'POST /auth/logout HTTP/1.1', headers: () => [`Cookie: ${doomed}`, CSRF], status: 204, code: '' },
     { name: 'a GET route with a body (manifests)', line: 'GET /api/plugins/manifests HTTP/1.1', headers: () => [`Cookie: ${cookie}`], status: 200, code: '' },
-    { name: 'a method the route does not take', line: 'PUT /api/plugins/manifests HTTP/1.1', headers: () => [`Cookie: ${cookie}`], status: 405, code: 'method_not_allowed' },
+    { name: 'a method the route does not take', line: 'PUT /api/plugins/manifests HTTP/1.1', headers: () => [`Cookie: ${cookie}`, CSRF], status: 405, code: 'method_not_allowed' },
   ])('$name -> $status', async (c) => {
     const head = [c.line, `Host: ${c.host ?? 'localhost'}`, ...c.headers(), declared].join('\r\n');
     const outcome = await unfinishedUpload(bff.port, head, { body: Buffer.alloc(16 * 1024, 0x20) });

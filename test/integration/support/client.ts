@@ -52,7 +52,8 @@ export async function devLogin(port: number, user = 'alice', roles = ['member', 
   const res = await call(port, {
     method: 'POST',
     path: '/auth/dev/login',
-    headers: { 'content-type': 'application/json' },
+    // The shell's CSRF header, as every browser state change carries it.
+    headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' },
     body: JSON.stringify({ user, roles }),
   });
   if (res.status !== 204) throw new Error(`login failed: ${res.status} ${res.body.toString()}`);
