@@ -1,5 +1,6 @@
 import { AppError } from '../errors/index.js';
 import { ConfigError, defaultHostVersion, formatIssue } from '../config/index.js';
+import { SettingsError } from '../settings/index.js';
 import { diffCommand, diffSpec } from './commands/diff/index.js';
 import { explainCommand, explainSpec } from './commands/explain/index.js';
 import { harnessCommand, harnessSpec } from './commands/harness/index.js';
@@ -69,7 +70,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function report(error: unknown, name: string, io: Io): number {
-  if (error instanceof UsageError) {
+  // A bad flag, or a bad variable standing in for one, is the command line's fault.
+  if (error instanceof UsageError || error instanceof SettingsError) {
     io.stderr(`${PROGRAM} ${name}: ${error.message}\nRun \`${PROGRAM} ${name} --help\` for usage.\n`);
     return EXIT.usage;
   }

@@ -1,21 +1,41 @@
 import path from 'node:path';
-import semver from 'semver';
-import { DEFAULT_BUNDLE_MOUNT, defaultHostVersion, isCleanMount, type Mode } from '../../config/index.js';
-import { str, UsageError, type OptionSpec, type Values } from './args.js';
+import type { Mode } from '../../config/index.js';
+import { isSettingGiven, readSetting, SHARED_SETTINGS, type SettingDefinition, type SettingSources } from '../../settings/index.js';
+import { str, type OptionSpec, type Values } from './args.js';
 import type { Io } from './io.js';
 
 /**
- * The options several commands share. Each falls back to the environment variable the BFF
- * reads (src/server/settings.ts), so a command sees the same files the BFF would.
+ * The BFF's shared settings (src/settings) as command-line options: a flag, else the variable
+ * the BFF reads, else the BFF's default, checked by the same definition, so a command sees the
+ * files and values the BFF would and refuses a bad value with the BFF's message.
  */
+const OPTION_SETTINGS = {
+  config: SHARED_SETTINGS.pluginsConfig,
+  grants: SHARED_SETTINGS.grantsConfig,
+  policy: SHARED_SETTINGS.policyWasm,
+  'plugins-root': SHARED_SETTINGS.pluginsRoot,
+  'plugins-mount': SHARED_SETTINGS.pluginsMount,
+  'host-version': SHARED_SETTINGS.hostVersion,
+  mode: SHARED_SETTINGS.mode,
+} as const;
+
+type SettingOption = keyof typeof OPTION_SETTINGS;
+type ValueOf<K extends SettingOption> = (typeof OPTION_SETTINGS)[K] extends SettingDefinition<infer T> ? T : never;
+
+function option(name: SettingOption, value: string): OptionSpec {
+  const { doc, env, defaultText } = OPTION_SETTINGS[name];
+  return { type: 'string', value, help: `${doc} (env ${env}; default ${defaultText})` };
+}
+
+/** The options several commands share. */
 export const COMMON_OPTIONS = {
-  config: { type: 'string', value: '<plugins.yaml>', help: 'plugins.yaml (env PLUGINS_CONFIG; default config/plugins.yaml)' },
-  grants: { type: 'string', value: '<grants.yaml>', help: 'grants.yaml (env GRANTS_CONFIG; default config/grants.yaml)' },
-  policy: { type: 'string', value: '<policy.wasm>', help: 'compiled policy (env POLICY_WASM; default build/policy.wasm, from `make policy`)' },
-  'plugins-root': { type: 'string', value: '<dir>', help: 'where bundles are on this machine (env PLUGINS_ROOT; default plugins)' },
-  'plugins-mount': { type: 'string', value: '<path>', help: `where bundle.file paths point (env PLUGINS_MOUNT; default ${DEFAULT_BUNDLE_MOUNT})` },
-  'host-version': { type: 'string', value: '<semver>', help: 'host app version (env EXPERIENCE_VERSION; default package.json version)' },
-  mode: { type: 'string', value: '<mode>', help: 'development, production or test (env NODE_ENV; default production)' },
+  config: option('config', '<plugins.yaml>'),
+  grants: option('grants', '<grants.yaml>'),
+  policy: option('policy', '<policy.wasm>'),
+  'plugins-root': option('plugins-root', '<dir>'),
+  'plugins-mount': option('plugins-mount', '<path>'),
+  'host-version': option('host-version', '<semver>'),
+  mode: option('mode', '<mode>'),
   json: { type: 'boolean', help: 'print one JSON document on stdout instead of text' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -34,7 +54,10 @@ export interface FileRef {
 }
 
 export function fileRef(io: Io, value: string): FileRef {
-  const abs = path.resolve(io.cwd, value);
+  return shownRef(io, path.resolve(io.cwd, value));
+}
+
+function shownRef(io: Io, abs: string): FileRef {
   return { abs, shown: showPath(io.cwd, abs) };
 }
 
@@ -44,57 +67,49 @@ export function showPath(cwd: string, file: string): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-/** Option, else environment variable; empty strings count as unset. */
-function given(io: Io, values: Values, option: string, env: string): string | undefined {
-  return str(values, option)?.trim() || io.env[env]?.trim() || undefined;
+function sources(io: Io, values: Values, name: SettingOption): SettingSources {
+  return { env: io.env, cwd: io.cwd, override: { value: str(values, name), name: `--${name}` } };
 }
 
-/** Option, else environment variable, else default. */
-function setting(io: Io, values: Values, option: string, env: string, fallback: string): string {
-  return given(io, values, option, env) ?? fallback;
+/** The option's setting, read by its shared definition. @throws SettingsError (a usage error here) */
+function setting<K extends SettingOption>(io: Io, values: Values, name: K): ValueOf<K> {
+  return readSetting(OPTION_SETTINGS[name] as SettingDefinition<ValueOf<K>>, sources(io, values, name));
 }
 
+function fileSetting(io: Io, values: Values, name: 'config' | 'grants' | 'policy' | 'plugins-root'): FileRef {
+  return shownRef(io, setting(io, values, name).path);
+}
+
+/** plugins.yaml: the command's argument when it takes one, else `--config`, PLUGINS_CONFIG, default. */
 export function pluginsFile(io: Io, values: Values, positional?: string): FileRef {
-  return fileRef(io, positional ?? setting(io, values, 'config', 'PLUGINS_CONFIG', 'config/plugins.yaml'));
+  return positional !== undefined ? fileRef(io, positional) : fileSetting(io, values, 'config');
 }
 
 export function grantsFile(io: Io, values: Values): FileRef {
-  return fileRef(io, setting(io, values, 'grants', 'GRANTS_CONFIG', 'config/grants.yaml'));
+  return fileSetting(io, values, 'grants');
 }
 
 /** True when the grants file was named (option or environment) rather than defaulted. */
 export function grantsNamed(io: Io, values: Values): boolean {
-  return given(io, values, 'grants', 'GRANTS_CONFIG') !== undefined;
+  return isSettingGiven(OPTION_SETTINGS.grants, sources(io, values, 'grants'));
 }
 
 export function policyFile(io: Io, values: Values): FileRef {
-  return fileRef(io, setting(io, values, 'policy', 'POLICY_WASM', 'build/policy.wasm'));
+  return fileSetting(io, values, 'policy');
 }
 
 export function pluginsRoot(io: Io, values: Values): FileRef {
-  return fileRef(io, setting(io, values, 'plugins-root', 'PLUGINS_ROOT', 'plugins'));
+  return fileSetting(io, values, 'plugins-root');
 }
 
 export function bundleMount(io: Io, values: Values): string {
-  const mount = setting(io, values, 'plugins-mount', 'PLUGINS_MOUNT', DEFAULT_BUNDLE_MOUNT);
-  if (!isCleanMount(mount)) {
-    throw new UsageError(`plugins mount must be a clean absolute path other than "/", got "${mount}"`);
-  }
-  return mount;
+  return setting(io, values, 'plugins-mount');
 }
 
 export function hostVersion(io: Io, values: Values): string {
-  const version = given(io, values, 'host-version', 'EXPERIENCE_VERSION') ?? defaultHostVersion();
-  if (semver.valid(version) !== version) {
-    throw new UsageError(`host version must be a semver version like 1.4.0, got "${version}"`);
-  }
-  return version;
+  return setting(io, values, 'host-version');
 }
 
-const MODES: readonly Mode[] = ['development', 'production', 'test'];
-
 export function mode(io: Io, values: Values): Mode {
-  const raw = setting(io, values, 'mode', 'NODE_ENV', 'production');
-  if (!(MODES as readonly string[]).includes(raw)) throw new UsageError(`mode must be development, production or test, got "${raw}"`);
-  return raw as Mode;
+  return setting(io, values, 'mode');
 }
