@@ -34,21 +34,19 @@ describe('SHARED_SETTINGS', () => {
     expect(read(definition, { [definition.env]: raw })).toEqual(value);
   });
 
-  it.each([
-    ['mode', 'staging', 'NODE_ENV must be development, production or test, got "staging"'],
-    ['mode', 'Production', 'NODE_ENV must be development, production or test, got "Production"'],
-    ['hostVersion', 'v1.4.0', 'EXPERIENCE_VERSION must be a semver version like 1.4.0, got "v1.4.0"'],
-    ['hostVersion', '1.4', 'EXPERIENCE_VERSION must be a semver version like 1.4.0, got "1.4"'],
-    ['hostVersion', '01.4.0', 'EXPERIENCE_VERSION must be a semver version like 1.4.0, got "01.4.0"'],
+  // Each checked setting: values it refuses, and the message (which starts with the variable's name).
+  const REFUSED = {
+    mode: { values: ['staging', 'Production', 'dev'], message: (v: string) => `NODE_ENV must be development, production or test, got "${v}"` },
     // compileRegistry refuses build metadata (not canonical): refused here, by name, not at the first config load.
-    ['hostVersion', '1.4.0+build.5', 'EXPERIENCE_VERSION must be a semver version like 1.4.0, got "1.4.0+build.5"'],
-    ['pluginsMount', 'app/plugins', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "app/plugins"'],
-    ['pluginsMount', '/', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "/"'],
-    ['pluginsMount', '/app/plugins/', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "/app/plugins/"'],
-    ['pluginsMount', '/app/../plugins', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "/app/../plugins"'],
-    ['pluginsMount', '/app\\plugins', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "/app\\plugins"'],
-    ['pluginsMount', '/app/%2e%2e', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "/app/%2e%2e"'],
-  ] as const)('%s refuses %o: %s', (name, raw, message) => {
+    hostVersion: { values: ['v1.4.0', '1.4', '01.4.0', '1.4.0+build.5', '1.4.0-'], message: (v: string) => `EXPERIENCE_VERSION must be a semver version like 1.4.0, got "${v}"` },
+    pluginsMount: {
+      values: ['app/plugins', '/', '/app/plugins/', '/app/../plugins', '/app/./plugins', '/app//plugins', '/app\\plugins', '/app/%2e%2e', '/app/\0'],
+      message: (v: string) => `PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "${v}"`,
+    },
+  } as const;
+  const refusals = Object.entries(REFUSED).flatMap(([name, { values, message }]) => values.map((v) => [name as keyof typeof REFUSED, v, message(v)] as const));
+
+  it.each(refusals)('%s refuses %o: %s', (name, raw, message) => {
     const definition: SettingDefinition<unknown> = SHARED_SETTINGS[name];
     expect(() => read(definition, { [definition.env]: raw })).toThrow(SettingsError);
     expect(() => read(definition, { [definition.env]: raw })).toThrow(message);

@@ -59,18 +59,28 @@ describe('the CLI and the BFF read the shared settings alike', () => {
   });
 
   it.each([
-    ['NODE_ENV', 'staging', 'NODE_ENV must be development, production or test, got "staging"'],
-    ['NODE_ENV', 'PRODUCTION', 'NODE_ENV must be development, production or test, got "PRODUCTION"'],
-    ['EXPERIENCE_VERSION', 'v1.4.0', 'EXPERIENCE_VERSION must be a semver version like 1.4.0, got "v1.4.0"'],
-    ['EXPERIENCE_VERSION', '1.4.0+build.5', 'EXPERIENCE_VERSION must be a semver version like 1.4.0, got "1.4.0+build.5"'],
-    ['EXPERIENCE_VERSION', '1.04.0', 'EXPERIENCE_VERSION must be a semver version like 1.4.0, got "1.04.0"'],
-    ['PLUGINS_MOUNT', 'app/plugins', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "app/plugins"'],
-    ['PLUGINS_MOUNT', '/app/plugins/', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "/app/plugins/"'],
-    ['PLUGINS_MOUNT', '/app/./plugins', 'PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "/app/./plugins"'],
-  ])('refuses %s=%o with the same message', (name, value, message) => {
+    ['NODE_ENV', 'staging'],
+    ['NODE_ENV', 'PRODUCTION'],
+    ['EXPERIENCE_VERSION', 'v1.4.0'],
+    ['EXPERIENCE_VERSION', '1.4.0+build.5'],
+    ['EXPERIENCE_VERSION', '1.04.0'],
+    ['PLUGINS_MOUNT', 'app/plugins'],
+    ['PLUGINS_MOUNT', '/app/plugins/'],
+    ['PLUGINS_MOUNT', '/app/./plugins'],
+  ])('refuses %s=%o with the same message', (name, value) => {
     const env = { EXPERIENCE_VERSION: '1.4.0', [name]: value };
-    expect(() => bff(env)).toThrow(new SettingsError(message));
-    expect(() => cli(env)).toThrow(new SettingsError(message));
+    // The wording itself is src/settings/shared.test.ts's to check; here, that both say it.
+    const message = `${name} must be`;
+    expect(() => bff(env)).toThrow(message);
+    let refusal: unknown;
+    try {
+      bff(env);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(SettingsError);
+    expect(() => cli(env)).toThrow(SettingsError);
+    expect(() => cli(env)).toThrow(refusal as Error);
   });
 
   it('agrees on any value of the checked settings: the same value, or the same refusal', () => {
