@@ -1,14 +1,13 @@
 import { AppError } from '../errors/index.js';
 import { ConfigError, defaultHostVersion, formatIssue } from '../config/index.js';
-import { PROGRAM, UsageError, type CommandSpec } from './args.js';
-import { diffCommand, diffSpec } from './commands/diff.js';
-import { explainCommand, explainSpec } from './commands/explain.js';
-import { harnessCommand, harnessSpec } from './commands/harness.js';
-import { hashCommand, hashSpec } from './commands/hash.js';
-import { migrateCommand, migrateSpec } from './commands/migrate.js';
-import { validateCommand, validateSpec } from './commands/validate.js';
-import { columns } from './format.js';
-import { EXIT, writeLines, type Io } from './io.js';
+import { SettingsError } from '../settings/index.js';
+import { diffCommand, diffSpec } from './commands/diff/index.js';
+import { explainCommand, explainSpec } from './commands/explain/index.js';
+import { harnessCommand, harnessSpec } from './commands/harness/index.js';
+import { hashCommand, hashSpec } from './commands/hash/index.js';
+import { migrateCommand, migrateSpec } from './commands/migrate/index.js';
+import { validateCommand, validateSpec } from './commands/validate/index.js';
+import { columns, EXIT, PROGRAM, UsageError, writeLines, type CommandSpec, type Io } from './shared/index.js';
 
 export type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -71,7 +70,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function report(error: unknown, name: string, io: Io): number {
-  if (error instanceof UsageError) {
+  // A bad flag, or a bad variable standing in for one, is the command line's fault.
+  if (error instanceof UsageError || error instanceof SettingsError) {
     io.stderr(`${PROGRAM} ${name}: ${error.message}\nRun \`${PROGRAM} ${name} --help\` for usage.\n`);
     return EXIT.usage;
   }

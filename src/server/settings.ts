@@ -1,19 +1,15 @@
 /**
- * Server settings from environment variables. Every variable has a documented default
- * (see SETTINGS below, which the README table mirrors); a missing or invalid required one
- * stops start-up with a SettingsError naming the variable.
+ * Server settings from environment variables. Every variable has a documented default (the
+ * README's Settings table); a missing or invalid required one stops start-up with a
+ * SettingsError naming the variable. The ones `experience-plugins` reads too (files, mode, mount,
+ * host version) are defined once in src/settings; the rest are the BFF's own.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { DEFAULT_BUNDLE_MOUNT, defaultHostVersion, isCleanMount } from '../config/index.js';
 import type { Mode } from '../config/types.js';
-import { InputError } from '../errors/index.js';
+import { readSetting, SettingsError, SHARED_SETTINGS } from '../settings/index.js';
 
-export class SettingsError extends InputError {
-  constructor(message: string) {
-    super('invalid_setting', message);
-  }
-}
+export { SettingsError };
 
 export interface RateLimitSettings {
   requestsPerSecond: number;
@@ -111,12 +107,6 @@ function metricsPort(env: Env, port: number): number | undefined {
   return value;
 }
 
-function mode(env: Env): Mode {
-  const raw = str(env, 'NODE_ENV', 'production');
-  if (raw === 'development' || raw === 'production' || raw === 'test') return raw;
-  throw new SettingsError(`NODE_ENV must be development, production or test, got "${raw}"`);
-}
-
 function upstream(env: Env): URL {
   const raw = env.UPSTREAM_URL?.trim();
   if (!raw) throw new SettingsError('UPSTREAM_URL is required: where allowed plugin API calls are proxied (e.g. http://orders.internal:8080)');
@@ -144,24 +134,6 @@ function sessionKeys(env: Env, current: Mode): { keys: string[]; generated: bool
   return { keys, generated: false };
 }
 
-/** The host app's version: EXPERIENCE_VERSION, else this package's version. */
-function hostVersion(env: Env): string {
-  const raw = env.EXPERIENCE_VERSION?.trim();
-  const value = raw || packageVersion();
-  if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(value)) {
-    throw new SettingsError(`EXPERIENCE_VERSION must be a semver version, got "${value}"`);
-  }
-  return value;
-}
-
-function packageVersion(): string {
-  try {
-    return defaultHostVersion();
-  } catch {
-    throw new SettingsError('cannot read the version from package.json; set EXPERIENCE_VERSION');
-  }
-}
-
 /**
  * Reads the settings from `env`, resolving relative paths against `cwd` (the repository root
  * by default).
@@ -170,7 +142,8 @@ function packageVersion(): string {
  * const settings = loadSettings({ ...process.env, UPSTREAM_URL: 'http://127.0.0.1:9000' });
  */
 export function loadSettings(env: Env = process.env, cwd: string = process.cwd()): ServerSettings {
-  const current = mode(env);
+  const shared = { env, cwd };
+  const current = readSetting(SHARED_SETTINGS.mode, shared);
   const dev = current === 'development';
   const keys = sessionKeys(env, current);
   const devLogin = bool(env, 'DEV_LOGIN', dev);
@@ -181,16 +154,15 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   if (metricsToken !== undefined && metricsToken.length < 16) throw new SettingsError('METRICS_TOKEN must be at least 16 characters');
   const port = int(env, 'PORT', 8080, 0, 65535);
   const files = {
-    pluginsConfig: str(env, 'PLUGINS_CONFIG', 'config/plugins.yaml'),
-    grantsConfig: str(env, 'GRANTS_CONFIG', 'config/grants.yaml'),
-    identityConfig: str(env, 'IDENTITY_CONFIG', 'config/identity.yaml'),
-    policyWasm: str(env, 'POLICY_WASM', 'build/policy.wasm'),
+    pluginsConfig: readSetting(SHARED_SETTINGS.pluginsConfig, shared),
+    grantsConfig: readSetting(SHARED_SETTINGS.grantsConfig, shared),
+    policyWasm: readSetting(SHARED_SETTINGS.policyWasm, shared),
   };
+  // Server-only for now: the CLI does not read identity.yaml yet.
+  const identityNamed = str(env, 'IDENTITY_CONFIG', 'config/identity.yaml');
   const level = str(env, 'LOG_LEVEL', 'info');
   if (!LOG_LEVELS.includes(level)) throw new SettingsError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const mount = str(env, 'PLUGINS_MOUNT', DEFAULT_BUNDLE_MOUNT);
-  // The config layer's rule: a mount it would refuse later must stop start-up now, by name.
-  if (!isCleanMount(mount)) throw new SettingsError(`PLUGINS_MOUNT must be a clean absolute path other than "/" (no trailing "/", "..", "\\" or "%"), got "${mount}"`);
+  const mount = readSetting(SHARED_SETTINGS.pluginsMount, shared);
   const cookie = str(env, 'SESSION_COOKIE', 'exp_session');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cookie)) throw new SettingsError('SESSION_COOKIE must be a plain cookie name');
   // __Host-: the browser keeps the cookie only when Secure, Path=/ and without Domain, so no
@@ -205,17 +177,22 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     metricsPort: metricsPort(env, port),
     metricsHost: str(env, 'METRICS_HOST', '127.0.0.1'),
     metricsToken,
-    pluginsConfig: path.resolve(cwd, files.pluginsConfig),
-    grantsConfig: path.resolve(cwd, files.grantsConfig),
-    identityConfig: path.resolve(cwd, files.identityConfig),
-    policyWasm: path.resolve(cwd, files.policyWasm),
-    shownFiles: files,
-    pluginsRoot: path.resolve(cwd, str(env, 'PLUGINS_ROOT', 'plugins')),
-    pluginsMount: path.resolve(mount),
+    pluginsConfig: files.pluginsConfig.path,
+    grantsConfig: files.grantsConfig.path,
+    identityConfig: path.resolve(cwd, identityNamed),
+    policyWasm: files.policyWasm.path,
+    shownFiles: {
+      pluginsConfig: files.pluginsConfig.named,
+      grantsConfig: files.grantsConfig.named,
+      identityConfig: identityNamed,
+      policyWasm: files.policyWasm.named,
+    },
+    pluginsRoot: readSetting(SHARED_SETTINGS.pluginsRoot, shared).path,
+    pluginsMount: mount,
     webRoot: path.resolve(cwd, str(env, 'WEB_ROOT', 'build/web')),
     upstreamUrl: upstream(env),
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
-    hostVersion: hostVersion(env),
+    hostVersion: readSetting(SHARED_SETTINGS.hostVersion, shared),
     sessionKeys: keys.keys,
     sessionKeysGenerated: keys.generated,
     sessionCookie: `${cookiePrefix}${cookie}`,

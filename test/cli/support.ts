@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/cli/index.js';
 import { ALL_ENTRYPOINTS } from '../../src/engine/index.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { templatePattern } from '../../src/cli/source-scan.js';
+import { templatePattern } from '../../src/cli/commands/harness/source-scan.js';
 import { compileApiPermission, compileSsePermission, type Registry, type RegistryApiEntry } from '../../src/config/index.js';
 import { TOOL_ENTRYPOINTS } from '../../src/engine/index.js';
 import { defaultData } from '../support/default-data.js';

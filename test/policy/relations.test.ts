@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { templatePattern } from '../../src/cli/source-scan.js';
+import { templatePattern } from '../../src/cli/commands/harness/source-scan.js';
 import type { Grant, RegistryApiEntry, RegistryGrants, RegistrySseEntry, TemplateSegment } from '../../src/config/index.js';
 import { createPolicyTools, ENTRYPOINTS, type PathPatternSegment, type PolicyTools } from '../../src/engine/index.js';
 

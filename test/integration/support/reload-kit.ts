@@ -8,7 +8,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { Io } from '../../../src/cli/io.js';
+import type { Io } from '../../../src/cli/index.js';
 import { run } from '../../../src/cli/program.js';
 import { MemoryRateLimiter } from '../../../src/server/index.js';
 import { login, startBff, type TestBff } from './bff.js';
