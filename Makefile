@@ -50,6 +50,16 @@ $(TOOLS_BIN)/regal: tools/regal/go.mod tools/regal/go.sum
 .PHONY: tools
 tools: $(TOOLS_BIN)/opa $(TOOLS_BIN)/regal ## Build the pinned OPA CLI and Regal into .tools/bin
 
+.PHONY: servers
+servers: ## Install Debian's redis-server and haproxy for the replica tests (if missing)
+	@missing=""; \
+	  [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	  [ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian's$$missing (needs root)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi
+
 .PHONY: chromium
 chromium: ## Install Debian's Chromium for the browser tests (if missing)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -124,7 +134,7 @@ test-policy: deps policy ## Differential test (Wasm vs opa eval) and the capabil
 	npx vitest run --project policy
 
 .PHONY: test-integration
-test-integration: deps policy web server ## BFF integration tests against a real loopback upstream (and dist/server/main.js as a child process)
+test-integration: servers deps policy web server ## BFF integration tests against a real loopback upstream (and dist/server/main.js as a child process)
 	npx vitest run --project integration
 
 .PHONY: test-e2e
