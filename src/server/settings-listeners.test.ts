@@ -63,3 +63,14 @@ describe('loadSettings: where the BFF listens', () => {
     expect(s).toMatchObject({ policyWasm: '/etc/bff/p.wasm', pluginsConfig: '/srv/conf/plugins.yaml', grantsConfig: '/srv/config/grants.yaml' });
   });
 });
+
+describe('loadSettings: REDIS_URL', () => {
+  it('is unset by default and takes redis:// or rediss:// URLs only', () => {
+    expect(loadSettings({ ...base }, '/srv').redisUrl).toBeUndefined();
+    expect(loadSettings({ ...base, REDIS_URL: 'redis://127.0.0.1:6379' }, '/srv').redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadSettings({ ...base, REDIS_URL: 'rediss://cache:6380/0' }, '/srv').redisUrl).toBe('rediss://cache:6380/0');
+    for (const bad of ['http://127.0.0.1:6379', '127.0.0.1:6379', 'redis://a b']) {
+      expect(() => loadSettings({ ...base, REDIS_URL: bad }, '/srv')).toThrow('REDIS_URL must be a redis:// or rediss:// URL');
+    }
+  });
+});

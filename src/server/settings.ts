@@ -60,6 +60,8 @@ export interface ServerSettings {
   devLogin: boolean;
   trustProxy: boolean;
   publishToken: string | undefined;
+  /** Shared state for several replicas (sessions, rate limits, events); unset: in this process. */
+  redisUrl: string | undefined;
   rateLimit: RateLimitSettings;
   sseHeartbeatMs: number;
   sseMaxStreams: number;
@@ -149,6 +151,8 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   const devLogin = bool(env, 'DEV_LOGIN', dev);
   if (devLogin && current === 'production') throw new SettingsError('DEV_LOGIN cannot be enabled when NODE_ENV=production');
   const publishToken = env.PUBLISH_TOKEN?.trim() || undefined;
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new SettingsError('REDIS_URL must be a redis:// or rediss:// URL');
   if (publishToken !== undefined && publishToken.length < 16) throw new SettingsError('PUBLISH_TOKEN must be at least 16 characters');
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new SettingsError('METRICS_TOKEN must be at least 16 characters');
@@ -205,6 +209,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     devLogin,
     trustProxy: bool(env, 'TRUST_PROXY', false),
     publishToken,
+    redisUrl,
     rateLimit: {
       requestsPerSecond: int(env, 'RATE_LIMIT_RPS', 50, 1, 1_000_000),
       burst: int(env, 'RATE_LIMIT_BURST', 100, 0, 1_000_000),
