@@ -16,7 +16,9 @@ OPA_DEP := $(filter $(TOOLS_BIN)/opa,$(OPA))
 REGAL_DEP := $(filter $(TOOLS_BIN)/regal,$(REGAL))
 
 POLICY_SRC := $(shell find policy -name '*.rego' 2>/dev/null)
-ENTRYPOINTS := experience/api/decision experience/sse/decision experience/contributions/decision experience/authz/decision
+# The decisions the BFF asks, and the reason catalogues it reads once per loaded policy.
+ENTRYPOINTS := experience/api/decision experience/sse/decision experience/contributions/decision experience/authz/decision \
+  experience/api/catalogue experience/sse/catalogue experience/authz/catalogue
 COVERAGE_THRESHOLD := 95
 
 export OPA CHROMIUM

@@ -23,7 +23,7 @@ import data.experience.lib.registry
 #     - unknown_plugin
 #     - incompatible_plugin
 #     - malformed_path
-#     - not_allowed
+#     - allowlist_violation
 #     - allowed
 decision := object.union(_plugin_field, _verdict(reason)) if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
@@ -43,17 +43,18 @@ _applicable contains reason if some reason in registry.plugin_denials
 # METADATA
 # title: Malformed path
 # description: >-
-#   The path does not start with "/", has an empty, "." or ".." segment, or contains a backslash or an
-#   encoded "/", "\", "." or NUL (%2f, %5c, %2e, %00, any case).
+#   The path does not start with "/", has an empty, "." or ".." segment (also with a ";" parameter), or
+#   contains a backslash, one of " < > ^ ` { | }, or an encoded "/", "\", ".", NUL or "%" (%2f, %5c, %2e,
+#   %00, %25, any case).
 # custom:
 #   reason: malformed_path
 _applicable contains rego.metadata.rule().custom.reason if not _well_formed_path
 
 # METADATA
-# title: Not allowed
+# title: Allow-list violation
 # description: None of the plugin's allow-list entries matches the method and path.
 # custom:
-#   reason: not_allowed
+#   reason: allowlist_violation
 _applicable contains rego.metadata.rule().custom.reason if not _matched
 
 # METADATA
