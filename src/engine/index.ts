@@ -4,6 +4,7 @@ export { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
 export { EngineLoadError, type EngineLoadCode } from './errors.js';
 export { loadIssues } from './load-failure.js';
 export { isEngineFailure } from './failures.js';
+export { CATALOGUES, parseCatalogue, type Catalogue, type CatalogueName, type ReasonCatalogues, type ReasonClass } from './catalogue.js';
 export type { EngineLogger } from './logger.js';
 export { createWasmEngine, WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
 export type { ApiCacheOptions } from './api-cache.js';

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
+import { testCatalogues } from '../../engine/testing/catalogues.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics/index.js';
 import { outcomeOf } from '../outcome.js';
@@ -18,7 +19,8 @@ const revision = { id: 1, policy: 'p', data: 'd', config: 'c', loadedAt: '' };
 const snapshot: Snapshot = {
   engine: {
     revision,
-    api: () => ({ allow: false, reason: 'not_allowed' }),
+    reasons: testCatalogues(),
+    api: () => ({ allow: false, reason: 'refused' }),
     sse: () => ({ allow: true, reason: 'allowed' }),
     contributions: () => ({ plugins: [] }),
     authz: () => ({ allow: false, reason: 'not_granted' }),
