@@ -7,10 +7,21 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { NotAllowedError, UnauthenticatedError } from '../../errors.js';
-import { tenantOf, type BffContext, type BffMiddleware, type SessionData } from '../../state.js';
+import type { GuardStep } from '../../pipeline/index.js';
+import type { BffContext, SessionData } from '../../state.js';
+import { tenantOf } from '../tenant/index.js';
 import { decodeSession, encodeSession } from './codec.js';
 
 export { isValidName } from './codec.js';
+
+declare module '../../state.js' {
+  interface BffState {
+    /** This request's session (the session step): null when absent, invalid, revoked or foreign. */
+    session?: SessionData | null;
+    /** A valid session made on another tenant (403 where a session is required). */
+    foreignSession?: boolean;
+  }
+}
 
 export interface SessionOptions {
   cookie: string;
@@ -24,13 +35,13 @@ export interface Identity {
 }
 
 export interface Sessions {
-  /** Reads the cookie into ctx.state.session (null when absent, invalid or foreign). */
-  read: BffMiddleware;
-  /** 401 without a session, 403 with one made on another tenant. */
-  require: BffMiddleware;
-  /** The synchronous cores of `read` and `require` (composed directly on the plugin-call path). */
-  readNow(ctx: BffContext): void;
-  requireNow(ctx: BffContext): void;
+  /**
+   * The session step: reads the cookie into ctx.state.session (null when absent, invalid or
+   * foreign). Synchronous for cookie sessions; a store-backed one may return a promise.
+   */
+  read: GuardStep;
+  /** The signed-in step: 401 without a session, 403 with one made on another tenant. */
+  require: GuardStep;
   issue(ctx: BffContext, identity: Identity): SessionData;
   end(ctx: BffContext): void;
 }
@@ -71,7 +82,7 @@ export function createSessions(options: SessionOptions): Sessions {
     if (options.secure) ctx.cookies.secure = true;
   }
 
-  function readNow(ctx: BffContext): void {
+  function read(ctx: BffContext): void {
     if (ctx.state.session === undefined) {
       const session = readCookie(ctx);
       if (!session || revoked.has(session.sid)) {
@@ -85,7 +96,7 @@ export function createSessions(options: SessionOptions): Sessions {
     }
   }
 
-  function requireNow(ctx: BffContext): void {
+  function require(ctx: BffContext): void {
     if (!ctx.state.session) {
       if (ctx.state.foreignSession) throw new NotAllowedError('session_tenant_mismatch', 'This session belongs to another site');
       throw new UnauthenticatedError('unauthenticated', 'Sign in first');
@@ -93,18 +104,8 @@ export function createSessions(options: SessionOptions): Sessions {
   }
 
   return {
-    readNow,
-    requireNow,
-
-    async read(ctx, next) {
-      readNow(ctx);
-      await next();
-    },
-
-    async require(ctx, next) {
-      requireNow(ctx);
-      await next();
-    },
+    read: { name: 'session', needs: ['tenant'], sets: ['session', 'foreignSession'], run: read },
+    require: { name: 'signed-in', needs: ['session'], run: require },
 
     issue(ctx, identity) {
       const now = Math.floor(Date.now() / 1000);
@@ -130,4 +131,10 @@ export function createSessions(options: SessionOptions): Sessions {
       ctx.state.session = null;
     },
   };
+}
+
+export function sessionOf(ctx: BffContext): SessionData {
+  const session = ctx.state.session;
+  if (!session) throw new Error('the signed-in step did not run');
+  return session;
 }
