@@ -50,7 +50,7 @@ describe('explain: API requests', () => {
     const { code, lines } = await explain('--tenant', 'localhost', '--plugin', 'orders', '--path', '/api/orders/42/items');
     expect(code).toBe(1);
     expect(lines.slice(0, 4)).toEqual([
-      'decision  deny (not_allowed)',
+      'decision  deny (allowlist_violation)',
       'request   GET /api/orders/42/items  plugin orders  tenant localhost',
       'closest   GET /api/orders/{id}  config/plugins.yaml:14:13  tenants.localhost[0].permissions.api[1]',
       'differs   segment 4: the template ends after "{id}"; the path goes on with "items" (only a prefix template "/**" matches below it)',
@@ -81,7 +81,7 @@ describe('explain: API requests', () => {
     const json = JSON.parse(out) as Record<string, unknown>;
     expect(json).toMatchObject({
       kind: 'api',
-      decision: { allow: false, reason: 'not_allowed', plugin_id: 'orders' },
+      decision: { allow: false, reason: 'allowlist_violation', plugin_id: 'orders' },
       // The look-alike prefix entry is the helpful comparison, not the first entry in file order.
       closest: { entry: 'GET /api/catalog/**', segment: 2, location: { path: 'tenants.localhost[0].permissions.api[3]' } },
       host_version: '1.4.0',
@@ -183,7 +183,7 @@ describe('the explanation mirrors the policy', () => {
         const path = `/${parts.join('/')}`;
         const decision = engine.api({ tenant: 't', plugin_id: 'p', method, path });
         const first = entries.find((e) => e.method === method && templateMatches(e, path.split('/').slice(1)));
-        const expected = malformedPathReason(path) ? 'malformed_path' : first ? 'allowed' : 'not_allowed';
+        const expected = malformedPathReason(path) ? 'malformed_path' : first ? 'allowed' : 'allowlist_violation';
         expect(decision.reason).toBe(expected);
         if (expected === 'allowed') expect(decision.matched).toBe(`${first?.method} ${first?.template}`);
       }),

@@ -27,7 +27,7 @@ export interface RequestExplanation<I, D> {
   input: I;
   /** The Wasm policy's decision, as the BFF gets it. */
   decision: D;
-  /** Why, in words, for reasons other than allowed / not_allowed. */
+  /** Why, in words, for reasons other than allowed / allowlist_violation / topic_not_allowed. */
   detail?: string;
   detailLocation?: Location;
   matched?: EntryRef;
@@ -58,7 +58,7 @@ export function explainApi(ctx: ExplainContext, input: ApiInput, decision: ApiDe
     else if (mine !== index) out.note = `the policy matched entry ${index}, this explanation finds ${mine < 0 ? 'none' : `entry ${mine}`}: is the policy stale?`;
     return out;
   }
-  if (decision.reason !== 'not_allowed') return out;
+  if (decision.reason !== 'allowlist_violation') return out;
   const closest = closestEntry(plugin.api, input.method, input.path);
   if (!closest) {
     out.detail = `plugin ${plugin.id} declares no API permissions (permissions.api is empty)`;
@@ -92,7 +92,7 @@ export function explainSse(ctx: ExplainContext, input: SseInput, decision: SseDe
     if (index >= 0) out.matched = { entry: decision.matched ?? '', index, location: ref(index) };
     return out;
   }
-  if (decision.reason !== 'not_allowed') return out;
+  if (decision.reason !== 'topic_not_allowed') return out;
   const closest = closestPrefix(prefixes, input.topic);
   if (!closest) {
     out.detail = `plugin ${plugin.id} declares no SSE topics (permissions.sse is empty)`;
