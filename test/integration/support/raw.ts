@@ -25,8 +25,8 @@ function dechunk(body: Buffer): Buffer {
   return Buffer.concat(out);
 }
 
-/** `head` is the request line and headers without the final blank line; Connection: close is added. */
-export function rawRequest(port: number, head: string, body: Buffer | string = ''): Promise<RawResponse> {
+/** `head` is the request line and headers without the final blank line (a Buffer: bytes as they are); Connection: close is added. */
+export function rawRequest(port: number, head: string | Buffer, body: Buffer | string = ''): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -54,7 +54,7 @@ export function rawRequest(port: number, head: string, body: Buffer | string = '
     });
     // No half-close: Node's HTTP server aborts in-flight requests when the client ends its side.
     // `Connection: close` makes the server close once it has answered.
-    socket.write(`${head}\r\nConnection: close\r\n\r\n`);
+    socket.write(Buffer.concat([Buffer.isBuffer(head) ? head : Buffer.from(head), Buffer.from('\r\nConnection: close\r\n\r\n')]));
     if (body.length > 0) socket.write(body);
   });
 }
