@@ -8,12 +8,15 @@ describe('parseCatalogue', () => {
   it('reads each reason with its class; absent flags are false', () => {
     const catalogue = parseCatalogue('api', {
       allowed: ALLOWED,
-      plugin_quarantined: { http_status: 423, violation: 'allowlist', plugin_recognised: true, message: 'This plugin is quarantined' },
+      plugin_quarantined: { http_status: 403, violation: 'allowlist', plugin_recognised: true, message: 'This plugin is quarantined' },
+      plugin_locked: { http_status: 423, message: 'Locked' },
       missing: REFUSED,
     });
     expect(catalogue.get('plugin_quarantined')).toEqual({
-      reason: 'plugin_quarantined', allow: false, httpStatus: 423, message: 'This plugin is quarantined', violation: 'allowlist', pluginRecognised: true,
+      reason: 'plugin_quarantined', allow: false, httpStatus: 403, message: 'This plugin is quarantined', violation: 'allowlist', pluginRecognised: true,
     });
+    expect(catalogue.get('plugin_locked')).toMatchObject({ httpStatus: 423, pluginRecognised: false });
+    expect(catalogue.get('plugin_locked')?.violation).toBeUndefined();
     expect(catalogue.get('missing')).toEqual({ reason: 'missing', allow: false, httpStatus: 403, message: 'No', pluginRecognised: false });
   });
 
@@ -41,6 +44,7 @@ describe('parseCatalogue', () => {
     ['a line break in a message', 'api', { allowed: ALLOWED, refused: { http_status: 403, message: 'a\nb' } }, /needs a message/],
     ['a message too long', 'api', { allowed: ALLOWED, refused: { http_status: 403, message: 'x'.repeat(201) } }, /needs a message/],
     ['another violation', 'api', { allowed: ALLOWED, refused: { ...REFUSED, violation: 'topic' } }, /violation must be "allowlist"/],
+    ['an allow-list violation that is not a 403', 'api', { allowed: ALLOWED, refused: { http_status: 451, violation: 'allowlist', message: 'No' } }, /answered 403/],
     ['allow that is not boolean', 'api', { allowed: { allow: 'yes' }, refused: REFUSED }, /allow must be true or false/],
     ['plugin_recognised that is not boolean', 'api', { allowed: ALLOWED, refused: { ...REFUSED, plugin_recognised: 1 } }, /plugin_recognised must be/],
     ['an allow with a status', 'api', { allowed: { ...ALLOWED, http_status: 200 }, refused: REFUSED }, /only a refusal has http_status/],

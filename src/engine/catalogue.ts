@@ -16,7 +16,7 @@ export interface ReasonClass {
   /** A refusal's HTTP status (4xx) and the message of its `{code, message}` body; absent for allows and for answers. */
   readonly httpStatus?: number;
   readonly message?: string;
-  /** `allowlist`: the refusal carries `X-Allowlist-Violation: 1` (what the SDK's AllowlistViolationError keys on). */
+  /** `allowlist`: a 403 with `X-Allowlist-Violation: 1` (what the SDK's AllowlistViolationError keys on). */
   readonly violation?: 'allowlist';
   /** The rule applies only to a plugin installed for the tenant: its id may be a log field and a metric label. */
   readonly pluginRecognised: boolean;
@@ -65,6 +65,8 @@ function entryOf(name: CatalogueName, reason: string, value: unknown): ReasonCla
   if (typeof allow !== 'boolean') throw invalid(name, `${where}: allow must be true or false`);
   if (typeof recognised !== 'boolean') throw invalid(name, `${where}: plugin_recognised must be true or false`);
   if (violation !== undefined && violation !== 'allowlist') throw invalid(name, `${where}: violation must be "allowlist"`);
+  // The spec's answer to an allow-list violation, and what the SDK's AllowlistViolationError keys on with the header.
+  if (violation === 'allowlist' && status !== 403) throw invalid(name, `${where}: an allow-list violation is answered 403 (http_status: 403)`);
   const refusal = !allow && CATALOGUES[name].refusals;
   if (refusal) {
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) {
