@@ -19,6 +19,8 @@ export interface RequestSpec {
   /** Header name -> value; also sent as raw header lines in this order. */
   headers?: Record<string, string>;
   httpVersion?: '1.0' | '1.1';
+  /** A JSON body: sent with Content-Type application/json and its Content-Length. */
+  json?: unknown;
 }
 
 const app = new Koa<BffState>({ keys: ['unit-test-session-key-0123456789abcdef'] });
@@ -28,12 +30,17 @@ export function testContext(spec: RequestSpec = {}): BffContext {
   const req = new IncomingMessage(new Socket());
   req.method = spec.method ?? 'GET';
   req.url = spec.url ?? '/';
-  const headers = { host: 'localhost', ...spec.headers };
+  const body = spec.json === undefined ? undefined : Buffer.from(JSON.stringify(spec.json));
+  const headers: Record<string, string> = { host: 'localhost', ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...spec.headers };
   req.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   req.rawHeaders = Object.entries(headers).flat();
   const [major, minor] = (spec.httpVersion ?? '1.1').split('.').map(Number) as [number, number];
   req.httpVersionMajor = major;
   req.httpVersionMinor = minor;
+  if (body) {
+    req.push(body);
+    req.push(null);
+  }
   const res = new ServerResponse(req);
   const ctx = app.createContext(req, res) as BffContext;
   ctx.state.requestId = 'test-1';
