@@ -65,8 +65,6 @@ function entryOf(name: CatalogueName, reason: string, value: unknown): ReasonCla
   if (typeof allow !== 'boolean') throw invalid(name, `${where}: allow must be true or false`);
   if (typeof recognised !== 'boolean') throw invalid(name, `${where}: plugin_recognised must be true or false`);
   if (violation !== undefined && violation !== 'allowlist') throw invalid(name, `${where}: violation must be "allowlist"`);
-  // The spec's answer to an allow-list violation, and what the SDK's AllowlistViolationError keys on with the header.
-  if (violation === 'allowlist' && status !== 403) throw invalid(name, `${where}: an allow-list violation is answered 403 (http_status: 403)`);
   const refusal = !allow && CATALOGUES[name].refusals;
   if (refusal) {
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) {
@@ -75,6 +73,8 @@ function entryOf(name: CatalogueName, reason: string, value: unknown): ReasonCla
     if (typeof message !== 'string' || !MESSAGE.test(message)) {
       throw invalid(name, `${where}: a refusal needs a message of 1 to 200 characters, no control characters or < >`);
     }
+    // The spec's answer to an allow-list violation, and what the SDK's AllowlistViolationError keys on with the header.
+    if (violation === 'allowlist' && status !== 403) throw invalid(name, `${where}: an allow-list violation is answered 403 (http_status: 403)`);
   } else if (status !== undefined || message !== undefined || violation !== undefined) {
     throw invalid(name, `${where}: only a refusal has http_status, message or violation (this reason ${allow ? 'allows' : 'is answered with 200'})`);
   }

@@ -4,20 +4,15 @@
  * BFF serving it reports the new reason everywhere: the response body and status, the
  * X-Allowlist-Violation header the SDK keys on, the request log, the metric label and `explain`.
  */
-import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/index.js';
-import { CATALOGUES, ENTRYPOINTS } from '../../src/engine/index.js';
 import { AllowlistViolationError, errorFromResponse } from '../../src/sdk/errors/index.js';
 import { captureIo } from '../cli/support.js';
-import { OPA_BIN } from '../support/opa.js';
+import { buildPolicyCopy } from '../support/opa.js';
 import { login, startBff, type TestBff } from './support/bff.js';
-
-const exec = promisify(execFile);
 
 /** Inserts `text` after the first line matching `after` (the edit fails loudly if the policy changed shape). */
 function insertAfter(source: string, after: RegExp, text: string, file: string): string {
@@ -83,21 +78,13 @@ let bff: TestBff;
 let cookie: string;
 
 beforeAll(async () => {
+  // Steps 1-2 on a copy of policy/; then its tests (`opa test`, step 3) and the build, as the Makefile does.
+  const { wasm } = await buildPolicyCopy(addQuarantine);
   dir = await mkdtemp(path.join(tmpdir(), 'xp-new-reason-'));
-  const policyDir = path.join(dir, 'policy');
-  await cp(path.resolve('policy'), policyDir, { recursive: true });
-  await addQuarantine(policyDir);
-  // Step 3: the policy's own checks, as `make policy-test` runs them.
-  await exec(OPA_BIN, ['test', policyDir, '--ignore', 'capabilities.json']);
-  // As the Makefile builds build/policy.wasm.
-  const entrypoints = [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)];
-  const bundle = path.join(dir, 'bundle.tar.gz');
-  await exec(OPA_BIN, ['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '--capabilities', path.join(policyDir, 'capabilities.json'),
-    '--ignore', '*_test.rego', '--ignore', 'capabilities.json', '-o', bundle, policyDir]);
-  await exec('tar', ['-xzf', bundle, '-C', dir, '/policy.wasm']);
   wasmFile = path.join(dir, 'policy.wasm');
+  await writeFile(wasmFile, wasm);
   bff = await startBff(async (fixture) => {
-    await cp(wasmFile, fixture.policyFile);
+    await writeFile(fixture.policyFile, wasm);
     return {};
   });
   cookie = await login(bff);
