@@ -21,7 +21,9 @@ DECISIONS := experience/api/decision experience/sse/decision experience/contribu
 EXPLANATIONS := experience/api/explanation experience/sse/explanation experience/contributions/explanation \
   experience/authz/explanation
 RELATIONS := experience/tooling/covers experience/tooling/declared experience/tooling/granted
-ENTRYPOINTS := $(DECISIONS) $(EXPLANATIONS) $(RELATIONS)
+# The reason catalogues the BFF reads once per loaded policy (bodies, headers, log and metric labels).
+CATALOGUES := experience/api/catalogue experience/sse/catalogue experience/authz/catalogue
+ENTRYPOINTS := $(DECISIONS) $(CATALOGUES) $(EXPLANATIONS) $(RELATIONS)
 COVERAGE_THRESHOLD := 95
 
 export OPA CHROMIUM

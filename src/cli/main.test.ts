@@ -57,7 +57,7 @@ describe.concurrent('the experience-plugins program', { timeout: 60_000 }, () =>
     const base = ['explain', '--tenant', 'localhost', '--plugin', 'orders', '--policy', policy];
     const [allowed, denied] = await Promise.all([cli([...base, '--path', '/api/orders/42']), cli([...base, '--path', '/api/orders/42/items'])]);
     expect(allowed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^decision {2}allow \(allowed\)\n/) });
-    expect(denied).toMatchObject({ code: 1, stdout: expect.stringMatching(/^decision {2}deny \(not_allowed\)\n/) });
+    expect(denied).toMatchObject({ code: 1, stdout: expect.stringMatching(/^decision {2}deny \(allowlist_violation\)\n/) });
   });
 
   it('hash: prints the integrity, 0', async () => {

@@ -1,3 +1,5 @@
+import { CATALOGUES } from './catalogue.js';
+
 /** The decisions every policy.wasm must export for the BFF (see docs/contracts.md). */
 export const ENTRYPOINTS = {
   api: 'experience/api/decision',
@@ -25,5 +27,9 @@ export const TOOL_ENTRYPOINTS = {
 
 export type ToolEntrypointName = keyof typeof TOOL_ENTRYPOINTS;
 
-/** Every entrypoint `make policy` compiles into build/policy.wasm (the Makefile's ENTRYPOINTS). */
-export const ALL_ENTRYPOINTS: readonly string[] = [...Object.values(ENTRYPOINTS), ...Object.values(TOOL_ENTRYPOINTS)];
+/** Every entrypoint `make policy` compiles into build/policy.wasm (the Makefile's ENTRYPOINTS), in its order. */
+export const ALL_ENTRYPOINTS: readonly string[] = [
+  ...Object.values(ENTRYPOINTS),
+  ...Object.values(CATALOGUES).map((c) => c.entrypoint),
+  ...Object.values(TOOL_ENTRYPOINTS),
+];

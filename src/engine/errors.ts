@@ -15,7 +15,9 @@ export type EngineLoadCode =
   /** An OPA policy that does not instantiate (unsupported ABI, missing imports). */
   | 'policy_load_failed'
   /** The data document could not be given to the policy. */
-  | 'policy_data_invalid';
+  | 'policy_data_invalid'
+  /** A reason catalogue (`experience/<area>/catalogue`) is not the documented shape. */
+  | 'policy_catalogue_invalid';
 
 /**
  * The policy module could not be loaded. Raised only while building an engine; a serving

@@ -5,6 +5,7 @@ export { ENTRYPOINTS, TOOL_ENTRYPOINTS, ALL_ENTRYPOINTS, type EntrypointName, ty
 export { EngineLoadError, PolicyToolError, type EngineLoadCode } from './errors.js';
 export { loadIssues } from './load-failure.js';
 export { isEngineFailure } from './failures.js';
+export { CATALOGUES, parseCatalogue, type Catalogue, type CatalogueName, type ReasonCatalogues, type ReasonClass } from './catalogue.js';
 export type { EngineLogger } from './logger.js';
 export { createWasmEngine, WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
 export { createPolicyTools, PolicyTools, type PolicyToolsOptions } from './policy-tools.js';

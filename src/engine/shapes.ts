@@ -33,8 +33,8 @@ export function asApiDecision(v: unknown): ApiDecision | undefined {
   const d: ApiDecision = { allow: v.allow, reason: v.reason as ApiDecision['reason'] };
   if (typeof v.plugin_id === 'string') d.plugin_id = v.plugin_id;
   if (typeof v.matched === 'string') d.matched = v.matched;
-  // An allow must say what allowed it; otherwise the policy is broken.
-  if (d.allow && d.matched === undefined) return undefined;
+  // An allow must say what allowed it, and for which plugin; otherwise the policy is broken.
+  if (d.allow && (d.matched === undefined || d.plugin_id === undefined)) return undefined;
   return d;
 }
 

@@ -1,3 +1,5 @@
+import type { ReasonCatalogues } from './catalogue.js';
+
 /**
  * Decision inputs and outputs. They mirror the Rego entrypoints documented in
  * docs/contracts.md; keep the two in step.
@@ -6,27 +8,14 @@
 /** Reasons the engine itself produces when no policy decision could be made (fail-closed). */
 export type EngineFailureReason = 'evaluation_error' | 'undefined_result';
 
-export type ApiReason =
-  | 'allowed'
-  | 'missing_plugin_id'
-  | 'unknown_tenant'
-  | 'unknown_plugin'
-  | 'incompatible_plugin'
-  | 'malformed_path'
-  | 'not_allowed'
-  | EngineFailureReason;
-
-export type SseReason =
-  | 'allowed'
-  | 'missing_plugin_id'
-  | 'unknown_tenant'
-  | 'unknown_plugin'
-  | 'incompatible_plugin'
-  | 'malformed_topic'
-  | 'not_allowed'
-  | EngineFailureReason;
-
-export type AuthzReason = 'granted' | 'unknown_tenant' | 'not_granted' | EngineFailureReason;
+/**
+ * A decision's reason: one its reason catalogue declares (the policy's METADATA, read at load:
+ * see catalogue.ts), or an EngineFailureReason. Plain strings, because a policy author adds
+ * reasons without a TypeScript change.
+ */
+export type ApiReason = string;
+export type SseReason = string;
+export type AuthzReason = string;
 
 export interface ApiInput {
   tenant: string;
@@ -123,6 +112,8 @@ export interface EngineRevision {
  */
 export interface DecisionEngine {
   readonly revision: EngineRevision | null;
+  /** What each reason of the api, sse and authz decisions means (read once per loaded policy). */
+  readonly reasons: ReasonCatalogues;
   api(input: ApiInput): ApiDecision;
   sse(input: SseInput): SseDecision;
   contributions(input: ContributionsInput): ContributionsDecision;

@@ -1,14 +1,41 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWasm } from '../../test/support/opa.js';
+import { CATALOGUES } from './catalogue.js';
 import { ENTRYPOINTS } from './entrypoints.js';
 import { EngineLoadError } from './errors.js';
 import { isEngineFailure } from './failures.js';
 import { createWasmEngine } from './wasm-engine.js';
 
+/** A catalogue entrypoint as a policy writes it: the reasons in its METADATA (JSON is YAML). */
+function catalogueRego(pkg: string, reasons: Record<string, unknown>): string {
+  return `package experience.${pkg}
+
+# METADATA
+# entrypoint: true
+# custom:
+#   reasons: ${JSON.stringify(reasons)}
+catalogue := [link.annotations.custom.reasons | some link in rego.metadata.chain(); link.annotations.custom.reasons][0]
+`;
+}
+
+const CATALOGUE_REGO = {
+  'api-catalogue.rego': catalogueRego('api', {
+    allowed: { allow: true, plugin_recognised: true },
+    not_allowed: { http_status: 403, violation: 'allowlist', plugin_recognised: true, message: 'No' },
+    // given by no decision below: allow must match for a declared reason too
+    granted_by_mistake: { http_status: 403, message: 'No' },
+  }),
+  'sse-catalogue.rego': catalogueRego('sse', { allowed: { allow: true }, not_allowed: { http_status: 403, message: 'No' } }),
+  'authz-catalogue.rego': catalogueRego('authz', { granted: { allow: true }, not_granted: {} }),
+};
+
+const ALL_ENTRYPOINTS = [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)];
+
 // Small real policies, built with the OPA CLI, whose behaviour the engine must translate:
 // decisions that depend on data and input, a conflict (evaluation error), an undefined
-// result and a result of the wrong shape.
+// result, a result of the wrong shape and reasons the catalogue does not declare.
 const POLICIES = {
+  ...CATALOGUE_REGO,
   'api.rego': `package experience.api
 decision := {"allow": true, "reason": "allowed", "plugin_id": input.plugin_id, "matched": concat(" ", [input.method, input.path])} if {
 	input.path in data.registry.allowed[input.tenant][input.plugin_id]
@@ -20,6 +47,7 @@ decision := {"allow": true, "reason": "allowed", "matched": "x"} if input.topic 
 decision := {"allow": false, "reason": "not_allowed"} if input.topic == "conflict"
 decision := {"allow": true, "reason": "allowed", "matched": "ok"} if input.topic == "ok"
 decision := {"allow": true, "reason": "allowed"} if input.topic == "no-match-field"
+decision := {"allow": false, "reason": "quarantined"} if input.topic == "undeclared"
 `,
   'contributions.rego': `package experience.contributions
 decision := {"plugins": [{"id": "p", "version": "1.0.0", "routes": [], "widgets": [{"slot": "s", "component": "C", "resource": "r", "action": "view"}]}]} if input.tenant == "t"
@@ -28,6 +56,7 @@ decision := {"plugins": [{"id": "p"}]} if input.tenant == "broken"
   'authz.rego': `package experience.authz
 decision := "yes" if input.resource == "shape"
 decision := {"allow": input.subject.id == "alice", "reason": "granted"} if input.resource == "r"
+decision := {"allow": true, "reason": "not_granted"} if input.resource == "contradiction"
 `,
 };
 
@@ -37,7 +66,7 @@ const DATA = JSON.stringify({
 
 let wasm: Uint8Array;
 beforeAll(async () => {
-  wasm = await buildWasm(POLICIES, Object.values(ENTRYPOINTS));
+  wasm = await buildWasm(POLICIES, ALL_ENTRYPOINTS);
 }, 60_000);
 
 describe('createWasmEngine', () => {
@@ -92,6 +121,44 @@ describe('createWasmEngine', () => {
       reason: 'undefined_result',
     });
     expect(engine.contributions({ tenant: 'broken', user: subject })).toEqual({ plugins: [], reason: 'undefined_result' });
+  });
+
+  it('reads the reason catalogues once, at load', async () => {
+    const engine = await createWasmEngine({ wasm, dataJson: DATA });
+    expect(engine.reasons.api.get('not_allowed')).toEqual({
+      reason: 'not_allowed', allow: false, httpStatus: 403, message: 'No', violation: 'allowlist', pluginRecognised: true,
+    });
+    expect(engine.reasons.api.get('allowed')).toEqual({ reason: 'allowed', allow: true, pluginRecognised: true });
+    expect([...engine.reasons.authz.keys()]).toEqual(['granted', 'not_granted']);
+  });
+
+  it('denies a decision whose reason its catalogue does not declare, or declares with the other allow, and tells onError', async () => {
+    const errors: string[] = [];
+    const engine = await createWasmEngine({ wasm, dataJson: DATA, onError: (e, name) => errors.push(`${name}: ${e.message}`) });
+    const subject = { id: 'alice', roles: [] };
+    expect(engine.sse({ tenant: 't', plugin_id: 'p', topic: 'undeclared' })).toEqual({ allow: false, reason: 'undefined_result' });
+    expect(engine.authz({ tenant: 't', subject, resource: 'contradiction', action: 'a' })).toEqual({ allow: false, reason: 'undefined_result' });
+    expect(errors).toEqual([
+      'sse: experience/sse/decision gives reason "quarantined", which is not in experience/sse/catalogue',
+      'authz: experience/authz/decision gives allow: true with reason "not_granted", which its catalogue says denies',
+    ]);
+  });
+
+  it('refuses a module without its reason catalogues, or with a malformed one', async () => {
+    const withoutCatalogues = Object.fromEntries(Object.entries(POLICIES).filter(([file]) => !file.endsWith('-catalogue.rego')));
+    const noCatalogue = await buildWasm(withoutCatalogues, Object.values(ENTRYPOINTS));
+    await expect(createWasmEngine({ wasm: noCatalogue, dataJson: DATA })).rejects.toMatchObject({
+      code: 'policy_entrypoints_missing',
+      message: expect.stringContaining('experience/api/catalogue'),
+    });
+    const malformed = await buildWasm(
+      { ...POLICIES, 'sse-catalogue.rego': catalogueRego('sse', { allowed: { allow: true }, not_allowed: { 'http-status': 403 } }) },
+      ALL_ENTRYPOINTS,
+    );
+    await expect(createWasmEngine({ wasm: malformed, dataJson: DATA })).rejects.toMatchObject({
+      code: 'policy_catalogue_invalid',
+      message: 'experience/sse/catalogue: reason "not_allowed" has unknown field(s) http-status (known: allow, http_status, message, violation, plugin_recognised)',
+    });
   });
 
   it('passes well-formed results through', async () => {

@@ -1,7 +1,8 @@
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
+import { CATALOGUES, parseCatalogue, type CatalogueName, type ReasonCatalogues } from './catalogue.js';
 import { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
-import { toError } from './errors.js';
+import { EngineLoadError, toError } from './errors.js';
 import { loadModule } from './module.js';
 import {
   asApiDecision,
@@ -41,21 +42,37 @@ export interface WasmEngineOptions {
  */
 export class WasmEngine implements DecisionEngine {
   readonly revision: EngineRevision;
+  readonly reasons: ReasonCatalogues;
   readonly #policy: LoadedPolicy;
   readonly #cache: ApiDecisionCache | undefined;
   readonly #onError: WasmEngineOptions['onError'];
 
-  private constructor(policy: LoadedPolicy, revision: EngineRevision, options: WasmEngineOptions) {
+  private constructor(policy: LoadedPolicy, revision: EngineRevision, reasons: ReasonCatalogues, options: WasmEngineOptions) {
     this.#policy = policy;
     this.revision = revision;
+    this.reasons = reasons;
     this.#cache = options.cache === false ? undefined : new ApiDecisionCache(options.cache);
     this.#onError = options.onError;
   }
 
   /** Compiles the module, checks it is an OPA policy with every entrypoint, and sets the data. Throws EngineLoadError. */
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
-    const { policy, revision } = await loadModule(options.wasm, options.dataJson, Object.values(ENTRYPOINTS));
-    return new WasmEngine(policy, revision, options);
+    const required = [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)];
+    const { policy, revision } = await loadModule(options.wasm, options.dataJson, required);
+    const reasons = readCatalogues(policy);
+    return new WasmEngine(policy, revision, reasons, options);
+  }
+
+  /**
+   * Whether a decision's reason is one its catalogue declares, with the same allow: anything else
+   * is a policy bug, told to onError and answered as no usable result (deny).
+   */
+  #declared(name: CatalogueName, decision: { allow: boolean; reason: string }): boolean {
+    const known = this.reasons[name].get(decision.reason);
+    if (known && known.allow === decision.allow) return true;
+    const what = known ? `gives allow: ${decision.allow} with reason "${decision.reason}", which its catalogue says ${known.allow ? 'allows' : 'denies'}` : `gives reason "${decision.reason.slice(0, 80)}", which is not in ${CATALOGUES[name].entrypoint}`;
+    this.#onError?.(new Error(`experience/${name}/decision ${what}`), name);
+    return false;
   }
 
   /** Evaluates one entrypoint; `undefined` means no usable result, `failed` says why. */
@@ -82,7 +99,7 @@ export class WasmEngine implements DecisionEngine {
     const out = this.#evaluate('api', normalized);
     if ('failed' in out) return { allow: false, reason: out.failed };
     const decision = asApiDecision(out.value);
-    if (!decision) return { allow: false, reason: 'undefined_result' };
+    if (!decision || !this.#declared('api', decision)) return { allow: false, reason: 'undefined_result' };
     this.#cache?.set(key, decision);
     return decision;
   }
@@ -90,7 +107,8 @@ export class WasmEngine implements DecisionEngine {
   sse(input: SseInput): SseDecision {
     const out = this.#evaluate('sse', { ...input, plugin_id: input.plugin_id ?? null });
     if ('failed' in out) return { allow: false, reason: out.failed };
-    return asSseDecision(out.value) ?? { allow: false, reason: 'undefined_result' };
+    const decision = asSseDecision(out.value);
+    return decision && this.#declared('sse', decision) ? decision : { allow: false, reason: 'undefined_result' };
   }
 
   contributions(input: ContributionsInput): ContributionsDecision {
@@ -102,13 +120,29 @@ export class WasmEngine implements DecisionEngine {
   authz(input: AuthzInput): AuthzDecision {
     const out = this.#evaluate('authz', input);
     if ('failed' in out) return { allow: false, reason: out.failed };
-    return asAuthzDecision(out.value) ?? { allow: false, reason: 'undefined_result' };
+    const decision = asAuthzDecision(out.value);
+    return decision && this.#declared('authz', decision) ? decision : { allow: false, reason: 'undefined_result' };
   }
 
   /** Entries in the API decision cache (for metrics and tests). */
   get cacheSize(): number {
     return this.#cache?.size ?? 0;
   }
+}
+
+/** Reads every reason catalogue once (they depend on neither input nor data). Throws EngineLoadError. */
+function readCatalogues(policy: LoadedPolicy): ReasonCatalogues {
+  const read = (name: CatalogueName) => {
+    const { entrypoint } = CATALOGUES[name];
+    let value: unknown;
+    try {
+      value = singleResult(policy.evaluate({}, entrypoint));
+    } catch (thrown) {
+      throw new EngineLoadError('policy_catalogue_invalid', `${entrypoint} could not be evaluated: ${toError(thrown, entrypoint).message}`, { cause: thrown });
+    }
+    return parseCatalogue(name, value);
+  };
+  return { api: read('api'), sse: read('sse'), authz: read('authz') };
 }
 
 /** Loads a WasmEngine; see WasmEngine.create. */

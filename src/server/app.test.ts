@@ -9,6 +9,7 @@ import type { PluginsConfig } from '../config/types.js';
 import type { Snapshot, SnapshotSource } from '../engine/state.js';
 import type { DecisionEngine } from '../engine/types.js';
 import { EMPTY_IDENTITY } from '../identity/index.js';
+import { testCatalogues } from '../engine/testing/catalogues.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { loadSettings } from './settings.js';
@@ -32,8 +33,9 @@ const config: PluginsConfig = {
 function fakeSource(engine: Partial<DecisionEngine>): SnapshotSource & { calls: number } {
   const full: DecisionEngine = {
     revision: { policy: 'p', data: 'd', loadedAt: '2026-01-01T00:00:00Z' },
-    api: () => ({ allow: false, reason: 'not_allowed' }),
-    sse: () => ({ allow: false, reason: 'not_allowed' }),
+    reasons: testCatalogues(),
+    api: () => ({ allow: false, reason: 'refused' }),
+    sse: () => ({ allow: false, reason: 'refused' }),
     contributions: () => ({ plugins: [{ id: 'hello', version: '1.0.0', routes: [], widgets: [] }] }),
     authz: () => ({ allow: true, reason: 'granted' }),
     ...engine,

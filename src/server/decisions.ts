@@ -1,14 +1,33 @@
+/**
+ * What the server does with a decision, from the loaded policy's reason catalogue (read once
+ * per policy by the engine): the answer to a refusal, and whether the plugin id may be a log
+ * field and a metric label. No reason is named here: a policy author adds one in Rego alone.
+ */
 import { LRUCache } from 'lru-cache';
+import type { ReasonClass } from '../engine/catalogue.js';
 import type { Snapshot } from '../engine/state.js';
 import type { ContributionsDecision } from '../engine/types.js';
+import { PolicyRefusalError, UnavailableError, type AppError } from './errors.js';
 import type { SessionData } from './state.js';
 
-// Reasons given only once the policy has recognised the plugin (api and sse decisions).
-const RECOGNISED = new Set(['allowed', 'not_allowed', 'incompatible_plugin', 'malformed_path', 'malformed_topic']);
+/**
+ * The plugin id as a log field and metric label: only where the decision's reason says the policy
+ * recognised the plugin, so clients cannot blow up label sets; otherwise `unknown`.
+ */
+export function pluginLabel(known: ReasonClass | undefined, id: string | undefined): string {
+  return id !== undefined && known?.pluginRecognised === true ? id : 'unknown';
+}
 
-/** The plugin id as a metric label: only ids the policy recognised, so clients cannot blow up label sets. */
-export function pluginLabel(reason: string, id: string | undefined): string {
-  return id !== undefined && RECOGNISED.has(reason) ? id : 'unknown';
+/**
+ * The error for a denied decision: the catalogue's status, the reason as its code, the
+ * catalogue's message and, for an allow-list violation, `X-Allowlist-Violation: 1`. A reason with
+ * no catalogue entry is the engine's own (no decision could be made): 503, fail closed.
+ */
+export function refusalOf(known: ReasonClass | undefined, unavailable: string): AppError {
+  if (known?.httpStatus !== undefined && known.message !== undefined) {
+    return new PolicyRefusalError(known.reason, known.message, known.httpStatus, known.violation === 'allowlist');
+  }
+  return new UnavailableError('decision_unavailable', unavailable);
 }
 
 const caches = new WeakMap<Snapshot, LRUCache<string, ContributionsDecision>>();

@@ -1,8 +1,9 @@
 /**
  * Errors the BFF raises. Like the base classes in src/errors they know nothing about HTTP:
- * middleware/errors maps every class to a status, headers and body in one place.
+ * middleware/errors maps every class to a status, headers and body in one place. The one
+ * exception is a policy refusal, whose status the policy itself declares (its reason catalogue).
  */
-import { AppError, ConflictError, InputError, NotAllowedError } from '../errors/index.js';
+import { AppError, ConflictError, InputError } from '../errors/index.js';
 
 export { AppError, ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors/index.js';
 export { IdentityProviderError, LogoutTokenError, SignInError } from '../identity/errors.js';
@@ -10,8 +11,21 @@ export { IdentityProviderError, LogoutTokenError, SignInError } from '../identit
 /** No valid session on a route that needs one. */
 export class UnauthenticatedError extends AppError {}
 
-/** A plugin call the policy denied (not on the allow-list, unknown or incompatible plugin). */
-export class AllowlistViolationError extends NotAllowedError {}
+/**
+ * A request the policy refused. The code is the decision's reason; status, message and whether it
+ * is an allow-list violation (`X-Allowlist-Violation: 1`) come from the policy's reason catalogue,
+ * which the engine checked at load (a 4xx, a short plain message).
+ */
+export class PolicyRefusalError extends AppError {
+  readonly httpStatus: number;
+  readonly allowlistViolation: boolean;
+
+  constructor(reason: string, message: string, httpStatus: number, allowlistViolation: boolean) {
+    super(reason, message);
+    this.httpStatus = httpStatus;
+    this.allowlistViolation = allowlistViolation;
+  }
+}
 
 /** The served bytes do not match `bundle.integrity`: refused, with an empty body. */
 export class IntegrityError extends ConflictError {}

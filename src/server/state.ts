@@ -1,5 +1,4 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { Snapshot } from '../engine/state.js';
 
 /** A signed-in user, as carried by the session cookie. */
 export interface SessionData {
@@ -14,7 +13,7 @@ export interface SessionData {
   exp: number;
 }
 
-/** What one request learned on its way through; read by the request log and metrics. */
+/** What one request learned on its way through; only the request log and metrics read it, never a decision. */
 export interface RequestLog {
   route?: string;
   plugin?: string;
@@ -22,15 +21,14 @@ export interface RequestLog {
   reason?: string;
 }
 
+/**
+ * What a request carries on its way through. Each guard step declares the fields it sets beside
+ * its code (`declare module` of this interface, as Hono's ContextVariableMap): snapshot
+ * (middleware/snapshot), tenant (middleware/tenant), session and foreignSession
+ * (middleware/session), plugin (middleware/plugin-guard), topics (routes/events).
+ */
 export interface BffState {
   requestId: string;
-  /** The one snapshot this request uses for every decision and config read. */
-  snapshot?: Snapshot;
-  tenant?: string;
-  /** Parsed from the cookie; null when absent or invalid. */
-  session?: SessionData | null;
-  /** A valid session made on another tenant (403 where a session is required). */
-  foreignSession?: boolean;
   /** Errors of this request are shown as an HTML page to a browser that asks for one (sign-in navigations). */
   errorPage?: boolean;
   /** Response headers set before any handler ran (security headers): never dropped or overridden. */
@@ -41,21 +39,6 @@ export interface BffState {
 export type BffContext = ParameterizedContext<BffState>;
 export type BffMiddleware = Middleware<BffState>;
 
-/** The snapshot of this request; the snapshot middleware guarantees it on every route that reads state. */
-export function snapshotOf(ctx: BffContext): Snapshot {
-  const snapshot = ctx.state.snapshot;
-  if (!snapshot) throw new Error('snapshot middleware did not run');
-  return snapshot;
-}
-
-export function tenantOf(ctx: BffContext): string {
-  const tenant = ctx.state.tenant;
-  if (!tenant) throw new Error('tenant middleware did not run');
-  return tenant;
-}
-
-export function sessionOf(ctx: BffContext): SessionData {
-  const session = ctx.state.session;
-  if (!session) throw new Error('requireSession did not run');
-  return session;
-}
+export { snapshotOf } from './middleware/snapshot/index.js';
+export { tenantOf } from './middleware/tenant/index.js';
+export { sessionOf } from './middleware/session/index.js';

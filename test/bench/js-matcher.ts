@@ -32,5 +32,5 @@ export function jsApiDecision(
       return { allow: true, reason: 'allowed', matched: `${e.method} ${e.template}` };
     }
   }
-  return { allow: false, reason: 'not_allowed' };
+  return { allow: false, reason: 'allowlist_violation' };
 }

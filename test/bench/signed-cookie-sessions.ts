@@ -24,7 +24,7 @@ function decode(value: string, now: number): SessionData | null {
 export function createSignedCookieSessions(options: { cookie: string; maxAgeSeconds: number }): Sessions {
   const verified = new LRUCache<string, SessionData>({ max: 10_000 });
   const sig = `${options.cookie}.sig`;
-  function load(ctx: BffContext): Promise<void> {
+  function loadNow(ctx: BffContext): void {
     if (ctx.state.session === undefined) {
       ctx.state.session = null;
       const value = ctx.cookies.get(options.cookie, { signed: false });
@@ -43,7 +43,6 @@ export function createSignedCookieSessions(options: { cookie: string; maxAgeSeco
         }
       }
     }
-    return Promise.resolve();
   }
   function requireNow(ctx: BffContext): void {
     if (!ctx.state.session) {
@@ -53,16 +52,9 @@ export function createSignedCookieSessions(options: { cookie: string; maxAgeSeco
   }
   return {
     store: new MemorySessionStore({ max: 1 }),
-    load,
-    requireNow,
-    async read(ctx, next) {
-      await load(ctx);
-      await next();
-    },
-    async require(ctx, next) {
-      requireNow(ctx);
-      await next();
-    },
+    // Synchronous as the old cookie layer was: the baseline the store-backed step is measured against.
+    read: { name: 'session', needs: ['tenant'], sets: ['session', 'foreignSession'], run: loadNow },
+    require: { name: 'signed-in', needs: ['session'], run: requireNow },
     async issue(ctx, identity) {
       const now = Math.floor(Date.now() / 1000);
       const session: SessionData = { sid: randomBytes(18).toString('base64url'), user: identity.user, roles: [...new Set(identity.roles)], tenant: ctx.state.tenant ?? '', iat: now, exp: now + options.maxAgeSeconds };

@@ -68,17 +68,18 @@ describe('GET /events/stream', () => {
   });
 
   it('denies before the first byte when any requested topic is not allowed', async () => {
-    for (const [topics, plugin] of [
-      ['orders,payments', 'orders'],
-      ['ordersx', 'orders'],
-      ['orders', 'hello'],
-      ['orders', 'legacy'],
-      ['orders', 'ghost'],
+    // The code is the policy's reason (its sse catalogue), as explain, the log and the metric say.
+    for (const [topics, plugin, code] of [
+      ['orders,payments', 'orders', 'topic_not_allowed'],
+      ['ordersx', 'orders', 'topic_not_allowed'],
+      ['orders', 'hello', 'topic_not_allowed'],
+      ['orders', 'legacy', 'incompatible_plugin'],
+      ['orders', 'ghost', 'unknown_plugin'],
     ] as const) {
       const s = await stream(topics, plugin);
       expect(s.status, `${topics} as ${plugin}`).toBe(403);
       expect(s.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(JSON.parse(s.text ?? '')).toEqual({ code: 'topic_not_allowed', message: expect.any(String) });
+      expect(JSON.parse(s.text ?? '')).toEqual({ code, message: expect.any(String) });
       expect(s.text).not.toContain('stock.levels');
     }
   });

@@ -51,11 +51,11 @@ describe('health', () => {
 
     const text = await metrics();
     expect(text).toContain('experience_plugin_requests_total{tenant="localhost",plugin="hello",decision="allowed",reason="allowed"} 1');
-    expect(text).toContain('experience_plugin_requests_total{tenant="localhost",plugin="hello",decision="denied",reason="not_allowed"} 1');
+    expect(text).toContain('experience_plugin_requests_total{tenant="localhost",plugin="hello",decision="denied",reason="allowlist_violation"} 1');
     expect(text).toMatch(/experience_plugin_rate_limited_total\{tenant="localhost",plugin="limited"\} [1-9]/);
     expect(text).toContain('experience_bundle_integrity_failures_total{tenant="localhost",plugin="tampered"} 1');
     expect(text).toContain('experience_sse_streams_open{tenant="localhost",plugin="orders"} 1');
-    expect(text).toContain('experience_sse_denied_total{tenant="localhost",plugin="orders",reason="not_allowed"} 1');
+    expect(text).toContain('experience_sse_denied_total{tenant="localhost",plugin="orders",reason="topic_not_allowed"} 1');
     expect(text).toMatch(/experience_http_requests_total\{route="plugin_call",status="429",outcome="completed"\} [1-9]/);
     expect(text).toContain('experience_config_last_reload_ok 1');
 

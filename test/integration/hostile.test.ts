@@ -53,17 +53,19 @@ interface Case {
 const big = 'x'.repeat(2 * 1024 * 1024);
 
 const ALLOWLIST: Case[] = [
-  { name: 'dot-dot segment escaping an allowed prefix', line: 'GET /api/catalog/../orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_request' },
-  { name: 'dot-dot escaping an exact path', line: 'GET /api/hello/../orders HTTP/1.1', plugin: 'hello', status: 400, code: 'malformed_request' },
-  { name: 'dot-dot with a path parameter (Tomcat-style ..;)', line: 'GET /api/catalog/..;/orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_request' },
-  { name: 'single-dot segment', line: 'GET /api/./hello HTTP/1.1', plugin: 'hello', status: 400, code: 'malformed_request' },
-  { name: 'percent-encoded dot-dot (lower case)', line: 'GET /api/catalog/%2e%2e/orders/1 HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_request' },
-  { name: 'percent-encoded dot-dot (mixed case)', line: 'GET /api/catalog/%2E%2e/orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_request' },
+  // The shape of a path is the policy's (malformed_path, as explain says); the BFF refuses only
+  // what HTTP cannot hand over (malformed_request): docs/contracts.md, "Path rules".
+  { name: 'dot-dot segment escaping an allowed prefix', line: 'GET /api/catalog/../orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
+  { name: 'dot-dot escaping an exact path', line: 'GET /api/hello/../orders HTTP/1.1', plugin: 'hello', status: 400, code: 'malformed_path' },
+  { name: 'dot-dot with a path parameter (Tomcat-style ..;)', line: 'GET /api/catalog/..;/orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
+  { name: 'single-dot segment', line: 'GET /api/./hello HTTP/1.1', plugin: 'hello', status: 400, code: 'malformed_path' },
+  { name: 'percent-encoded dot-dot (lower case)', line: 'GET /api/catalog/%2e%2e/orders/1 HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
+  { name: 'percent-encoded dot-dot (mixed case)', line: 'GET /api/catalog/%2E%2e/orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
   { name: 'encoded slash inside a segment', line: 'GET /api/catalog/..%2forders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
   { name: 'encoded slash (upper case)', line: 'GET /api/catalog/a%2Fb HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
   { name: 'encoded backslash', line: 'GET /api/catalog/a%5c..%5corders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
-  { name: 'raw backslash', line: 'GET /api/catalog/a\\..\\orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_request' },
-  { name: 'encoded NUL', line: 'GET /api/catalog/a%00 HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_request' },
+  { name: 'raw backslash', line: 'GET /api/catalog/a\\..\\orders HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
+  { name: 'encoded NUL', line: 'GET /api/catalog/a%00 HTTP/1.1', plugin: 'orders', status: 400, code: 'malformed_path' },
   { name: 'empty segment (double slash)', line: 'GET /api//hello HTTP/1.1', plugin: 'hello', status: 400, code: 'malformed_path' },
   // Outside /api/ a GET is the web shell's business (SPA fallback): never a plugin call.
   { name: 'leading double slash', line: 'GET //api/hello HTTP/1.1', plugin: 'hello', status: 200, header: { 'content-type': 'text/html; charset=utf-8' } },
@@ -94,10 +96,11 @@ const ALLOWLIST: Case[] = [
   { name: 'TRACE', line: 'TRACE /api/hello HTTP/1.1', plugin: 'hello', status: 403, code: 'allowlist_violation' },
   { name: 'no X-Plugin-Id', line: 'GET /api/hello HTTP/1.1', plugin: null, status: 403, code: 'missing_plugin_id', header: { 'x-allowlist-violation': undefined } },
   { name: 'empty X-Plugin-Id', line: 'GET /api/hello HTTP/1.1', plugin: '', status: 403, code: 'missing_plugin_id' },
-  { name: 'X-Plugin-Id sent twice', line: 'GET /api/hello HTTP/1.1', headers: ['X-Plugin-Id: hello'], plugin: 'hello', status: 403, code: 'allowlist_violation' },
-  { name: 'X-Plugin-Id of another plugin\'s case', line: 'GET /api/orders HTTP/1.1', plugin: 'ORDERS', status: 403, code: 'allowlist_violation' },
-  { name: 'X-Plugin-Id naming a prototype key', line: 'GET /api/hello HTTP/1.1', plugin: '__proto__', status: 403, code: 'allowlist_violation' },
-  { name: 'an incompatible plugin\'s own allow-list', line: 'GET /api/hello HTTP/1.1', plugin: 'legacy', status: 403, code: 'allowlist_violation' },
+  // Each refusal's code is the policy's reason; all are allow-list violations (the header).
+  { name: 'X-Plugin-Id sent twice', line: 'GET /api/hello HTTP/1.1', headers: ['X-Plugin-Id: hello'], plugin: 'hello', status: 403, code: 'unknown_plugin', header: { 'x-allowlist-violation': '1' } },
+  { name: 'X-Plugin-Id of another plugin\'s case', line: 'GET /api/orders HTTP/1.1', plugin: 'ORDERS', status: 403, code: 'unknown_plugin', header: { 'x-allowlist-violation': '1' } },
+  { name: 'X-Plugin-Id naming a prototype key', line: 'GET /api/hello HTTP/1.1', plugin: '__proto__', status: 403, code: 'unknown_plugin', header: { 'x-allowlist-violation': '1' } },
+  { name: 'an incompatible plugin\'s own allow-list', line: 'GET /api/hello HTTP/1.1', plugin: 'legacy', status: 403, code: 'incompatible_plugin', header: { 'x-allowlist-violation': '1' } },
   { name: 'spoofed plugin identity header', line: 'GET /api/orders HTTP/1.1', headers: ['X-Experience-Plugin: orders'], plugin: 'hello', status: 403, code: 'allowlist_violation' },
   {
     name: 'spoofed identity headers are replaced, not forwarded',
@@ -159,7 +162,9 @@ const BUNDLE: Case[] = [
   { name: 'unknown id', line: b('entry=ghost%401.0.0&id=ghost'), status: 404, code: 'bundle_not_found' },
   { name: 'symlink out of the plugin folder', line: b('entry=linked%401.0.0&id=linked'), status: 404, code: 'bundle_not_found' },
   { name: 'over-long query', line: b(`entry=${'a'.repeat(600)}&id=hello`), status: 400, code: 'invalid_query' },
-  { name: 'dot-dot in the route path', line: 'GET /api/plugins/x/../bundle?entry=hello%401.0.0&id=hello HTTP/1.1', status: 400, code: 'malformed_request' },
+  // Not the bundle route (exact paths only): a plugin call, which the policy refuses.
+  { name: 'dot-dot in the route path', line: 'GET /api/plugins/x/../bundle?entry=hello%401.0.0&id=hello HTTP/1.1', status: 403, code: 'missing_plugin_id' },
+  { name: 'dot-dot in the route path, as a plugin', line: 'GET /api/plugins/x/../bundle?entry=hello%401.0.0&id=hello HTTP/1.1', plugin: 'hello', status: 400, code: 'malformed_path' },
   { name: 'encoded separators in the route path', line: 'GET /api/plugins%2Fbundle?entry=hello%401.0.0&id=hello HTTP/1.1', plugin: 'hello', status: 400, code: 'malformed_path' },
   { name: 'bundle without a session', line: b('entry=hello%401.0.0&id=hello'), noCookie: true, status: 401, code: 'unauthenticated' },
 ];

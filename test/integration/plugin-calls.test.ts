@@ -28,19 +28,19 @@ describe('plugin API calls', () => {
     expect(bff.upstream.received).toHaveLength(0);
   });
 
-  it('403 with X-Allowlist-Violation when not on the plugin\'s allow-list; nothing echoed', async () => {
+  it('403 with X-Allowlist-Violation when not on the plugin\'s allow-list; the code is the policy\'s reason; nothing echoed', async () => {
     bff.upstream.clear();
-    for (const [method, path, plugin] of [
-      ['get', '/api/orders', 'hello'],
-      ['put', '/api/orders/1', 'orders'],
-      ['get', '/api/orders/1/notes', 'orders'],
-      ['get', '/api/hello', 'nobody'],
-      ['get', '/api/hello', 'legacy'],
+    for (const [method, path, plugin, code] of [
+      ['get', '/api/orders', 'hello', 'allowlist_violation'],
+      ['put', '/api/orders/1', 'orders', 'allowlist_violation'],
+      ['get', '/api/orders/1/notes', 'orders', 'allowlist_violation'],
+      ['get', '/api/hello', 'nobody', 'unknown_plugin'],
+      ['get', '/api/hello', 'legacy', 'incompatible_plugin'],
     ] as const) {
       const res = await call(method, path, plugin);
       expect(res.status, `${method} ${path} as ${plugin}`).toBe(403);
       expect(res.headers['x-allowlist-violation']).toBe('1');
-      expect(res.body.code).toBe('allowlist_violation');
+      expect(res.body.code).toBe(code);
       expect(res.text).not.toContain('/api/');
     }
     expect(bff.upstream.received).toHaveLength(0);
@@ -144,7 +144,7 @@ describe('plugin API calls', () => {
   it('logs one JSON line per request with tenant, plugin, decision, reason, status and duration; no cookies', async () => {
     await call('get', '/api/orders', 'hello');
     const line = bff.logs().filter((l) => l.msg === 'request' && l.path === '/api/orders' && l.status === 403).at(-1);
-    expect(line).toMatchObject({ tenant: 'localhost', plugin: 'hello', decision: 'deny', reason: 'not_allowed', user: 'alice', route: 'plugin_call' });
+    expect(line).toMatchObject({ tenant: 'localhost', plugin: 'hello', decision: 'deny', reason: 'allowlist_violation', user: 'alice', route: 'plugin_call' });
     expect(typeof line?.ms).toBe('number');
     const secret = cookie.split(';')[0]!.split('=')[1]!;
     expect(bff.logText()).not.toContain(secret);

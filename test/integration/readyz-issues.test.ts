@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRYPOINTS } from '../../src/engine/entrypoints.js';
-import { buildWasm } from '../support/opa.js';
+import { buildPolicyCopy, buildWasm } from '../support/opa.js';
 import { eventually, login, startBff, type TestBff } from './support/bff.js';
 import { GRANTS_YAML, POLICY, createFixture, pluginsYaml, type Fixture } from './support/fixture.js';
 
@@ -38,13 +38,22 @@ interface Breakage {
 
 const MINIMAL_WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 let partialPolicy: Uint8Array;
+let badCatalogue: Uint8Array;
 let goodPolicy: Buffer;
 
 beforeAll(async () => {
   goodPolicy = await readFile(POLICY);
   // A real OPA module with only the api entrypoint.
   partialPolicy = await buildWasm({ 'api.rego': 'package experience.api\n\ndecision := {"allow": false, "reason": "not_allowed"}\n' }, [ENTRYPOINTS.api]);
-});
+  // The real policy, but a refusal in its api reason catalogue without a status.
+  ({ wasm: badCatalogue } = await buildPolicyCopy(async (dir) => {
+    const file = path.join(dir, 'experience/api/catalogue.rego');
+    const text = await readFile(file, 'utf8');
+    const broken = text.replace(/(#     allowlist_violation:\n)#       http_status: 403\n/, '$1');
+    expect(broken).not.toBe(text);
+    await writeFile(file, broken);
+  }, { test: false }));
+}, 60_000);
 
 const replaceIn = async (file: string, from: string, to: string) => {
   const text = await readFile(file, 'utf8');
@@ -73,9 +82,17 @@ const BREAKAGES: Breakage[] = [
     what: 'an OPA policy without the expected entrypoints',
     file: 'policy',
     code: 'policy_entrypoints_missing',
-    message: /^the policy lacks entrypoint\(s\) experience\/sse\/decision, experience\/contributions\/decision, experience\/authz\/decision \(has: experience\/api\/decision\)/,
+    message: /^the policy lacks entrypoint\(s\) experience\/sse\/decision, experience\/contributions\/decision, experience\/authz\/decision, experience\/api\/catalogue, experience\/sse\/catalogue, experience\/authz\/catalogue \(has: experience\/api\/decision\)/,
     located: false,
     apply: (f) => writeFile(f.policy, partialPolicy),
+  },
+  {
+    what: 'a policy whose reason catalogue is malformed',
+    file: 'policy',
+    code: 'policy_catalogue_invalid',
+    message: /^experience\/api\/catalogue: reason "allowlist_violation": a refusal needs http_status, a client error \(400-499\)$/,
+    located: false,
+    apply: (f) => writeFile(f.policy, badCatalogue),
   },
   { what: 'a YAML error in plugins.yaml', file: 'plugins', code: 'yaml_syntax', message: /^All mapping items must start at the same column$/, located: true, apply: async (f) => writeFile(f.plugins, `${await readFile(f.plugins, 'utf8')}\n  bad: [unclosed\n`) },
   { what: 'a schema error in plugins.yaml', file: 'plugins', code: 'invalid_method', message: /^method "get" must be written upper-case: "GET"$/, located: true, apply: (f) => replaceIn(f.plugins, '- { method: GET, path: /api/hello }', '- { method: get, path: /api/hello }') },

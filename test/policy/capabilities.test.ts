@@ -15,7 +15,8 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const opa = process.env.OPA ?? resolve(root, '.tools/bin/opa');
 const capabilities = join(root, 'policy/capabilities.json');
-// Every entrypoint build/policy.wasm carries: the BFF's decisions and the CLI's explanations and relations.
+// Every entrypoint build/policy.wasm carries: the BFF's decisions and reason catalogues, and the CLI's
+// explanations and relations.
 const entrypoints = ALL_ENTRYPOINTS;
 
 let dir: string;

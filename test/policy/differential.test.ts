@@ -69,7 +69,7 @@ describe(`Wasm decisions equal opa eval (seed ${SEED})`, () => {
     });
     // The sample must exercise both outcomes and the near-miss reasons, or it proves little.
     const reasons = new Set(opaOut.map((o) => (o as { reason: string }).reason));
-    for (const r of ['allowed', 'not_allowed', 'malformed_path', 'unknown_plugin', 'missing_plugin_id', 'unknown_tenant']) {
+    for (const r of ['allowed', 'allowlist_violation', 'malformed_path', 'unknown_plugin', 'missing_plugin_id', 'unknown_tenant']) {
       expect(reasons, `no generated request was decided '${r}'`).toContain(r);
     }
   });
@@ -78,7 +78,7 @@ describe(`Wasm decisions equal opa eval (seed ${SEED})`, () => {
     const inputs = fc.sample(sseRequests(registry), { numRuns: SSE_RUNS, seed: SEED });
     const opaOut = await compareBoth(ENTRYPOINTS.sse, inputs);
     const reasons = new Set(opaOut.map((o) => (o as { reason: string }).reason));
-    for (const r of ['allowed', 'not_allowed', 'malformed_topic']) expect(reasons).toContain(r);
+    for (const r of ['allowed', 'topic_not_allowed', 'malformed_topic']) expect(reasons).toContain(r);
   });
 
   it('contributions and authz for every role combination of every tenant', async () => {

@@ -46,3 +46,24 @@ export async function opaEvalBatch(options: {
   }
   return out;
 }
+
+/**
+ * Copies policy/ to a temp folder, lets `edit` change it, runs its tests (`opa test`, as `make
+ * policy-test` does) and builds it as the Makefile builds build/policy.wasm. Returns the module
+ * and the copy's folder.
+ */
+export async function buildPolicyCopy(edit: (policyDir: string) => Promise<void>, options: { test?: boolean } = {}): Promise<{ wasm: Uint8Array; policyDir: string }> {
+  const { cp } = await import('node:fs/promises');
+  const { CATALOGUES, ENTRYPOINTS } = await import('../../src/engine/index.js');
+  const dir = await mkdtemp(join(tmpdir(), 'xp-policy-copy-'));
+  const policyDir = join(dir, 'policy');
+  await cp(resolve('policy'), policyDir, { recursive: true });
+  await edit(policyDir);
+  if (options.test !== false) await run(OPA_BIN, ['test', policyDir, '--ignore', 'capabilities.json']);
+  const entrypoints = [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)];
+  const bundle = join(dir, 'bundle.tar.gz');
+  await run(OPA_BIN, ['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '--capabilities', join(policyDir, 'capabilities.json'),
+    '--ignore', '*_test.rego', '--ignore', 'capabilities.json', '-o', bundle, policyDir]);
+  await run('tar', ['-xzf', bundle, '-C', dir, '/policy.wasm']);
+  return { wasm: await readFile(join(dir, 'policy.wasm')), policyDir };
+}

@@ -23,7 +23,7 @@ import data.experience.lib.registry
 #     - unknown_plugin
 #     - incompatible_plugin
 #     - malformed_path
-#     - not_allowed
+#     - allowlist_violation
 #     - allowed
 decision := object.union(_plugin_field, _verdict(reason)) if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
@@ -45,17 +45,17 @@ _applicable contains rule if some rule in registry.plugin_denials
 # title: Malformed path
 # description: >-
 #   The path is not a string, does not start with "/", has an empty, "." or ".." segment (also with a ";"
-#   parameter, "..;x"), or contains a backslash or an encoded "/", "\", ".", NUL or "%" (%2f, %5c, %2e, %00,
-#   %25, any case).
+#   parameter, "..;x"), or contains a backslash, one of " < > ^ ` { | }, or an encoded "/", "\", ".", NUL or "%"
+#   (%2f, %5c, %2e, %00, %25, any case).
 # custom:
 #   reason: malformed_path
 _applicable contains reasons.summary(rego.metadata.rule()) if not _well_formed_path
 
 # METADATA
-# title: Not allowed
+# title: Allow-list violation
 # description: None of the plugin's allow-list entries matches the method and path.
 # custom:
-#   reason: not_allowed
+#   reason: allowlist_violation
 _applicable contains reasons.summary(rego.metadata.rule()) if not _matched
 
 # METADATA

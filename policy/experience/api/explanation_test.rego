@@ -24,7 +24,7 @@ test_explanation_carries_the_decision if {
 
 # rule: the summary of the rule that decided, from its METADATA
 test_rule_not_allowed if _explain_orders("GET", "/api/nothing").rule == {
-	"reason": "not_allowed", "title": "Not allowed",
+	"reason": "allowlist_violation", "title": "Allow-list violation",
 	"description": "None of the plugin's allow-list entries matches the method and path.",
 }
 

@@ -23,7 +23,7 @@ test_explanation_carries_the_decision if {
 }
 
 test_rule_not_allowed if _explain_topic("nope").rule == {
-	"reason": "not_allowed", "title": "Not allowed",
+	"reason": "topic_not_allowed", "title": "Topic not allowed",
 	"description": "None of the plugin's topic prefixes matches the topic.",
 }
 

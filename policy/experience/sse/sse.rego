@@ -21,7 +21,7 @@ import data.experience.lib.registry
 #     - unknown_plugin
 #     - incompatible_plugin
 #     - malformed_topic
-#     - not_allowed
+#     - topic_not_allowed
 #     - allowed
 decision := _verdict(reason) if {
 	# custom.reasons of this entrypoint's (document-scoped) annotation is the precedence order
@@ -43,10 +43,10 @@ _applicable contains rule if some rule in registry.plugin_denials
 _applicable contains reasons.summary(rego.metadata.rule()) if not _well_formed_topic
 
 # METADATA
-# title: Not allowed
+# title: Topic not allowed
 # description: None of the plugin's topic prefixes matches the topic.
 # custom:
-#   reason: not_allowed
+#   reason: topic_not_allowed
 _applicable contains reasons.summary(rego.metadata.rule()) if not _matched
 
 # METADATA

@@ -40,13 +40,13 @@ describe('api.fetch', () => {
 
   it('throws AllowlistViolationError on 403 with X-Allowlist-Violation', async () => {
     const { apiFetch } = setup(() =>
-      jsonResponse(403, { code: 'not_allowed', message: 'GET /api/orders is not on the allow-list' }, { 'X-Allowlist-Violation': '1' }),
+      jsonResponse(403, { code: 'allowlist_violation', message: 'GET /api/orders is not on the allow-list' }, { 'X-Allowlist-Violation': '1' }),
     );
     const err = await apiFetch('/api/orders?page=2').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AllowlistViolationError);
     expect(err).toMatchObject({
       code: 'allowlist_violation', status: 403, allowlistViolation: true, pluginId: 'orders',
-      method: 'GET', url: '/api/orders?page=2', serverCode: 'not_allowed',
+      method: 'GET', url: '/api/orders?page=2', serverCode: 'allowlist_violation',
     });
     expect((err as Error).message).toContain('[orders] GET /api/orders?page=2');
     expect((err as Error).name).toBe('AllowlistViolationError');

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_IDENTITY } from '../../identity/index.js';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
+import { testCatalogues } from '../../engine/testing/catalogues.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics/index.js';
 import { outcomeOf } from '../outcome.js';
@@ -19,7 +20,8 @@ const revision = { id: 1, policy: 'p', data: 'd', config: 'c', identity: 'none',
 const snapshot: Snapshot = {
   engine: {
     revision,
-    api: () => ({ allow: false, reason: 'not_allowed' }),
+    reasons: testCatalogues(),
+    api: () => ({ allow: false, reason: 'refused' }),
     sse: () => ({ allow: true, reason: 'allowed' }),
     contributions: () => ({ plugins: [] }),
     authz: () => ({ allow: false, reason: 'not_granted' }),

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
 import { EMPTY_IDENTITY } from '../../identity/index.js';
+import { testCatalogues } from '../../engine/testing/catalogues.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics/index.js';
 import { MemoryEventHub } from './memory-hub.js';
@@ -14,8 +15,9 @@ function snapshot(allow: boolean, id: number): Snapshot {
   return {
     engine: {
       revision,
-      api: () => ({ allow: false, reason: 'not_allowed' }),
-      sse: () => (allow ? { allow: true, reason: 'allowed' } : { allow: false, reason: 'not_allowed' }),
+      reasons: testCatalogues(),
+      api: () => ({ allow: false, reason: 'refused' }),
+      sse: () => (allow ? { allow: true, reason: 'allowed' } : { allow: false, reason: 'refused' }),
       contributions: () => ({ plugins: [] }),
       authz: () => ({ allow: false, reason: 'not_granted' }),
     },

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { NotAllowedError } from '../errors.js';
+import type { GuardStep } from '../pipeline/index.js';
 
 /** What fetch() and XHR send. No header at all (older browsers, non-browser clients) is also allowed. */
 const ALLOWED = 'empty';
@@ -19,3 +20,11 @@ export function checkFetchDestination(headers: IncomingHttpHeaders): void {
   if (dest === undefined || dest === ALLOWED) return;
   throw new NotAllowedError('forbidden_fetch_destination', 'Plugin API answers cannot be loaded as a script, style, document, frame or worker');
 }
+
+/** The fetch-destination step of the plugin-call route: before the policy, the rate limit and the upstream. */
+export const fetchDestinationStep: GuardStep = {
+  name: 'fetch-destination',
+  run(ctx) {
+    checkFetchDestination(ctx.req.headers);
+  },
+};

@@ -25,6 +25,10 @@ export class MemoryRateLimiter implements RateLimiter {
     return Promise.resolve(this.take(key, limit));
   }
 
+  takeNow(key: string, limit: RateLimit): RateLimitResult {
+    return this.take(key, limit);
+  }
+
   /** Synchronous core, also used by tests. */
   take(key: string, limit: RateLimit): RateLimitResult {
     const capacity = limit.requestsPerSecond + limit.burst;

@@ -25,5 +25,7 @@ export interface RateLimiter {
    * rate, never granted in one step. So neither tightening nor loosening resets a bucket.
    */
   consume(key: string, limit: RateLimit): Promise<RateLimitResult>;
+  /** The same as `consume`, answered at once, for a limiter that keeps its buckets in this process (optional). */
+  takeNow?(key: string, limit: RateLimit): RateLimitResult;
   close(): Promise<void>;
 }

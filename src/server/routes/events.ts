@@ -1,58 +1,116 @@
 import { createBearerCheck } from '../auth/bearer.js';
 import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
-import { isEngineFailure } from '../../engine/index.js';
-import { pluginLabel } from '../decisions.js';
-import { InputError, NotAllowedError, TooManyRequestsError, UnauthenticatedError, UnavailableError } from '../errors.js';
+import { pluginLabel, refusalOf } from '../decisions.js';
+import type { ReasonClass } from '../../engine/catalogue.js';
+import type { DecisionEngine } from '../../engine/types.js';
+import { InputError, TooManyRequestsError, UnauthenticatedError } from '../errors.js';
 import { isTopic, parseTopicsQuery } from '../events/topics.js';
-import { pluginIdHeader } from '../middleware/plugin-guard/index.js';
-import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
+import type { BffMetrics } from '../metrics/index.js';
+import { pluginIdHeader, pluginOf, recognisedPlugin } from '../middleware/plugin-guard/index.js';
+import type { GuardStep } from '../pipeline/index.js';
+import { sessionOf, snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../state.js';
+
+declare module '../state.js' {
+  interface BffState {
+    /** The topics of `GET /events/stream`, every one allowed for ctx.state.plugin (the topic guard). */
+    topics?: readonly string[];
+  }
+}
+
+interface TopicsVerdict {
+  allow: boolean;
+  /** The first denied topic's reason, or (all allowed) the first topic's. */
+  reason: string;
+  known: ReasonClass | undefined;
+}
+
+/** The engine's `sse` decision on every topic: denied at the first topic it denies. */
+function judgeTopics(engine: DecisionEngine, tenant: string, plugin: string | undefined, topics: readonly string[]): TopicsVerdict {
+  let verdict: TopicsVerdict | undefined;
+  for (const topic of topics) {
+    const decision = engine.sse({ tenant, plugin_id: plugin ?? null, topic });
+    if (!decision.allow || !verdict) verdict = { allow: decision.allow, reason: decision.reason, known: engine.reasons.sse.get(decision.reason) };
+    if (!decision.allow) break;
+  }
+  if (!verdict) throw new Error('no topics to judge');
+  return verdict;
+}
+
+function topicsOf(ctx: BffContext): readonly string[] {
+  const topics = ctx.state.topics;
+  if (!topics) throw new Error('the topic guard did not run');
+  return topics;
+}
 
 /**
- * `GET /events/stream?topics=a,b` with X-Plugin-Id: every topic, exactly as sent, is judged by
- * the engine's `sse` decision before the first byte; one denied topic is a 403 and no stream opens.
+ * The topic guard step of `GET /events/stream?topics=a,b` with X-Plugin-Id: every topic, exactly
+ * as sent, is judged by the engine's `sse` decision before the first byte; the first denied one
+ * refuses the stream as its reason catalogue says. When all are allowed it sets
+ * `ctx.state.plugin` (the policy allowed that id) and `ctx.state.topics`.
+ */
+export function topicGuardStep(options: { metrics: BffMetrics }): GuardStep {
+  const { metrics } = options;
+  return {
+    name: 'topic-guard',
+    needs: ['snapshot', 'tenant'],
+    sets: ['plugin', 'topics'],
+    run(ctx) {
+      ctx.state.log.route = 'events_stream';
+      const tenant = tenantOf(ctx);
+      const { engine } = snapshotOf(ctx);
+      const plugin = pluginIdHeader(ctx);
+      const query = parseTopicsQuery(ctx.querystring);
+      if (!query.ok) {
+        throw query.code === 'invalid_topic'
+          ? new InputError('invalid_topic', 'A requested topic is not dot-separated words of [A-Za-z0-9_-]')
+          : new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...]: 1 to 20 distinct topics, nothing else');
+      }
+      const { log } = ctx.state;
+      const verdict = judgeTopics(engine, tenant, plugin, query.topics);
+      log.reason = verdict.reason;
+      if (!verdict.allow) {
+        const label = pluginLabel(verdict.known, plugin);
+        metrics.sseDenied.inc({ tenant, plugin: label, reason: verdict.reason });
+        log.plugin = label === 'unknown' ? undefined : label;
+        log.decision = 'deny';
+        throw refusalOf(verdict.known, 'The stream could not be authorised');
+      }
+      // Every topic allowed: the policy recognised this plugin.
+      const allowed = recognisedPlugin(plugin as string);
+      log.plugin = allowed;
+      log.decision = 'allow';
+      ctx.state.plugin = allowed;
+      ctx.state.topics = query.topics;
+    },
+  };
+}
+
+/**
+ * `GET /events/stream` once the topic guard allowed every topic: at most SSE_MAX_STREAMS per
+ * session and plugin, then the stream (a reload since the topics were checked may still refuse it).
  */
 export function streamRoute(deps: AppDeps): BffMiddleware {
   return async function stream(ctx) {
-    ctx.state.log.route = 'events_stream';
     const tenant = tenantOf(ctx);
     const session = sessionOf(ctx);
     const snapshot = snapshotOf(ctx);
-    const plugin = pluginIdHeader(ctx);
-    const query = parseTopicsQuery(ctx.querystring);
-    if (!query.ok) {
-      throw query.code === 'invalid_topic'
-        ? new InputError('invalid_topic', 'A requested topic is not dot-separated words of [A-Za-z0-9_-]')
-        : new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...]: 1 to 20 distinct topics, nothing else');
-    }
-    const { topics } = query;
-    for (const topic of topics) {
-      const decision = snapshot.engine.sse({ tenant, plugin_id: plugin ?? null, topic });
-      if (decision.allow) continue;
-      const label = pluginLabel(decision.reason, plugin);
-      deps.metrics.sseDenied.inc({ tenant, plugin: label, reason: decision.reason });
-      ctx.state.log.plugin = label === 'unknown' ? undefined : label;
-      ctx.state.log.decision = 'deny';
-      ctx.state.log.reason = decision.reason;
-      if (decision.reason === 'missing_plugin_id') throw new NotAllowedError('missing_plugin_id', 'Streams must carry X-Plugin-Id');
-      if (isEngineFailure(decision.reason)) throw new UnavailableError('decision_unavailable', 'The stream could not be authorised');
-      throw new NotAllowedError('topic_not_allowed', 'This plugin may not subscribe to a requested topic');
-    }
-    // Allowed topics mean the engine knows this plugin.
-    const id = plugin as string;
-    ctx.state.log.plugin = id;
-    ctx.state.log.decision = 'allow';
-    ctx.state.log.reason = 'allowed';
-    if (deps.streams.count(session.sid, id) >= deps.settings.sseMaxStreams) {
+    const plugin = pluginOf(ctx);
+    const topics = [...topicsOf(ctx)];
+    if (deps.streams.count(session.sid, plugin) >= deps.settings.sseMaxStreams) {
       throw new TooManyRequestsError('too_many_streams', 'Too many open streams for this plugin', 5);
     }
     const header = ctx.get('Last-Event-ID');
     const lastEventId = /^\d{1,15}$/.test(header) ? Number(header) : undefined;
     ctx.respond = false;
-    const opened = await deps.streams.open({ req: ctx.req, res: ctx.res, tenant, plugin: id, sid: session.sid, topics, lastEventId, snapshot });
+    const opened = await deps.streams.open({ req: ctx.req, res: ctx.res, tenant, plugin, sid: session.sid, topics, lastEventId, snapshot });
     if (!opened) {
       ctx.respond = true;
-      throw new NotAllowedError('topic_not_allowed', 'This plugin may not subscribe to a requested topic');
+      // A reload withdrew a topic between the guard and the stream: refused as the new policy says.
+      const now = judgeTopics(deps.source.current().engine, tenant, plugin, topics);
+      ctx.state.log.decision = 'deny';
+      ctx.state.log.reason = now.reason;
+      throw refusalOf(now.allow ? undefined : now.known, 'The stream could not be authorised');
     }
   };
 }

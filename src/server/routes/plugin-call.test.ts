@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { upstreamFor } from './plugin-call.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../deps.js';
+import { recognisedPlugin } from '../middleware/plugin-guard/index.js';
+import { createAgents } from '../proxy/forward.js';
+import { testContext, testSnapshot } from '../testing/context.js';
+import { pluginCallRoute, upstreamFor } from './plugin-call.js';
 
 const fallback = new URL('http://upstream.default:8081');
 const routes = [
@@ -30,5 +36,51 @@ describe('upstreamFor', () => {
 
   it('no routes: UPSTREAM_URL', () => {
     expect(upstreamFor('/api/x', [], fallback)).toBe(fallback);
+  });
+});
+
+describe('pluginCallRoute', () => {
+  const seen: http.IncomingHttpHeaders[] = [];
+  let upstream: http.Server;
+  let url: URL;
+  beforeAll(async () => {
+    upstream = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    url = new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
+  });
+  afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+
+  it('names the plugin the guard allowed (ctx.state.plugin) to the upstream, never what the log or the request says', async () => {
+    const agents = createAgents();
+    const deps = { settings: { upstreamUrl: url, upstreamTimeoutMs: 2000, proxyMaxBodyBytes: 1024 }, agents } as unknown as AppDeps;
+    const ctx = testContext({ url: '/api/hello?x=1', headers: { 'x-plugin-id': 'orders', 'x-experience-plugin': 'orders' } });
+    ctx.state.snapshot = testSnapshot();
+    ctx.state.tenant = 'localhost';
+    ctx.state.session = { sid: 's', user: 'alice', roles: ['member', 'admin'], tenant: 'localhost', iat: 0, exp: 2e9 };
+    ctx.state.plugin = recognisedPlugin('hello');
+    ctx.state.log.plugin = 'something-else';
+    await pluginCallRoute(deps)(ctx, async () => undefined);
+    agents.close();
+    expect(seen.at(-1)).toMatchObject({
+      'x-experience-plugin': 'hello',
+      'x-experience-tenant': 'localhost',
+      'x-experience-user': 'alice',
+      'x-experience-roles': 'member,admin',
+      'x-request-id': 'test-1',
+    });
+  });
+
+  it('will not forward a call no guard allowed', async () => {
+    const ctx = testContext({ url: '/api/hello' });
+    ctx.state.snapshot = testSnapshot();
+    ctx.state.tenant = 'localhost';
+    ctx.state.session = { sid: 's', user: 'alice', roles: [], tenant: 'localhost', iat: 0, exp: 2e9 };
+    ctx.state.log.plugin = 'hello';
+    const before = seen.length;
+    await expect(pluginCallRoute({ settings: { upstreamUrl: url } } as unknown as AppDeps)(ctx, async () => undefined)).rejects.toThrow('no guard step allowed a plugin');
+    expect(seen.length).toBe(before);
   });
 });

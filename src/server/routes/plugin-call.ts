@@ -2,6 +2,7 @@ import type { UpstreamRoute } from '../../config/types.js';
 import { createAccessTokens } from '../auth/access-token.js';
 import type { AppDeps } from '../deps.js';
 import { forwardRequest } from '../proxy/forward.js';
+import { pluginOf } from '../middleware/plugin-guard/index.js';
 import { IDENTITY_PREFIX } from '../proxy/headers.js';
 import { rawPath } from '../request-target.js';
 import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
@@ -41,21 +42,21 @@ export function upstreamFor(path: string, routes: readonly UpstreamRoute[], fall
   return upstreamRouteFor(path, routes, fallback).url;
 }
 
-/**
- * The last step of an allowed plugin call: forward it with the same method, path and query,
- * and the identity the upstream can trust.
- */
 const TENANT_HEADER = `${IDENTITY_PREFIX}tenant`;
 const USER_HEADER = `${IDENTITY_PREFIX}user`;
 const ROLES_HEADER = `${IDENTITY_PREFIX}roles`;
 const PLUGIN_HEADER = `${IDENTITY_PREFIX}plugin`;
 
+/**
+ * The handler of an allowed plugin call: forward it with the same method, path and query, and
+ * the identity the upstream can trust (the plugin is the one the plugin guard allowed).
+ */
 export function pluginCallRoute(deps: AppDeps): BffMiddleware {
   const options = { timeoutMs: deps.settings.upstreamTimeoutMs, maxBodyBytes: deps.settings.proxyMaxBodyBytes };
   const accessTokenFor = createAccessTokens(deps);
   return async function pluginCall(ctx) {
     const session = sessionOf(ctx);
-    const plugin = ctx.state.log.plugin as string;
+    const plugin = pluginOf(ctx);
     const upstream = upstreamRouteFor(rawPath(ctx), snapshotOf(ctx).config.upstreams, deps.settings.upstreamUrl);
     const attach: Record<string, string> = {
       [TENANT_HEADER]: tenantOf(ctx),

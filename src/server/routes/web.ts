@@ -4,7 +4,7 @@
  * sign-in page). index.html is never cached; hashed files under assets/ are immutable.
  */
 import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import etag from 'etag';
@@ -33,12 +33,15 @@ function decodePath(raw: string): string | undefined {
   return decoded;
 }
 
+/** A regular file under `root`, by name and once symlinks are resolved (a link out of WEB_ROOT is not served). */
 async function fileIn(root: string, relative: string): Promise<{ file: string; stats: Stats } | undefined> {
   const file = path.join(root, relative);
   if (file !== root && !file.startsWith(root + path.sep)) return undefined;
   try {
-    const info = await stat(file);
-    return info.isFile() ? { file, stats: info } : undefined;
+    const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+    if (!real.startsWith(realRoot + path.sep)) return undefined;
+    const info = await stat(real);
+    return info.isFile() ? { file: real, stats: info } : undefined;
   } catch {
     return undefined;
   }

@@ -26,12 +26,15 @@ function dechunk(body: Buffer): Buffer {
 }
 
 /**
- * `head` is the request line and headers without the final blank line; Connection: close is
- * added, and so is the shell's CSRF header (`X-Experience-Csrf: 1`) unless `head` has one or
- * `options.csrfHeader` is false: hostile bytes are about parsing, not about the CSRF rule.
+ * `head` is the request line and headers without the final blank line (a Buffer: bytes as they
+ * are); Connection: close is added, and so is the shell's CSRF header (`X-Experience-Csrf: 1`)
+ * unless `head` has one or `options.csrfHeader` is false: hostile bytes are about parsing, not
+ * about the CSRF rule.
  */
-export function rawRequest(port: number, head: string, body: Buffer | string = '', options: { csrfHeader?: boolean } = {}): Promise<RawResponse> {
-  if (options.csrfHeader !== false && !/^x-experience-csrf:/im.test(head)) head = `${head}\r\nX-Experience-Csrf: 1`;
+export function rawRequest(port: number, head: string | Buffer, body: Buffer | string = '', options: { csrfHeader?: boolean } = {}): Promise<RawResponse> {
+  if (options.csrfHeader !== false && !/^x-experience-csrf:/im.test(head.toString('latin1'))) {
+    head = Buffer.concat([Buffer.isBuffer(head) ? head : Buffer.from(head), Buffer.from('\r\nX-Experience-Csrf: 1')]);
+  }
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -59,7 +62,7 @@ export function rawRequest(port: number, head: string, body: Buffer | string = '
     });
     // No half-close: Node's HTTP server aborts in-flight requests when the client ends its side.
     // `Connection: close` makes the server close once it has answered.
-    socket.write(`${head}\r\nConnection: close\r\n\r\n`);
+    socket.write(Buffer.concat([Buffer.isBuffer(head) ? head : Buffer.from(head), Buffer.from('\r\nConnection: close\r\n\r\n')]));
     if (body.length > 0) socket.write(body);
   });
 }

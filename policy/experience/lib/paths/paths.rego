@@ -9,8 +9,10 @@ package experience.lib.paths
 
 # A backslash, or an encoded "/", "\", "." or NUL, in either case, or an encoded "%" (so that a
 # double-encoded "%252f" cannot become "/" in an upstream that decodes twice). Listed rather than
-# lower()ed, so that no Unicode case mapping can differ between OPA and Wasm.
-_forbidden := {"\\", "%2f", "%2F", "%5c", "%5C", "%2e", "%2E", "%00", "%25"}
+# lower()ed, so that no Unicode case mapping can differ between OPA and Wasm. Also the other
+# printable ASCII characters RFC 3986 never allows in a path (" < > ^ ` { | }), on which servers
+# disagree; the BFF refuses what is not printable ASCII before asking (docs/contracts.md, "Path rules").
+_forbidden := {"\\", "%2f", "%2F", "%5c", "%5C", "%2e", "%2E", "%00", "%25", "\"", "<", ">", "^", "`", "{", "|", "}"}
 
 _dot_segments := {".", ".."}
 
@@ -29,8 +31,8 @@ _fold_ascii := {
 # scope: document
 # description: >-
 #   True when path is not a string, does not start with "/", has an empty, "." or ".." segment ("//", a
-#   trailing "/", and "/" alone) or such a segment with a ";" parameter ("..;x"), or contains a backslash
-#   or %2f, %5c, %2e, %00, %25 in any case: when malformations(path) is not empty.
+#   trailing "/", and "/" alone) or such a segment with a ";" parameter ("..;x"), or contains a backslash,
+#   one of " < > ^ ` { | }, or %2f, %5c, %2e, %00, %25 in any case: when malformations(path) is not empty.
 malformed(path) if count(malformations(path)) > 0
 
 # METADATA

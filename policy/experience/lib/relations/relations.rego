@@ -10,9 +10,9 @@ package experience.lib.relations
 import data.experience.lib.grants
 import data.experience.lib.paths
 
-# A stand-in for a computed path segment: no template literal has braces (src/config refuses them), so only a
-# parameter admits it.
-_computed := "{}"
+# A stand-in for a computed path segment: a path may hold "*" (RFC 3986 sub-delims; lib/paths admits it) but no
+# template literal can (src/config refuses it), so only a parameter admits it.
+_computed := "*"
 
 # METADATA
 # title: API entry covers

@@ -50,8 +50,8 @@ describe('explain: API requests', () => {
     const { code, lines } = await explain('--tenant', 'localhost', '--plugin', 'orders', '--path', '/api/orders/42/items');
     expect(code).toBe(1);
     expect(lines.slice(0, 5)).toEqual([
-      'decision  deny (not_allowed)',
-      "rule      Not allowed: None of the plugin's allow-list entries matches the method and path.",
+      'decision  deny (allowlist_violation)',
+      "rule      Allow-list violation: None of the plugin's allow-list entries matches the method and path.",
       'request   GET /api/orders/42/items  plugin orders  tenant localhost',
       'closest   GET /api/orders/{id}  config/plugins.yaml:14:13  tenants.localhost[0].permissions.api[1]',
       'differs   segment 4: the template ends after "{id}"; the path goes on with "items" (only a prefix template "/**" matches below it)',
@@ -83,7 +83,7 @@ describe('explain: API requests', () => {
     const json = JSON.parse(out) as Record<string, unknown>;
     expect(json).toMatchObject({
       kind: 'api',
-      decision: { allow: false, reason: 'not_allowed', plugin_id: 'orders' },
+      decision: { allow: false, reason: 'allowlist_violation', plugin_id: 'orders' },
       // The look-alike prefix entry is the helpful comparison, not the first entry in file order.
       closest: { entry: 'GET /api/catalog/**', segment: 2, location: { path: 'tenants.localhost[0].permissions.api[3]' } },
       host_version: '1.4.0',

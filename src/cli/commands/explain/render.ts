@@ -17,7 +17,7 @@ const at = (l: Location | undefined): string => (l ? `  ${l.file}:${l.line}:${l.
 const label = (name: string, text: string): string => `${name.padEnd(9)} ${text}`;
 const roles = (r: readonly string[]): string => (r.length > 0 ? r.join(', ') : '(none)');
 const grantText = (g: GrantRef): string => `${g.subject}: ${g.grant.resource}/${g.grant.action}`;
-/** The policy rule that decided, from its METADATA: `Not allowed: None of the plugin's ...`. */
+/** The policy rule that decided, from its METADATA: `Allow-list violation: None of the plugin's ...`. */
 const ruleLine = (rule: RuleSummary | undefined): string[] => (rule ? [label('rule', `${rule.title}: ${rule.description}`)] : []);
 
 /** The human form of an explanation, one fact per line. */

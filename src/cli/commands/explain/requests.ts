@@ -29,7 +29,7 @@ export interface RequestExplanation<I, D> {
   decision: D;
   /** The policy rule that decided: its METADATA title and description. */
   rule?: RuleSummary;
-  /** Why, in words, for reasons other than allowed / not_allowed. */
+  /** Why, in words, for reasons other than allowed / allowlist_violation / topic_not_allowed. */
   detail?: string;
   detailLocation?: Location;
   matched?: EntryRef;
@@ -66,7 +66,7 @@ export function explainApi(ctx: ExplainContext, input: ApiInput, decision: ApiDe
     if (matched) out.matched = ref(matched.index);
     return out;
   }
-  if (decision.reason !== 'not_allowed') return out;
+  if (decision.reason !== 'allowlist_violation') return out;
   const closest = closestEntry(explained.entries);
   if (!closest) {
     out.detail = `plugin ${plugin.id} declares no API permissions (permissions.api is empty)`;
@@ -98,7 +98,7 @@ export function explainSse(ctx: ExplainContext, input: SseInput, decision: SseDe
     if (matched) out.matched = ref(matched.index);
     return out;
   }
-  if (decision.reason !== 'not_allowed') return out;
+  if (decision.reason !== 'topic_not_allowed') return out;
   const closest = closestPrefix(explained.prefixes);
   if (!closest) {
     out.detail = `plugin ${plugin.id} declares no SSE topics (permissions.sse is empty)`;

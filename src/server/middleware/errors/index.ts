@@ -5,7 +5,6 @@
  */
 import type { Logger } from 'pino';
 import {
-  AllowlistViolationError,
   AppError,
   IdentityProviderError,
   ConflictError,
@@ -15,6 +14,7 @@ import {
   NotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
+  PolicyRefusalError,
   TooManyRequestsError,
   UnauthenticatedError,
   UnavailableError,
@@ -34,7 +34,6 @@ interface Mapping {
 
 // Most specific classes first: the first `instanceof` that holds wins.
 const TABLE: Array<[abstract new (...args: never[]) => AppError, Mapping]> = [
-  [AllowlistViolationError, { status: 403, headers: { 'X-Allowlist-Violation': '1' } }],
   [IntegrityError, { status: 409, headers: { 'X-Integrity-Error': '1' }, emptyBody: true }],
   // The rest of the body is not read: the connection closes after the answer (RFC 9110 §15.5.14).
   [PayloadTooLargeError, { status: 413, headers: { Connection: 'close' } }],
@@ -52,6 +51,17 @@ const TABLE: Array<[abstract new (...args: never[]) => AppError, Mapping]> = [
   [InputError, { status: 400 }],
 ];
 
+const ALLOWLIST_VIOLATION = { 'X-Allowlist-Violation': '1' } as const;
+
+/**
+ * A policy refusal is answered as its reason catalogue says (a 4xx, checked at load): the reason
+ * as the code, and `X-Allowlist-Violation: 1` for an allow-list violation.
+ */
+function policyRefusal(error: PolicyRefusalError): MappedError {
+  const headers: Record<string, string> = error.allowlistViolation ? { ...ALLOWLIST_VIOLATION } : {};
+  return { status: error.httpStatus, code: error.code, message: error.message, headers, emptyBody: false };
+}
+
 /** Codes for errors raised by Koa or koa-router themselves (http-errors with expose). */
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -62,7 +72,16 @@ const HTTP_CODES: Record<number, string> = {
   501: 'not_implemented',
 };
 
-export function mapError(error: unknown): { status: number; code: string; message: string; headers: Record<string, string>; emptyBody: boolean } {
+export interface MappedError {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+  emptyBody: boolean;
+}
+
+export function mapError(error: unknown): MappedError {
+  if (error instanceof PolicyRefusalError && error.httpStatus >= 400 && error.httpStatus < 500) return policyRefusal(error);
   if (error instanceof AppError) {
     const found = TABLE.find(([type]) => error instanceof type);
     const mapping: Mapping = found ? found[1] : { status: 500 };

@@ -15,7 +15,11 @@ function app(options: { secure: boolean; cookie: string }) {
     ctx.state.log = {};
     await next();
   });
-  koa.use(sessions.read);
+  // The session step, run as the pipeline runs it.
+  koa.use(async (ctx, next) => {
+    await sessions.read.run(ctx);
+    await next();
+  });
   koa.use(async (ctx) => {
     if (ctx.path === '/issue') {
       const session = await sessions.issue(ctx, { user: 'alice', roles: ['member', 'member'], provider: { issuer: 'https://idp', sub: 'a1', sid: 'p1' }, tokens: { accessToken: 'at' } });

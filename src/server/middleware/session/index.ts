@@ -9,7 +9,18 @@ import { hash, randomBytes } from 'node:crypto';
 import type { ProviderTokens } from '../../../identity/index.js';
 import { NotAllowedError, UnauthenticatedError } from '../../errors.js';
 import type { ProviderLink, SessionRecord, SessionStore } from '../../sessions/types.js';
-import { tenantOf, type BffContext, type BffMiddleware, type SessionData } from '../../state.js';
+import type { GuardStep } from '../../pipeline/index.js';
+import type { BffContext, SessionData } from '../../state.js';
+import { tenantOf } from '../tenant/index.js';
+
+declare module '../../state.js' {
+  interface BffState {
+    /** This request's session (the session step): null when absent, unknown, expired or foreign. */
+    session?: SessionData | null;
+    /** A valid session made on another tenant (403 where a session is required). */
+    foreignSession?: boolean;
+  }
+}
 
 export { isValidName } from './names.js';
 
@@ -35,13 +46,13 @@ export interface SignedIn extends Identity {
 }
 
 export interface Sessions {
-  /** Loads the session into ctx.state.session (null when absent, unknown, expired or foreign). */
-  read: BffMiddleware;
-  /** 401 without a session, 403 with one made on another tenant. */
-  require: BffMiddleware;
-  /** The cores of `read` and `require` (composed directly on the plugin-call path). */
-  load(ctx: BffContext): Promise<void>;
-  requireNow(ctx: BffContext): void;
+  /**
+   * The session step: loads the session from the store into ctx.state.session (null when absent,
+   * unknown, expired or foreign). Returns a promise: the store is asynchronous.
+   */
+  read: GuardStep;
+  /** The signed-in step: 401 without a session, 403 with one made on another tenant. */
+  require: GuardStep;
   /** A new session with a fresh id (never the one the browser sent: no fixation); any session the browser had ends. */
   issue(ctx: BffContext, identity: SignedIn): Promise<SessionData>;
   /** Ends this request's session (if any) and clears the cookie; returns what it was. */
@@ -134,18 +145,8 @@ export function createSessions(options: SessionOptions): Sessions {
 
   return {
     store,
-    load,
-    requireNow,
-
-    async read(ctx, next) {
-      await load(ctx);
-      await next();
-    },
-
-    async require(ctx, next) {
-      requireNow(ctx);
-      await next();
-    },
+    read: { name: 'session', needs: ['tenant'], sets: ['session', 'foreignSession'], run: load },
+    require: { name: 'signed-in', needs: ['session'], run: requireNow },
 
     async issue(ctx, identity) {
       await endCurrent(ctx);
@@ -189,4 +190,10 @@ export function createSessions(options: SessionOptions): Sessions {
       await store.set(current.key, current.record);
     },
   };
+}
+
+export function sessionOf(ctx: BffContext): SessionData {
+  const session = ctx.state.session;
+  if (!session) throw new Error('the signed-in step did not run');
+  return session;
 }

@@ -1,8 +1,17 @@
 import { InputError, NotFoundError } from '../../errors.js';
-import { snapshotOf, type BffContext, type BffMiddleware } from '../../state.js';
+import type { GuardStep } from '../../pipeline/index.js';
+import type { BffContext, BffMiddleware } from '../../state.js';
+import { snapshotOf } from '../snapshot/index.js';
 import { requestHost, type HostOptions } from './host.js';
 
 export { parseHost, requestHost, type HostOptions, type ParsedHost } from './host.js';
+
+declare module '../../state.js' {
+  interface BffState {
+    /** The tenant host this request is for (the tenant step). */
+    tenant?: string;
+  }
+}
 
 export type TenantOptions = HostOptions;
 
@@ -17,20 +26,25 @@ export function createHostCheck(options: HostOptions): BffMiddleware {
   };
 }
 
-/** Resolves ctx.state.tenant from the host; a malformed host is a 400, one that is not a tenant a 404. */
-export function createTenant(options: TenantOptions): BffMiddleware {
-  return async function tenant(ctx, next) {
-    resolveTenant(ctx, options);
-    await next();
+/** The tenant step: ctx.state.tenant from the host; a malformed host is a 400, one that is not a tenant a 404. */
+export function tenantStep(options: TenantOptions): GuardStep {
+  return {
+    name: 'tenant',
+    needs: ['snapshot'],
+    sets: ['tenant'],
+    run(ctx) {
+      const host = requestHost(ctx.req, options);
+      // Only HTTP/1.0 may omit the host; a tenant route cannot be answered without one.
+      if (host === undefined) throw new InputError('malformed_request', 'Malformed Host header');
+      const { config } = snapshotOf(ctx);
+      if (!Object.hasOwn(config.tenants, host.name)) throw new NotFoundError('unknown_tenant', 'No such site');
+      ctx.state.tenant = host.name;
+    },
   };
 }
 
-/** The synchronous core of the tenant middleware (composed directly on the plugin-call path). */
-export function resolveTenant(ctx: BffContext, options: TenantOptions): void {
-  const host = requestHost(ctx.req, options);
-  // Only HTTP/1.0 may omit the host; a tenant route cannot be answered without one.
-  if (host === undefined) throw new InputError('malformed_request', 'Malformed Host header');
-  const { config } = snapshotOf(ctx);
-  if (!Object.hasOwn(config.tenants, host.name)) throw new NotFoundError('unknown_tenant', 'No such site');
-  ctx.state.tenant = host.name;
+export function tenantOf(ctx: BffContext): string {
+  const tenant = ctx.state.tenant;
+  if (!tenant) throw new Error('the tenant step did not run');
+  return tenant;
 }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { testCatalogues } from '../engine/testing/catalogues.js';
+import { pluginLabel, refusalOf } from './decisions.js';
+import { PolicyRefusalError } from './errors.js';
+
+const { api } = testCatalogues();
+
+describe('pluginLabel', () => {
+  it('is the id only where the catalogue says the plugin was recognised', () => {
+    expect(pluginLabel(api.get('refused'), 'hello')).toBe('hello');
+    expect(pluginLabel(api.get('anonymous'), 'made-up')).toBe('unknown');
+    expect(pluginLabel(undefined, 'hello')).toBe('unknown');
+    expect(pluginLabel(api.get('refused'), undefined)).toBe('unknown');
+  });
+});
+
+describe('refusalOf', () => {
+  it('answers a declared refusal with its status, the reason as code, its message and the allow-list flag', () => {
+    const error = refusalOf(api.get('refused'), 'unavailable');
+    expect(error).toBeInstanceOf(PolicyRefusalError);
+    expect(error).toMatchObject({ code: 'refused', message: 'Refused by the test policy', httpStatus: 403, allowlistViolation: true });
+    expect(refusalOf(api.get('anonymous'), 'unavailable')).toMatchObject({ code: 'anonymous', allowlistViolation: false });
+  });
+
+  it('fails closed with 503 decision_unavailable for a reason with no catalogue entry (the engine\'s own)', () => {
+    expect(refusalOf(undefined, 'The request could not be authorised')).toMatchObject({ name: 'UnavailableError', code: 'decision_unavailable', message: 'The request could not be authorised' });
+    // an allowing reason has no refusal to give either
+    expect(refusalOf(api.get('allowed'), 'x')).toMatchObject({ name: 'UnavailableError' });
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { ReloadStatus } from '../../engine/state.js';
+import type { AppDeps } from '../deps.js';
+import { testContext, testSnapshot } from '../testing/context.js';
+import { healthzRoute, readyzRoute } from './health.js';
+
+function status(overrides: Partial<ReloadStatus['last']> = {}): ReloadStatus {
+  return {
+    revision: { id: 3, policy: 'aaaaaaaaaaaa', data: 'bbbbbbbbbbbb', config: 'cccccccccccc', identity: 'none', loadedAt: '2026-01-01T00:00:00.000Z' },
+    last: { at: '2026-01-01T00:00:01.000Z', ok: true, trigger: 'startup', ...overrides },
+    failures: overrides.ok === false ? 1 : 0,
+  };
+}
+
+async function readyz(deps: Partial<AppDeps>) {
+  const ctx = testContext({ url: '/readyz' });
+  await readyzRoute({ lifecycle: { draining: false }, ...deps } as AppDeps)(ctx, async () => undefined);
+  return { status: ctx.status, body: ctx.body as Record<string, unknown>, cache: ctx.response.get('Cache-Control') };
+}
+
+describe('healthzRoute', () => {
+  it('says the process is up', async () => {
+    const ctx = testContext({ url: '/healthz' });
+    await healthzRoute()(ctx, async () => undefined);
+    expect([ctx.status, ctx.body, ctx.response.get('Cache-Control')]).toEqual([200, { status: 'ok' }, 'no-store']);
+  });
+});
+
+describe('readyzRoute', () => {
+  const source = (s: ReloadStatus) => ({ status: () => s, current: () => testSnapshot(), subscribe: () => () => undefined });
+
+  it('is ready with the serving revision and the last reload', async () => {
+    const res = await readyz({ source: source(status()) });
+    expect(res).toMatchObject({ status: 200, cache: 'no-store', body: { ready: true, revision: { id: 3 }, lastReload: { ok: true, trigger: 'startup' }, reloadFailures: 0 } });
+  });
+
+  it('names the files of a failed reload by name only, messages bounded, at most 20 issues', async () => {
+    const issue = { code: 'schema', file: '/etc/secret/dir/plugins.yaml', line: 3, col: 5, path: 'tenants', message: 'x'.repeat(400) };
+    const res = await readyz({ source: source(status({ ok: false, issues: Array.from({ length: 25 }, () => issue) })) });
+    const last = res.body.lastReload as { issues: Array<{ file: string; message: string }>; moreIssues: number };
+    expect(last.issues).toHaveLength(20);
+    expect(last.moreIssues).toBe(5);
+    expect(last.issues[0]?.file).toBe('plugins.yaml');
+    expect(last.issues[0]?.message).toHaveLength(300);
+    expect(JSON.stringify(res.body)).not.toContain('/etc/secret');
+  });
+
+  it('is 503 while draining, and 503 when nothing is loaded', async () => {
+    expect(await readyz({ lifecycle: { draining: true } })).toMatchObject({ status: 503, body: { ready: false, draining: true } });
+    const broken = { status: () => { throw new Error('none'); }, current: () => { throw new Error('none'); }, subscribe: () => () => undefined };
+    expect(await readyz({ source: broken })).toMatchObject({ status: 503, body: { ready: false } });
+  });
+});
