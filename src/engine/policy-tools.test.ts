@@ -9,10 +9,10 @@ import { createPolicyTools } from './policy-tools.js';
 const RULE = '{"reason": "allowed", "title": "Allowed", "description": "Yes."}';
 const POLICIES = {
   'api.rego': `package experience.api
-explanation := {"decision": {"allow": true, "reason": "allowed", "matched": "GET /a"}, "rule": ${RULE},
+explanation := {"decision": {"allow": true, "reason": "allowed", "plugin_id": "p", "matched": "GET /a"}, "rule": ${RULE},
   "path": {"malformations": []},
   "entries": [{"index": 0, "method": "GET", "template": "/a", "method_matches": true, "path_matches": true, "matched_segments": 1}]} if input.path == "/a"
-explanation := {"decision": {"allow": true, "reason": "allowed"}, "rule": ${RULE}, "path": {"malformations": []}, "entries": []} if input.path == "/no-match"
+explanation := {"decision": {"allow": true, "reason": "allowed", "plugin_id": "p"}, "rule": ${RULE}, "path": {"malformations": []}, "entries": []} if input.path == "/no-match"
 explanation := {"decision": {"allow": false, "reason": "not_allowed"}, "rule": ${RULE}, "path": {"malformations": []}, "entries": [{"index": -1}]} if input.path == "/bad-entry"
 `,
   'sse.rego': `package experience.sse

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,9 @@ const routes = [
   { prefix: '/api/catalog/images', url: 'http://images:8080' },
   { prefix: '/api/search/', url: 'http://search:8080' },
 ];
+
+// The route builds the access-token helper (sign-in) from the logger; nothing here logs.
+const silentLogger = pino({ enabled: false });
 
 describe('upstreamFor', () => {
   it.each([
@@ -55,7 +59,7 @@ describe('pluginCallRoute', () => {
 
   it('names the plugin the guard allowed (ctx.state.plugin) to the upstream, never what the log or the request says', async () => {
     const agents = createAgents();
-    const deps = { settings: { upstreamUrl: url, upstreamTimeoutMs: 2000, proxyMaxBodyBytes: 1024 }, agents } as unknown as AppDeps;
+    const deps = { settings: { upstreamUrl: url, upstreamTimeoutMs: 2000, proxyMaxBodyBytes: 1024 }, agents, logger: silentLogger } as unknown as AppDeps;
     const ctx = testContext({ url: '/api/hello?x=1', headers: { 'x-plugin-id': 'orders', 'x-experience-plugin': 'orders' } });
     ctx.state.snapshot = testSnapshot();
     ctx.state.tenant = 'localhost';
@@ -80,7 +84,7 @@ describe('pluginCallRoute', () => {
     ctx.state.session = { sid: 's', user: 'alice', roles: [], tenant: 'localhost', iat: 0, exp: 2e9 };
     ctx.state.log.plugin = 'hello';
     const before = seen.length;
-    await expect(pluginCallRoute({ settings: { upstreamUrl: url } } as unknown as AppDeps)(ctx, async () => undefined)).rejects.toThrow('no guard step allowed a plugin');
+    await expect(pluginCallRoute({ settings: { upstreamUrl: url }, logger: silentLogger } as unknown as AppDeps)(ctx, async () => undefined)).rejects.toThrow('no guard step allowed a plugin');
     expect(seen.length).toBe(before);
   });
 });

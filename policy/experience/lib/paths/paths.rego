@@ -51,7 +51,8 @@ malformations(path) := array.flatten([_relative(path), _forbidden_in(path), _bad
 
 _relative(path) := [{"kind": "not_absolute"} | not startswith(path, "/")]
 
-_forbidden_in(path) := [{"kind": "forbidden", "text": text} | some text in _forbidden; contains(path, text)]
+# sort(): a set's iteration order is not the same in Wasm and in opa eval (seen with "{" and "}").
+_forbidden_in(path) := [{"kind": "forbidden", "text": text} | some text in sort(_forbidden); contains(path, text)]
 
 _bad_segments(path) := [{"kind": kind, "segment": i + 1, "text": segment} |
 	some i, segment in segments(path)
