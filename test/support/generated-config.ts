@@ -6,6 +6,8 @@ export interface GeneratedConfigSize {
   plugins: number;
   /** API allow-list entries per plugin. */
   entries: number;
+  /** Every entry of its own shape (segment count and literal positions): the index's worst case. */
+  distinctShapes?: boolean;
 }
 
 /**
@@ -35,6 +37,21 @@ export function generatedAllowList(plugin: string, entries: number): ApiPermissi
   return out.slice(0, entries);
 }
 
+/**
+ * `entries` GET entries of which no two share a shape: lengths 1 to 8, every mask of literal and
+ * parameter segments, every other one a prefix. The index then narrows by shape no better than a scan.
+ */
+export function distinctShapesAllowList(plugin: string, entries: number): ApiPermission[] {
+  const out: ApiPermission[] = [];
+  for (let length = 1; out.length < entries; length++) {
+    for (let mask = 0; mask < 2 ** length && out.length < entries; mask++) {
+      const parts = Array.from({ length }, (_, j) => ((mask >> j) & 1 ? `{p${j}}` : j === 0 ? plugin : `l${j}`));
+      out.push({ method: 'GET', path: `/${parts.join('/')}${out.length % 2 ? '/**' : ''}` });
+    }
+  }
+  return out;
+}
+
 /** A compatible plugin with these permissions, as parsePluginsConfig would return it. */
 export function pluginWith(id: string, api: ApiPermission[], sse: string[]): PluginConfig {
   return {
@@ -47,8 +64,9 @@ export function pluginWith(id: string, api: ApiPermission[], sse: string[]): Plu
   };
 }
 
-function generatedPlugin(id: string, entries: number): PluginConfig {
-  return pluginWith(id, generatedAllowList(id, entries), [id, `${id}.events`]);
+function generatedPlugin(id: string, size: GeneratedConfigSize): PluginConfig {
+  const api = size.distinctShapes ? distinctShapesAllowList(id, size.entries) : generatedAllowList(id, size.entries);
+  return pluginWith(id, api, [id, `${id}.events`]);
 }
 
 /**
@@ -61,7 +79,7 @@ export function generatedConfig(size: GeneratedConfigSize): { plugins: PluginsCo
   const grants: GrantsConfig['tenants'] = {};
   for (let t = 0; t < size.tenants; t++) {
     const host = `tenant${t}.example`;
-    tenants[host] = Array.from({ length: size.plugins }, (_, p) => generatedPlugin(`plugin${p}`, size.entries));
+    tenants[host] = Array.from({ length: size.plugins }, (_, p) => generatedPlugin(`plugin${p}`, size));
     grants[host] = { roles: { member: [{ resource: 'plugin.route', action: 'view' }] }, users: {} };
   }
   return { plugins: { tenants, upstreams: [] }, grants: { tenants: grants } };
