@@ -27,7 +27,7 @@ export function indexApi(entries: readonly RegistryApiEntry[]): ApiIndex {
     let shape = shapes.find((s) => s.length === length && s.literals.join() === literals.join());
     if (!shape) shapes.push((shape = { length, literals, entries: new Map() }));
     const key = entry.segments.flatMap((s) => ('literal' in s ? [s.literal] : [])).join('/');
-    shape.entries.set(key, [...(shape.entries.get(key) ?? []), i]);
+    append(shape.entries, key, i);
   });
   return Object.fromEntries(
     sortedKeys(methods).map(([name, { exact, prefix }]) => [
@@ -47,7 +47,7 @@ export function indexSse(entries: readonly RegistrySseEntry[]): SseIndex {
   const prefixes = new Map<string, number[]>();
   entries.forEach((entry, i) => {
     const key = entry.segments.join('.');
-    prefixes.set(key, [...(prefixes.get(key) ?? []), i]);
+    append(prefixes, key, i);
   });
   return Object.fromEntries(sortedKeys(prefixes));
 }
@@ -60,6 +60,12 @@ interface ShapeBuilder {
 
 function built(shape: ShapeBuilder): ApiShape {
   return { length: shape.length, literals: shape.literals, entries: Object.fromEntries(sortedKeys(shape.entries)) };
+}
+
+function append(map: Map<string, number[]>, key: string, i: number): void {
+  const list = map.get(key);
+  if (list) list.push(i);
+  else map.set(key, [i]);
 }
 
 /** Entries in key order, as compileRegistry inserts keys (serializeRegistry sorts them anyway). */
