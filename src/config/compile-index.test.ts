@@ -16,7 +16,7 @@ const template = fc
   .map(([parts, prefix]) => `/${parts.map((p, i) => p ?? `{p${i}}`).join('/')}${prefix ? '/**' : ''}`);
 const entries = fc.array(
   fc.tuple(fc.constantFrom('GET', 'POST', 'valueOf'), template).map(([m, t]) => entry(m, t)),
-  { maxLength: 40 },
+  { maxLength: 60, size: 'max' },
 );
 
 /** Every (method, bucket, index) of the index, as it is laid out. */
