@@ -56,7 +56,7 @@ describe('compileRegistry', () => {
         tenants: {
           localhost: {
             plugins: {
-              legacy: { id: 'legacy', version: '0.9.0', compatible: false, api: [], sse: [], routes: [], widgets: [] },
+              legacy: { id: 'legacy', version: '0.9.0', compatible: false, api: [], api_index: {}, sse: [], sse_index: {}, routes: [], widgets: [] },
               orders: {
                 id: 'orders',
                 version: '2.1.0',
@@ -65,10 +65,17 @@ describe('compileRegistry', () => {
                   { method: 'GET', template: '/api/orders/{id}', prefix: false, segments: [{ literal: 'api' }, { literal: 'orders' }, { param: 'id' }] },
                   { method: 'GET', template: '/api/catalog/**', prefix: true, segments: [{ literal: 'api' }, { literal: 'catalog' }] },
                 ],
+                api_index: {
+                  GET: {
+                    exact: [[], [], [], [{ length: 3, literals: [0, 1], entries: { 'api/orders': [0] } }]],
+                    prefix: [{ length: 2, literals: [0, 1], entries: { 'api/catalog': [1] } }],
+                  },
+                },
                 sse: [
                   { prefix: 'orders', segments: ['orders'] },
                   { prefix: 'orders.created', segments: ['orders', 'created'] },
                 ],
+                sse_index: { orders: [0], 'orders.created': [1] },
                 routes: [{ path: '/orders', component: 'OrdersPage', resource: 'orders.page', action: 'view' }],
                 widgets: [{ slot: 'dashboard.main', component: 'OrdersWidget', resource: 'orders.widget', action: 'view' }],
               },
@@ -93,7 +100,7 @@ describe('compileRegistry', () => {
     const doc = compileRegistry(plugins, grants, { hostVersion: '1.4.0' });
     expect(Object.keys(doc.registry.tenants)).toEqual(['localhost', 'only-grants.localhost', 'only-plugins.localhost']);
     expect(Object.keys(doc.registry.tenants['localhost']!.plugins)).toEqual(['legacy', 'orders']);
-    expect(Object.keys(doc.registry.tenants['localhost']!.plugins['orders']!)).toEqual(['api', 'compatible', 'id', 'routes', 'sse', 'version', 'widgets']);
+    expect(Object.keys(doc.registry.tenants['localhost']!.plugins['orders']!)).toEqual(['api', 'api_index', 'compatible', 'id', 'routes', 'sse', 'sse_index', 'version', 'widgets']);
   });
 
   it.each([

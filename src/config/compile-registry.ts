@@ -1,8 +1,12 @@
 import semver from 'semver';
 import { InputError } from '../errors/index.js';
+import { byCodeUnit } from './code-unit-order.js';
+import { indexApi, indexSse } from './compile-index.js';
 import { parseApiTemplate } from './path-template.js';
 import type { Registry, RegistryApiEntry, RegistryDocument, RegistryGrants, RegistryPlugin, RegistrySseEntry } from './registry-types.js';
 import type { ApiPermission, Grant, GrantsConfig, PluginConfig, PluginsConfig } from './types.js';
+
+export { byCodeUnit };
 
 export interface CompileOptions {
   /** The host app version plugins' `engine.experience` ranges are checked against, e.g. `1.4.0`. */
@@ -52,17 +56,21 @@ export function satisfiesEngine(hostVersion: string, range: string): boolean {
 }
 
 function compilePlugin(plugin: PluginConfig, hostVersion: string): RegistryPlugin {
+  const api = plugin.permissions.api.map((permission): RegistryApiEntry => {
+    const compiled = compileApiPermission(permission);
+    // The model was validated; a bad template here means it was built by hand, not parsed.
+    if (!compiled.ok) throw new InputError('config_invalid', `plugin ${plugin.id}: ${permission.path}: ${compiled.reason}`);
+    return compiled.value;
+  });
+  const sse = plugin.permissions.sse.map(compileSsePermission);
   return {
-    api: plugin.permissions.api.map((permission): RegistryApiEntry => {
-      const compiled = compileApiPermission(permission);
-      // The model was validated; a bad template here means it was built by hand, not parsed.
-      if (!compiled.ok) throw new InputError('config_invalid', `plugin ${plugin.id}: ${permission.path}: ${compiled.reason}`);
-      return compiled.value;
-    }),
+    api,
+    api_index: indexApi(api),
     compatible: satisfiesEngine(hostVersion, plugin.engine.experience),
     id: plugin.id,
     routes: plugin.contributions.routes.map((r) => ({ action: r.action, component: r.component, path: r.path, resource: r.resource })),
-    sse: plugin.permissions.sse.map(compileSsePermission),
+    sse,
+    sse_index: indexSse(sse),
     version: plugin.version,
     widgets: plugin.contributions.widgets.map((w) => ({ action: w.action, component: w.component, resource: w.resource, slot: w.slot })),
   };
@@ -78,7 +86,3 @@ function compileGrants(roles: Record<string, Grant[]>, users: Record<string, Gra
   return { roles: sorted(roles), users: sorted(users) };
 }
 
-/** Sorts by UTF-16 code units, the same order as the canonical JSON. */
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -11,6 +11,7 @@ export { ConfigError } from './config-error.js';
 export { parsePluginsConfig, type ParsePluginsOptions } from './parse-plugins.js';
 export { parseGrants, type ParseGrantsOptions } from './parse-grants.js';
 export { compileRegistry, compileApiPermission, compileSsePermission, satisfiesEngine, type CompileOptions } from './compile-registry.js';
+export { indexApi, indexSse } from './compile-index.js';
 export { serializeRegistry } from './serialize.js';
 export { configDigest } from './digest.js';
 export { parseApiTemplate, type ParsedTemplate } from './path-template.js';

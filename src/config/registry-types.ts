@@ -23,13 +23,40 @@ export interface RegistrySseEntry {
   segments: string[];
 }
 
+/**
+ * API entries of one shape: the same segment count and literal positions (and both exact, or both
+ * prefix templates). A request can only match those under its own segments at `literals`.
+ */
+export interface ApiShape {
+  /** The templates' segment count (a prefix template's trailing `**` not counted). */
+  length: number;
+  /** The positions (from 0) of the literal segments, ascending. */
+  literals: number[];
+  /** The literals at those positions joined by `/` -> indexes into `api`, ascending. */
+  entries: Record<string, number[]>;
+}
+
+/**
+ * Method -> the entries of that method by shape: `exact[n]` the shapes of exact templates with n
+ * segments (`[]` for a count none has), `prefix` the shapes of prefix templates.
+ */
+export type ApiIndex = Record<string, { exact: ApiShape[][]; prefix: ApiShape[] }>;
+
+/** A topic prefix (its segments joined by `.`) -> indexes into `sse`, ascending. */
+export type SseIndex = Record<string, number[]>;
+
 export interface RegistryPlugin {
   id: string;
   version: string;
   /** `engine.experience` satisfied by the host version (prereleases included). */
   compatible: boolean;
+  /** The allow-list in file order (the explanations diagnose every entry). */
   api: RegistryApiEntry[];
+  /** `api` indexed, so that a decision looks up its candidates instead of scanning (compile-index.ts). */
+  api_index: ApiIndex;
   sse: RegistrySseEntry[];
+  /** `sse` indexed by prefix. */
+  sse_index: SseIndex;
   routes: RouteConfig[];
   widgets: WidgetConfig[];
 }

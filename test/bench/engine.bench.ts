@@ -1,7 +1,8 @@
 /**
  * `make bench`, engine part: API decisions per second and p50/p99 latency on the default config,
  * for (a) the in-process Wasm engine, (b) the same with its decision cache warm, (c) the same
- * policy served by `opa run --server` over loopback HTTP, (d) a plain JS matcher (the floor).
+ * policy served by `opa run --server` over loopback HTTP, (d) a plain JS matcher (the floor); then
+ * (e)/(f)/(g) the Wasm engine on generated configs with 10 and 100 entries per plugin (allow-list.ts).
  * Prints a table and saves bench/results/engine.json. Timings are reported, never asserted.
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
 import { createWasmEngine, type ApiInput } from '../../src/engine/index.js';
 import { OPA_BIN } from '../support/opa.js';
 import { apiRequests } from '../support/requests.js';
+import { allowListComparison } from './allow-list.js';
 import { jsApiDecision } from './js-matcher.js';
 import { measureAsync, measureSync, printGoals, printTable, saveJson, type Measurement } from './report.js';
 
@@ -111,7 +113,12 @@ async function main(): Promise<void> {
     { goal: '(b) within 3x of (d)', value: `${(d.opsPerSec / b.opsPerSec).toFixed(2)}x slower`, met: b.opsPerSec * 3 >= d.opsPerSec },
   ];
   printGoals(goals);
-  await saveJson('bench/results/engine.json', { benchmark: 'engine', requests: inputs.length, rows, goals });
+
+  const allowList = await allowListComparison(wasm, OPS);
+  printTable(allowList.title, allowList.rows);
+  printGoals(allowList.goals);
+  console.log(`         ${allowList.note}`);
+  await saveJson('bench/results/engine.json', { benchmark: 'engine', requests: inputs.length, rows, goals, allowList });
 }
 
 main().catch((err: unknown) => {

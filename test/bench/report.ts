@@ -40,6 +40,34 @@ export function measureSync<T>(name: string, inputs: readonly T[], ops: number, 
   return summarize(name, lat, Number(process.hrtime.bigint() - start));
 }
 
+export interface Variant<T> {
+  name: string;
+  inputs: readonly T[];
+  op: (input: T) => unknown;
+}
+
+/**
+ * Times each variant `ops` times, sequentially, in `rounds` turns taken one variant after the
+ * other, so that whatever else loads a shared machine falls on every variant alike.
+ */
+export function measureInterleaved<T>(variants: readonly Variant<T>[], ops: number, rounds: number): Measurement[] {
+  const perRound = Math.ceil(ops / rounds);
+  const lat = variants.map(() => new Float64Array(perRound * rounds));
+  const total = variants.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    variants.forEach((v, k) => {
+      const start = process.hrtime.bigint();
+      for (let i = r * perRound; i < (r + 1) * perRound; i++) {
+        const t0 = process.hrtime.bigint();
+        v.op(v.inputs[i % v.inputs.length]!);
+        lat[k]![i] = Number(process.hrtime.bigint() - t0);
+      }
+      total[k]! += Number(process.hrtime.bigint() - start);
+    });
+  }
+  return variants.map((v, k) => summarize(v.name, lat[k]!, total[k]!));
+}
+
 export async function measureAsync<T>(
   name: string,
   inputs: readonly T[],

@@ -73,9 +73,13 @@ _well_formed_path if {
 
 _segments := paths.segments(input.path)
 
-# "<METHOD> <template>" of the first matching entry, so that several matches still give one value.
+# "<METHOD> <template>" of the first matching entry, so that several matches still give one value. Only the
+# candidates the index names are matched, so the cost follows the few that can match, not the allow-list.
 _matched := concat(" ", [entry.method, entry.template]) if {
 	entries := registry.plugin.api
-	first := min({i | some i, candidate in entries; paths.request_matches(candidate, input.method, _segments)})
+	first := min({i |
+		some i in paths.request_candidates(registry.plugin.api_index, input.method, _segments)
+		paths.request_matches(entries[i], input.method, _segments)
+	})
 	entry := entries[first]
 }

@@ -1,6 +1,7 @@
 package experience.api_test
 
 import data.experience.api
+import data.experience.lib.paths
 import data.experience.testkit_test as testkit
 
 _registry := {"host_version": "1.4.0", "tenants": {"acme": {"plugins": {
@@ -199,4 +200,65 @@ _well_shaped(decision) if {
 
 	# every reason the decision gives is one the BFF knows how to answer
 	decision.reason in object.keys(api.catalogue)
+}
+
+# the index: the decision matches only the candidates api_index names, and still takes the first in file order
+_indexed_permissions := [
+	testkit.api_permission("GET", "/{region}/orders/{id}"),
+	testkit.api_permission("GET", "/api/orders/{id}"),
+	testkit.api_permission("GET", "/api/**"),
+	testkit.api_permission("GET", "/api/orders"),
+	testkit.api_permission("GET", "/{a}/{b}/{c}/{d}"),
+	testkit.api_permission("PUT", "/api/orders/{id}"),
+	testkit.api_permission("GET", "/api/orders/{id}/notes"),
+	testkit.api_permission("GET", "/{a}/**"),
+]
+
+_indexed_registry := {"host_version": "1.4.0", "tenants": {"acme": {"plugins": {
+	"indexed": testkit.plugin("indexed", true, {"api": _indexed_permissions}),
+	"unindexed": object.remove(testkit.plugin("unindexed", true, {"api": _indexed_permissions}), {"api_index"}),
+}}}}
+
+_indexed(plugin_id, method, path) := decision if {
+	decision := api.decision with input as _request(plugin_id, method, path) with data.registry as _indexed_registry
+}
+
+_indexed_matched(method, path) := _indexed("indexed", method, path).matched
+
+test_index_first_match_in_an_earlier_shape if _indexed_matched("GET", "/api/orders/1") == "GET /{region}/orders/{id}"
+
+test_index_first_match_a_prefix_before_an_exact if _indexed_matched("GET", "/api/orders") == "GET /api/**"
+
+test_index_first_match_a_parameter_only_template if _indexed_matched("GET", "/x/y/z/w") == "GET /{a}/{b}/{c}/{d}"
+
+test_index_first_match_a_prefix_without_literal if _indexed_matched("GET", "/x") == "GET /{a}/**"
+
+test_index_first_match_of_the_method if _indexed_matched("PUT", "/api/orders/1") == "PUT /api/orders/{id}"
+
+test_index_not_allowed_other_method if _indexed("indexed", "POST", "/api/orders/1").reason == "allowlist_violation"
+
+# a registry without the index allows nothing (fail closed): compileRegistry always builds it
+test_index_missing_allows_nothing if _indexed("unindexed", "GET", "/api/orders").reason == "allowlist_violation"
+
+# the decision names the first entry in file order that request_matches, as scanning every entry would
+test_index_agrees_with_a_scan if {
+	requests := [
+		["GET", "/api/orders"], ["GET", "/api/orders/1"], ["GET", "/api/orders/1/notes"], ["GET", "/eu/orders/1"],
+		["GET", "/api"], ["GET", "/x"], ["GET", "/x/y"], ["GET", "/a/b/c/d"], ["GET", "/a/b/c/d/e"],
+		["PUT", "/api/orders/1"], ["PUT", "/api/orders"], ["DELETE", "/api/orders/1"], ["get", "/api/orders"],
+		["GET", "/API/ORDERS/1"], ["PUT", "/eu/orders/1"],
+	]
+	every request in requests {
+		object.get(_indexed("indexed", request[0], request[1]), "matched", null) == _scanned(request[0], request[1])
+	}
+}
+
+default _scanned(_, _) := null
+
+_scanned(method, path) := concat(" ", [entry.method, entry.template]) if {
+	first := min({i |
+		some i, entry in _indexed_permissions
+		paths.request_matches(entry, method, paths.segments(path))
+	})
+	entry := _indexed_permissions[first]
 }

@@ -68,3 +68,23 @@ test_no_prefixes_for_malformed_topic if _explain_topic("a..b").prefixes == []
 test_no_prefixes_for_unknown_plugin if _explain({"tenant": "acme", "plugin_id": "x", "topic": "a"}).prefixes == []
 
 test_no_prefixes_without_sse_list if _explain({"tenant": "acme", "plugin_id": "bare", "topic": "a"}).prefixes == []
+
+# the diagnoses agree with the decision: allowed iff some prefix matches, and matched is the first of them
+test_diagnoses_agree_with_the_decision if {
+	topics := ["orders", "orders.created", "orders.created.x", "catalog.prices.eu", "catalog", "ordersx", "stock-level_v2"]
+	every topic in topics {
+		_agrees_with_decision(_explain_topic(topic))
+	}
+}
+
+_agrees_with_decision(explanation) if {
+	explanation.decision.allow
+	explanation.decision.matched == [prefix.prefix | some prefix in explanation.prefixes; prefix.matches][0]
+}
+
+_agrees_with_decision(explanation) if {
+	not explanation.decision.allow
+	every prefix in explanation.prefixes {
+		not prefix.matches
+	}
+}

@@ -62,8 +62,12 @@ _well_formed_topic if {
 	not paths.malformed_topic(input.topic)
 }
 
-# The first matching prefix, so that several matches still give one value.
+# The first matching prefix, so that several matches still give one value. Only the candidates the index
+# names are matched.
 _matched := permissions[first].prefix if {
 	permissions := registry.plugin.sse
-	first := min({i | some i, permission in permissions; paths.topic_matches(permission, input.topic)})
+	first := min({i |
+		some i in paths.topic_candidates(registry.plugin.sse_index, input.topic)
+		paths.topic_matches(permissions[i], input.topic)
+	})
 }

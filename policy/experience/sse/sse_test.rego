@@ -1,5 +1,6 @@
 package experience.sse_test
 
+import data.experience.lib.paths
 import data.experience.sse
 import data.experience.testkit_test as testkit
 
@@ -123,4 +124,46 @@ test_total_on_odd_inputs if {
 		# every reason the decision gives is one the BFF knows how to answer
 		decision.reason in object.keys(sse.catalogue)
 	}
+}
+
+# the index: the decision matches only the candidates sse_index names, and still takes the first in file order
+_indexed_prefixes := [
+	testkit.sse_permission("orders.created"),
+	testkit.sse_permission("orders"),
+	testkit.sse_permission("eu.orders"),
+	testkit.sse_permission("orders.created"),
+	testkit.sse_permission("eu"),
+]
+
+_indexed_registry := {"host_version": "1.4.0", "tenants": {"acme": {"plugins": {
+	"indexed": testkit.plugin("indexed", true, {"sse": _indexed_prefixes}),
+	"unindexed": object.remove(testkit.plugin("unindexed", true, {"sse": _indexed_prefixes}), {"sse_index"}),
+}}}}
+
+_indexed(plugin_id, topic) := decision if {
+	request := {"tenant": "acme", "plugin_id": plugin_id, "topic": topic}
+	decision := sse.decision with input as request with data.registry as _indexed_registry
+}
+
+test_index_first_match_the_longer_prefix_first if _indexed("indexed", "orders.created.x").matched == "orders.created"
+
+test_index_first_match_the_shorter_prefix if _indexed("indexed", "orders.deleted").matched == "orders"
+
+test_index_first_match_a_later_nested_prefix if _indexed("indexed", "eu.orders.x").matched == "eu.orders"
+
+# a registry without the index allows nothing (fail closed): compileRegistry always builds it
+test_index_missing_allows_nothing if _indexed("unindexed", "orders").reason == "topic_not_allowed"
+
+# the decision names the first prefix in file order that topic_matches, as scanning every prefix would
+test_index_agrees_with_a_scan if {
+	topics := ["orders", "orders.created", "orders.created.x", "orders.x", "eu", "eu.orders", "eu.x", "x", "order"]
+	every topic in topics {
+		object.get(_indexed("indexed", topic), "matched", null) == _scanned(topic)
+	}
+}
+
+default _scanned(_) := null
+
+_scanned(topic) := _indexed_prefixes[first].prefix if {
+	first := min({i | some i, permission in _indexed_prefixes; paths.topic_matches(permission, topic)})
 }

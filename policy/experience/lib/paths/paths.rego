@@ -3,8 +3,8 @@
 # description: >-
 #   Whole-segment matching of API path templates (as compiled into data.registry) against request paths,
 #   and dot-segment matching of SSE topic prefixes against topics, with the diagnoses `explain` renders
-#   (why a path or topic is malformed, where a template or prefix first differs). Pure functions: no input,
-#   no data.
+#   (why a path or topic is malformed, where a template or prefix first differs), and the lookups in the compiled
+#   indexes that narrow which entries a decision matches (candidates.rego). Pure functions: no input, no data.
 package experience.lib.paths
 
 # A backslash, or an encoded "/", "\", "." or NUL, in either case, or an encoded "%" (so that a
