@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSecurityHeaders, login, startBff, type TestBff } from './support/bff.js';
+import { optOutUnpinned } from './support/fixture.js';
 
 let bff: TestBff;
 
@@ -163,7 +164,11 @@ describe('with a trusted proxy', () => {
 describe('without dev login', () => {
   let prod: TestBff;
   beforeAll(async () => {
-    prod = await startBff({ NODE_ENV: 'production', DEV_LOGIN: 'false' });
+    // Production requires bundle.integrity on every bundle: the fixture's unpinned ones opt out.
+    prod = await startBff(async (fixture) => {
+      await fixture.editPlugins(optOutUnpinned);
+      return { NODE_ENV: 'production', DEV_LOGIN: 'false' };
+    });
   });
   afterAll(async () => {
     await prod.close();
