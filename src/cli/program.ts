@@ -6,6 +6,7 @@ import { explainCommand, explainSpec } from './commands/explain.js';
 import { harnessCommand, harnessSpec } from './commands/harness.js';
 import { hashCommand, hashSpec } from './commands/hash.js';
 import { migrateCommand, migrateSpec } from './commands/migrate.js';
+import { newCommand, newSpec } from './commands/new/index.js';
 import { validateCommand, validateSpec } from './commands/validate.js';
 import { columns } from './format.js';
 import { EXIT, writeLines, type Io } from './io.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: harnessSpec, run: harnessCommand },
   { spec: migrateSpec, run: migrateCommand },
   { spec: diffSpec, run: diffCommand },
+  { spec: newSpec, run: newCommand },
 ];
 
 function programHelp(): string {
