@@ -90,6 +90,10 @@ build: policy server web ## Everything `make run` needs
 run: build ## Start the BFF with the embedded default config on http://localhost:8080 (demo upstream included)
 	node dist/demo/main.js
 
+.PHONY: dev
+dev: deps policy ## BFF, shell and a dev server per plugin in development mode on 127.0.0.1:8080; edits show on reload; Ctrl-C stops
+	node --import tsx src/dev/main.ts
+
 # ---------------------------------------------------------------- checks and tests
 
 .PHONY: validate
