@@ -38,12 +38,17 @@ async function main(): Promise<void> {
   const pluginsDir = resolve(env.DEV_PLUGINS_DIR, 'plugins');
   const devDir = resolve(env.DEV_DIR, 'build/dev');
   const derivedConfig = path.join(devDir, 'plugins.yaml');
-  const shown = (file: string) => path.relative(process.cwd(), file) || file;
+  // Relative inside the working directory (what editors link), absolute outside it.
+  const shown = (file: string) => {
+    const rel = path.relative(process.cwd(), file);
+    return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+  };
   const port = env.PORT?.trim() || '8080';
+  const servers = createPluginServers({ repoRoot: REPO, outDir: path.join(devDir, 'plugins'), log, show: shown });
   await mkdir(devDir, { recursive: true });
 
   const watchers: FSWatcher[] = [];
-  const servers = createPluginServers({ repoRoot: REPO, outDir: path.join(devDir, 'plugins'), log });
+
   let shell: ShellWatch | undefined;
   let bff: BffChild | undefined;
   let stopping = false;

@@ -22,7 +22,7 @@ export interface PluginServers {
   close(): Promise<void>;
 }
 
-export function createPluginServers(options: { repoRoot: string; outDir: string; log: (line: string) => void }): PluginServers {
+export function createPluginServers(options: { repoRoot: string; outDir: string; log: (line: string) => void; show: (file: string) => string }): PluginServers {
   const served = new Map<string, Served>();
 
   async function start(source: PluginSource): Promise<Served> {
@@ -64,7 +64,7 @@ export function createPluginServers(options: { repoRoot: string; outDir: string;
         if (served.has(p.id)) continue;
         const s = await start(p);
         served.set(p.id, s);
-        options.log(`${p.id}: ${s.url} (watching ${path.relative(process.cwd(), p.srcDir) || p.srcDir})`);
+        options.log(`${p.id}: ${s.url} (watching ${options.show(p.srcDir)})`);
       }
       return new Map([...served].map(([id, s]) => [id, s.url]));
     },
