@@ -109,7 +109,11 @@ async function main(): Promise<void> {
   const configName = path.basename(pluginsConfig);
   watchers.push(watch(path.dirname(pluginsConfig), (_e, name) => name === configName && soon()));
   // New, renamed or removed plugin folders and their plugin.json (the sources are esbuild's to watch).
-  watchers.push(watch(pluginsDir, { recursive: true }, (_e, name) => (name === null || /^[^/]+(?:\/plugin\.json)?$/.test(name)) && soon()));
+  try {
+    watchers.push(watch(pluginsDir, { recursive: true }, (_e, name) => (name === null || /^[^/]+(?:\/plugin\.json)?$/.test(name)) && soon()));
+  } catch (error) {
+    log(`cannot watch ${shown(pluginsDir)} (${(error as NodeJS.ErrnoException).code ?? String(error)}): plugins added there are not picked up until a restart`);
+  }
   const policyDir = path.join(REPO, 'policy');
   let policyTimer: NodeJS.Timeout | undefined;
   watchers.push(

@@ -52,7 +52,7 @@ describe('make dev', () => {
     const file = path.join(s.pluginsDir, 'my-plugin/src/index.tsx');
     const source = await readFile(file, 'utf8');
     await writeFile(file, source.replace('<h1>My plugin</h1>', '<h1>My plugin, edited</h1>'));
-    await eventually(async () => expect((await bundle('my-plugin')).text).toContain('My plugin, edited'), 'the rebuilt bundle', 400);
+    await eventually(async () => expect((await bundle('my-plugin')).text).toContain('My plugin, edited'), 'the rebuilt bundle', 1200);
   });
 
   it('reports an invalid plugins.yaml against its own lines and keeps the last config serving', async () => {
@@ -63,7 +63,7 @@ describe('make dev', () => {
     expect(bad).not.toBe(good);
     const line = bad.split('\n').findIndex((l) => l === '          - method: get') + 1;
     await writeFile(s.pluginsFile, bad);
-    await eventually(() => expect(dev.output()).toContain(`[dev] ${s.pluginsFile}:${line}:21  tenants.localhost[1].permissions.api[0].method  method "get" must be written upper-case: "GET"`), 'the reported issue', 400);
+    await eventually(() => expect(dev.output()).toContain(`[dev] ${s.pluginsFile}:${line}:21  tenants.localhost[1].permissions.api[0].method  method "get" must be written upper-case: "GET"`), 'the reported issue', 1200);
     expect(await readFile(derived, 'utf8')).toBe(before);
     expect((await bundle('my-plugin')).status).toBe(200);
     await writeFile(s.pluginsFile, good);
@@ -73,7 +73,7 @@ describe('make dev', () => {
     const created = await runCli(s.dir, ['new', 'second']);
     expect(created.code).toBe(0);
     await writeFile(s.pluginsFile, pasteUnderTenant(await readFile(s.pluginsFile, 'utf8'), 'localhost', printedBlock(created.out, 'Add to plugins.yaml')));
-    await eventually(async () => expect((await manifests()).find((p) => p.id === 'second')?.devUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//), 'the new plugin in the manifests', 400);
+    await eventually(async () => expect((await manifests()).find((p) => p.id === 'second')?.devUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//), 'the new plugin in the manifests', 1200);
     const second = await bundle('second');
     expect(second.status).toBe(200);
     expect(second.text).toContain('function SecondPage');
