@@ -30,7 +30,7 @@ export OPA CHROMIUM
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -f scripts/make/help.awk $(MAKEFILE_LIST)
 
 # ---------------------------------------------------------------- set-up
 
@@ -47,7 +47,10 @@ $(TOOLS_BIN)/opa: tools/opa/go.mod tools/opa/go.sum
 
 $(TOOLS_BIN)/regal: tools/regal/go.mod tools/regal/go.sum
 	@mkdir -p $(TOOLS_BIN)
-	cd tools/regal && go build -trimpath -o ../../$(TOOLS_BIN)/regal github.com/open-policy-agent/regal
+	@# Regal's release builds stamp their version with -ldflags; so does this one, from go.mod, so `regal version` names the pin.
+	cd tools/regal && go build -trimpath \
+	  -ldflags "-X github.com/open-policy-agent/regal/pkg/version.Version=$$(go list -m -f '{{.Version}}' github.com/open-policy-agent/regal)" \
+	  -o ../../$(TOOLS_BIN)/regal github.com/open-policy-agent/regal
 
 .PHONY: tools
 tools: $(TOOLS_BIN)/opa $(TOOLS_BIN)/regal ## Build the pinned OPA CLI and Regal into .tools/bin
@@ -99,11 +102,20 @@ build: policy server web ## Everything `make run` needs
 run: build ## Start the BFF with the embedded default config on http://localhost:8080 (demo upstream included)
 	node dist/demo/main.js
 
+.PHONY: dev
+dev: deps policy ## BFF, shell and a dev server per plugin in development mode on 127.0.0.1:8080; edits show on reload; Ctrl-C stops
+	node --import tsx src/dev/main.ts
+
 # ---------------------------------------------------------------- checks and tests
 
 .PHONY: validate
 validate: deps web policy ## Check config/*.yaml and the plugin bundles the way the BFF loads them (the policy answers who is granted)
 	npx tsx src/cli/main.ts validate
+
+.PHONY: help-check
+help-check: ## make help lists every documented target; the pinned tool versions match go.mod and README
+	node scripts/make/check-help.mjs
+	node scripts/make/check-tools.mjs
 
 .PHONY: policy-check
 policy-check: | $(OPA_DEP) $(REGAL_DEP) ## opa fmt, opa check --strict, Regal, package namespace
@@ -144,7 +156,7 @@ test-e2e: deps build chromium ## Browser tests in Chromium against the BFF as `m
 	npx vitest run --project e2e
 
 .PHONY: test
-test: deps $(OPA_DEP) $(REGAL_DEP) policy-check policy-test typecheck validate test-unit test-policy test-integration test-e2e ## Every check and test
+test: deps $(OPA_DEP) $(REGAL_DEP) help-check policy-check policy-test typecheck validate test-unit test-policy test-integration test-e2e ## Every check and test
 
 # ---------------------------------------------------------------- benchmarks
 

@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'plugins/*/src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'plugins/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.tsx'],
           environment: 'node',
         },
       },

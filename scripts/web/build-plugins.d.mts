@@ -1,3 +1,5 @@
+import type { Plugin } from 'esbuild';
+
 export interface PluginInfo {
   id: string;
   version: string;
@@ -14,6 +16,7 @@ export interface BuiltPlugin {
   bytes: Uint8Array;
 }
 
+export function pluginBuildPlugins(cwd: string): Plugin[];
 export function readPluginInfo(cwd: string, dir: string): Promise<PluginInfo>;
 export function listPlugins(cwd: string): Promise<PluginInfo[]>;
 export function bundlePath(cwd: string, info: PluginInfo): string;

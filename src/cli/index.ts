@@ -1,6 +1,6 @@
 /**
  * The `experience-plugins` command-line program (operators, policy authors, plugin authors):
- * validate, explain, hash, harness, migrate, diff. `main.ts` is the executable; everything
+ * validate, explain, hash, harness, migrate, diff, new. `main.ts` is the executable; everything
  * here also runs as functions, with an injected `Io`, for tests and other tools.
  * Layout: `commands/<name>/` holds a command (index.ts: its spec, run and public functions; its
  * helpers and tests beside it), `shared/` what several commands use; `program.ts` lists them.

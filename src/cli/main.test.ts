@@ -27,7 +27,7 @@ let policy: string;
 beforeAll(async () => {
   policy = await policyWasm();
   dir = await tempDir();
-  const entry = pluginEntry({ id: 'shop', api: [['GET', '/api/shop/{id}']], routes: [['/shop', 'Shop']] });
+  const entry = pluginEntry({ id: 'shop', integrity: `sha256:${'0'.repeat(64)}`, api: [['GET', '/api/shop/{id}']], routes: [['/shop', 'Shop']] });
   await writeFiles(dir, {
     'old.yaml': pluginsYaml({ localhost: [entry] }),
     'new.yaml': pluginsYaml({ localhost: [entry.replace('/api/shop/{id}', '/api/shop/**')] }),

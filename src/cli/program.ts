@@ -6,6 +6,7 @@ import { explainCommand, explainSpec } from './commands/explain/index.js';
 import { harnessCommand, harnessSpec } from './commands/harness/index.js';
 import { hashCommand, hashSpec } from './commands/hash/index.js';
 import { migrateCommand, migrateSpec } from './commands/migrate/index.js';
+import { newCommand, newSpec } from './commands/new/index.js';
 import { validateCommand, validateSpec } from './commands/validate/index.js';
 import { columns, EXIT, PROGRAM, UsageError, writeLines, type CommandSpec, type Io } from './shared/index.js';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: harnessSpec, run: harnessCommand },
   { spec: migrateSpec, run: migrateCommand },
   { spec: diffSpec, run: diffCommand },
+  { spec: newSpec, run: newCommand },
 ];
 
 function programHelp(): string {

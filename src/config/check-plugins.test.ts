@@ -11,6 +11,9 @@ const messages = (r: ParseResult<unknown>): string[] => (r.ok ? [] : r.issues.ma
  * One plugin in tenant localhost, one field per line so positions are easy to read:
  * line 3 id, 4 version, 5 engine range, 6 bundle file (value at col 15); `extra` lines follow.
  */
+/** A well-formed pin: production requires one (or `integrity: none`) on every bundle. */
+const PIN = `sha256:${'0'.repeat(64)}`;
+
 function plugin(f: { id?: string; version?: string; range?: string; file?: string; extra?: string[] } = {}): string {
   const id = f.id ?? 'hello';
   return lines(
@@ -19,7 +22,7 @@ function plugin(f: { id?: string; version?: string; range?: string; file?: strin
     `    - id: ${id}`,
     `      version: "${f.version ?? '1.0.0'}"`,
     `      engine: { experience: "${f.range ?? '>=1.0.0 <2.0.0'}" }`,
-    `      bundle: { file: "${f.file ?? `/app/plugins/${id}/1.0.0/index.esm.js`}" }`,
+    `      bundle: { file: "${f.file ?? `/app/plugins/${id}/1.0.0/index.esm.js`}", integrity: "${PIN}" }`,
     ...(f.extra ?? []),
   );
 }
@@ -31,11 +34,11 @@ describe('duplicate plugin ids', () => {
     const text = lines(
       'tenants:',
       '  localhost:',
-      '    - { id: hello, version: "1.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/hello/a.js } }',
-      '    - { id: other, version: "1.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/other/a.js } }',
-      '    - { id: hello, version: "2.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/hello/b.js } }',
+      '    - { id: hello, version: "1.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/hello/a.js, integrity: none } }',
+      '    - { id: other, version: "1.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/other/a.js, integrity: none } }',
+      '    - { id: hello, version: "2.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/hello/b.js, integrity: none } }',
       '  acme.localhost:',
-      '    - { id: hello, version: "1.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/hello/a.js } }',
+      '    - { id: hello, version: "1.0.0", engine: { experience: "*" }, bundle: { file: /app/plugins/hello/a.js, integrity: none } }',
     );
     const result = parse(text);
     expect(brief(result)).toEqual([['duplicate_plugin_id', '5:13', 'tenants.localhost[2].id']]);
@@ -237,7 +240,7 @@ describe('route paths', () => {
       '    - id: a',
       '      version: "1.0.0"',
       '      engine: { experience: "*" }',
-      '      bundle: { file: /app/plugins/a/index.js }',
+      '      bundle: { file: /app/plugins/a/index.js, integrity: none }',
       '      contributions:',
       '        routes:',
       '          - { path: /x, component: X, resource: r, action: view }',
@@ -245,7 +248,7 @@ describe('route paths', () => {
       '    - id: b',
       '      version: "1.0.0"',
       '      engine: { experience: "*" }',
-      '      bundle: { file: /app/plugins/b/index.js }',
+      '      bundle: { file: /app/plugins/b/index.js, integrity: none }',
       '      contributions:',
       '        routes:',
       '          - { path: /x, component: Z, resource: r, action: view }',
@@ -253,7 +256,7 @@ describe('route paths', () => {
       '    - id: c',
       '      version: "1.0.0"',
       '      engine: { experience: "*" }',
-      '      bundle: { file: /app/plugins/c/index.js }',
+      '      bundle: { file: /app/plugins/c/index.js, integrity: none }',
       '      contributions: { routes: [{ path: /x, component: X, resource: r, action: view }] }',
     );
     const result = parse(text);

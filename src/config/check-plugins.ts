@@ -8,6 +8,8 @@ import type { Mode } from './types.js';
 export interface SemanticOptions {
   mode: Mode;
   bundleMount: string;
+  /** Every bundle must carry `integrity`: a pin or `none` (production's rule). */
+  requireIntegrity: boolean;
 }
 
 /**
@@ -78,6 +80,7 @@ function minVersion(range: string): semver.SemVer | null {
 
 function checkBundle(at: FieldPath, bundle: unknown, id: string | undefined, options: SemanticOptions, issues: RawIssue[]): void {
   if (!isRecord(bundle)) return;
+  if (options.requireIntegrity) checkIntegrityPresent(at, bundle, id, issues);
   const file = bundle['file'];
   if (typeof file === 'string') {
     const checked = checkBundleFile(file, options.bundleMount, id);
@@ -88,6 +91,21 @@ function checkBundle(at: FieldPath, bundle: unknown, id: string | undefined, opt
     const checked = checkBundleUrl(url, options.mode);
     if (!checked.ok) issues.push({ code: checked.code, path: [...at, 'bundle', 'url'], message: checked.reason });
   }
+}
+
+/**
+ * Production serves only bytes the file vouches for: a pin, or an explicit `integrity: none` a
+ * reviewer can see. A `bundle.url` is refused in production anyway, so it gets that issue alone.
+ */
+function checkIntegrityPresent(at: FieldPath, bundle: Record<string, unknown>, id: string | undefined, issues: RawIssue[]): void {
+  if ('integrity' in bundle || typeof bundle['url'] === 'string') return;
+  const who = id === undefined ? 'this plugin' : `plugin "${id}"`;
+  issues.push({
+    code: 'missing_integrity',
+    path: [...at, 'bundle'],
+    at: 'key',
+    message: `${who} has no bundle.integrity, which production requires: pin the bundle (experience-plugins hash --write --add), or write integrity: none to serve it unverified`,
+  });
 }
 
 function checkApi(at: FieldPath, api: unknown, issues: RawIssue[]): void {

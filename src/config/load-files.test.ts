@@ -173,6 +173,10 @@ describe('loadConfigFiles', () => {
     const loaded = await loadConfigFiles({ pluginsFile, grantsFile, mode: 'development', hostVersion: '1.4.0', bundleMount: '/b' });
     expect(loaded.plugins.tenants['localhost']?.map((p) => p.bundle)).toEqual([{ url: 'http://localhost:5173/a.js' }, { file: '/b/b/x.js' }]);
     const refused = (await loadConfigFiles({ pluginsFile, grantsFile, mode: 'production', hostVersion: '1.4.0', bundleMount: '/b' }).catch((e: unknown) => e)) as ConfigError;
-    expect(refused.issues.map((i) => i.code)).toEqual(['bundle_url_not_allowed']);
+    // Production also requires b's integrity; a's url is refused on its own.
+    expect(refused.issues.map((i) => [i.code, i.path])).toEqual([
+      ['bundle_url_not_allowed', 'tenants.localhost[0].bundle.url'],
+      ['missing_integrity', 'tenants.localhost[1].bundle'],
+    ]);
   });
 });

@@ -18,6 +18,8 @@ export interface LoadConfigOptions {
   mode: Mode;
   hostVersion: string;
   bundleMount?: string;
+  /** See ParsePluginsOptions.requireIntegrity (default: in production). */
+  requireIntegrity?: boolean;
 }
 
 export interface LoadedConfig {
@@ -50,6 +52,7 @@ export async function loadConfigFiles(options: LoadConfigOptions): Promise<Loade
       file: options.pluginsFile,
       mode: options.mode,
       ...(options.bundleMount === undefined ? {} : { bundleMount: options.bundleMount }),
+      ...(options.requireIntegrity === undefined ? {} : { requireIntegrity: options.requireIntegrity }),
     });
     if (parsed.ok) plugins = parsed.value;
     else issues.push(...parsed.issues);

@@ -15,6 +15,12 @@ export const TOPIC = '^[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*$';
 /** `sha256:` followed by 64 lower-case hex digits. */
 export const INTEGRITY = '^sha256:[0-9a-f]{64}$';
 
+/** What `bundle.integrity` says to serve a bundle without checking its bytes: an explicit, reviewable opt-out. */
+export const INTEGRITY_NONE = 'none';
+
+/** `bundle.integrity`: a pin, or the opt-out. */
+export const BUNDLE_INTEGRITY = '^(?:sha256:[0-9a-f]{64}|none)$';
+
 /** A PDP resource (`plugin.route`, `orders.page`): dot-separated words. */
 export const RESOURCE = '^[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*$';
 

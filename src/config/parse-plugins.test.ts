@@ -8,8 +8,10 @@ const parse = (text: string, mode: Mode = 'production'): ParseResult<PluginsConf
 /** [code, "line:col", path] per issue: compact enough to assert a whole list in one line each. */
 const brief = (r: ParseResult<unknown>): [string, string, string][] => (r.ok ? [] : r.issues.map((i) => [i.code, `${i.line}:${i.col}`, i.path]));
 
+/** A well-formed pin: production requires one (or `integrity: none`) on every bundle. */
+const PIN = `sha256:${'0'.repeat(64)}`;
 /** A valid one-plugin file; lines 1-6. */
-const HEAD = ['tenants:', '  localhost:', '    - id: hello', '      version: "1.0.0"', '      engine: { experience: ">=1.0.0 <2.0.0" }', '      bundle: { file: /app/plugins/hello/1.0.0/index.esm.js }'];
+const HEAD = ['tenants:', '  localhost:', '    - id: hello', '      version: "1.0.0"', '      engine: { experience: ">=1.0.0 <2.0.0" }', `      bundle: { file: /app/plugins/hello/1.0.0/index.esm.js, integrity: "${PIN}" }`];
 
 describe('parsePluginsConfig: the model', () => {
   it('fills missing lists with [] and keeps fields typed', () => {
@@ -23,7 +25,7 @@ describe('parsePluginsConfig: the model', () => {
               id: 'hello',
               version: '1.0.0',
               engine: { experience: '>=1.0.0 <2.0.0' },
-              bundle: { file: '/app/plugins/hello/1.0.0/index.esm.js' },
+              bundle: { file: '/app/plugins/hello/1.0.0/index.esm.js', integrity: PIN },
               permissions: { api: [], sse: [] },
               contributions: { routes: [], widgets: [] },
             },
@@ -207,10 +209,12 @@ describe('parsePluginsConfig: schema issues, located', () => {
     expect(brief(result)).toEqual([
       ['invalid_version', '4:16', 'tenants.localhost[0].version'],
       ['invalid_engine_range', '5:29', 'tenants.localhost[0].engine.experience'],
+      ['missing_integrity', '6:7', 'tenants.localhost[0].bundle'],
       ['bundle_outside_root', '6:23', 'tenants.localhost[0].bundle.file'],
       ['invalid_method', '8:25', 'tenants.localhost[0].permissions.api[0].method'],
       ['invalid_path_template', '8:36', 'tenants.localhost[0].permissions.api[0].path'],
       ['duplicate_plugin_id', '9:11', 'tenants.localhost[1].id'],
+      ['missing_integrity', '12:7', 'tenants.localhost[1].bundle'],
       ['unknown_field', '13:7', 'tenants.localhost[1].colour'],
     ]);
     expect(result.ok ? [] : result.issues.every((i) => i.file === 'plugins.yaml')).toBe(true);

@@ -1,16 +1,22 @@
 import { assertMount, DEFAULT_BUNDLE_MOUNT } from './bundle-source.js';
 import { checkPlugins, isRecord } from './check-plugins.js';
 import type { ParseResult } from './issue.js';
+import { INTEGRITY_NONE } from './names.js';
 import { runPipeline } from './pipeline.js';
 import type { ApiPermission, BundleConfig, Mode, PluginConfig, PluginsConfig, RouteConfig, UpstreamRoute, WidgetConfig } from './types.js';
 
 export interface ParsePluginsOptions {
   /** Shown in issues; the parser never reads it. */
   file: string;
-  /** `bundle.url` is allowed in development only. */
+  /** `bundle.url` is allowed in development only; production requires `bundle.integrity` (a pin or `none`). */
   mode: Mode;
   /** Where bundle files live in the container (default `/app/plugins`). */
   bundleMount?: string;
+  /**
+   * Every bundle must carry `integrity` (a pin or `none`); default: in production. Tools that only
+   * read permissions (explain, diff, harness, migrate) pass false: the pins are for the loader that serves bundles.
+   */
+  requireIntegrity?: boolean;
 }
 
 /**
@@ -22,7 +28,8 @@ export interface ParsePluginsOptions {
 export function parsePluginsConfig(text: string, options: ParsePluginsOptions): ParseResult<PluginsConfig> {
   const bundleMount = options.bundleMount ?? DEFAULT_BUNDLE_MOUNT;
   assertMount(bundleMount);
-  return runPipeline(text, options.file, 'plugins', (data) => checkPlugins(data, { mode: options.mode, bundleMount }), toModel);
+  const requireIntegrity = options.requireIntegrity ?? options.mode === 'production';
+  return runPipeline(text, options.file, 'plugins', (data) => checkPlugins(data, { mode: options.mode, bundleMount, requireIntegrity }), toModel);
 }
 
 // The data passed the schema: shapes are known. Fields are copied one by one so the model holds
@@ -64,7 +71,9 @@ function toBundle(b: Data): BundleConfig {
   const bundle: BundleConfig = {};
   if (typeof b['file'] === 'string') bundle.file = b['file'];
   if (typeof b['url'] === 'string') bundle.url = b['url'];
-  if (typeof b['integrity'] === 'string') bundle.integrity = b['integrity'];
+  // `none` is the opt-out, not a hash: kept apart so nothing ever compares bytes with it.
+  if (b['integrity'] === INTEGRITY_NONE) bundle.unverified = true;
+  else if (typeof b['integrity'] === 'string') bundle.integrity = b['integrity'];
   return bundle;
 }
 

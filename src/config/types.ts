@@ -32,6 +32,11 @@ export interface BundleConfig {
   url?: string;
   /** `sha256:<64 hex>`; when set, the BFF refuses to serve bytes that do not match. */
   integrity?: string;
+  /**
+   * True when the file says `integrity: none`: the operator chose to serve these bytes without a
+   * check (then `integrity` is unset). Production requires a pin or this opt-out.
+   */
+  unverified?: true;
 }
 
 export interface RateLimitConfig {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSecurityHeaders, login, startBff, unreachableProviderYaml, type TestBff } from './support/bff.js';
+import { optOutUnpinned } from './support/fixture.js';
 
 let bff: TestBff;
 
@@ -176,8 +177,16 @@ describe('with a trusted proxy', () => {
 describe('without dev login', () => {
   let prod: TestBff;
   beforeAll(async () => {
-    // Production needs an identity provider to start; this one is never reached.
-    prod = await startBff({ NODE_ENV: 'production', DEV_LOGIN: 'false', TEST_IDP_SECRET: 'test-secret' }, {}, { identity: await unreachableProviderYaml() });
+    // Production needs an identity provider to start (this one is never reached), and
+    // bundle.integrity on every bundle: the fixture's unpinned ones opt out.
+    prod = await startBff(
+      async (fixture) => {
+        await fixture.editPlugins(optOutUnpinned);
+        return { NODE_ENV: 'production', DEV_LOGIN: 'false', TEST_IDP_SECRET: 'test-secret' };
+      },
+      {},
+      { identity: await unreachableProviderYaml() },
+    );
   });
   afterAll(async () => {
     await prod.close();

@@ -130,9 +130,11 @@ export const PLUGINS_SCHEMA = {
       ],
     },
     integrity: {
-      description: 'Optional; enforced when set: "sha256:" and 64 lower-case hex digits of the bundle bytes.',
+      description:
+        '"sha256:" and 64 lower-case hex digits of the bundle bytes: bytes that differ are refused (409). Required in production; "none" serves the bundle unverified, an explicit opt-out `validate` warns about.',
       type: 'string',
-      pattern: names.INTEGRITY,
+      pattern: names.BUNDLE_INTEGRITY,
+      examples: ['sha256:5d1d2ecf30ff1e3d05c3a652e8409fed740bed66036b70fd9e5dcefb67d2f99a', 'none'],
     },
     apiPermission: {
       type: 'object',

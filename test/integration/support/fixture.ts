@@ -136,6 +136,15 @@ upstreams:
 `;
 }
 
+/**
+ * The test config as a production BFF accepts it: every bundle without a pin gets the explicit
+ * opt-out `integrity: none` (production requires one or the other on every bundle).
+ */
+export function optOutUnpinned(text: string): string {
+  const flow = text.replace(/bundle: \{ file: (\S+) \}/g, 'bundle: { file: $1, integrity: none }');
+  return flow.replace(/^( +)bundle:\n\1  file: \S+\n(?!\1  integrity:)/gm, (block: string, indent: string) => `${block}${indent}  integrity: none\n`);
+}
+
 export const GRANTS_YAML = `tenants:
   localhost:
     roles:

@@ -29,7 +29,8 @@ entry matches everything another matches is the compiled policy's answer (--poli
 async function loadSide(ref: settings.FileRef, options: { mode: Mode; bundleMount: string }): Promise<Side | ConfigIssue[]> {
   const text = await readConfigText(ref.abs, ref.shown);
   if (typeof text !== 'string') return [text];
-  const parsed = parsePluginsConfig(text, { file: ref.shown, mode: options.mode, bundleMount: options.bundleMount });
+  // A permission diff does not depend on the pins; requiring them is validate's and the BFF's job.
+  const parsed = parsePluginsConfig(text, { file: ref.shown, mode: options.mode, bundleMount: options.bundleMount, requireIntegrity: false });
   if (!parsed.ok) return parsed.issues;
   return { config: parsed.value, file: ref.shown, doc: parseYamlDoc(text) };
 }

@@ -103,6 +103,8 @@ export async function loadExplainer(io: Io, values: Values): Promise<LoadedExpla
       mode: settings.mode(io, values),
       hostVersion,
       bundleMount: settings.bundleMount(io, values),
+      // What the policy decides does not depend on the pins; requiring them is validate's and the BFF's job.
+      requireIntegrity: false,
     });
   } catch (error) {
     // The loader names files as it was given them (absolute); show them as the user named them.

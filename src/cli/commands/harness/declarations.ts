@@ -33,7 +33,8 @@ export async function loadDeclarations(io: Io, values: Values, target: HarnessTa
   } catch {
     return { declarations: [], problems: [{ code: 'undeclared_plugin', message: `no declarations: ${config.shown} cannot be read (pass --config or --manifest)` }] };
   }
-  const parsed = parsePluginsConfig(text, { file: config.shown, mode: settings.mode(io, values), bundleMount: mount });
+  // The declarations do not depend on the pins (a new plugin is checked before it is pinned); validate requires them.
+  const parsed = parsePluginsConfig(text, { file: config.shown, mode: settings.mode(io, values), bundleMount: mount, requireIntegrity: false });
   if (!parsed.ok) throw new ConfigError(parsed.issues);
   const doc = parseYamlDoc(text);
   const tenant = str(values, 'tenant');

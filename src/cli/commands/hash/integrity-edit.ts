@@ -53,6 +53,8 @@ function planEdit(doc: YamlDoc, edit: IntegrityEdit, options: { add: boolean }, 
     if (!isScalar(node) || !node.range) return { ...base, action: 'skipped', reason: 'integrity is not a plain value' };
     const old = String(node.value);
     if (old === edit.integrity) return { ...base, action: 'unchanged', old };
+    // The opt-out is the operator's decision, written where a reviewer sees it: never undone in bulk.
+    if (old === 'none') return { ...base, action: 'skipped', old, reason: `integrity: none is an explicit opt-out, left as it is; to pin the bundle, replace it with "${edit.integrity}"` };
     const quoted = quote(node, edit.integrity);
     if (quoted === undefined) return { ...base, action: 'skipped', old, reason: 'integrity is a block scalar; write it as a one-line value' };
     splices.push({ start: node.range[0], end: node.range[1], text: quoted });

@@ -37,6 +37,9 @@ describe('migrate: every example round-trips through validate', async () => {
       await writeFiles(dir, { [`plugins/${p.id}/${p.version}/index.esm.js`]: bundleExporting(...names) });
     }
     await writeFiles(dir, { 'grants.yaml': GRANTS_YAML });
+    // What the migration report asks for: pin the bundles (production requires bundle.integrity).
+    const pin = captureIo(dir, ENV);
+    expect(await run(['hash', '--write', '--add', '--config', 'plugins.yaml', '--plugins-root', 'plugins'], pin)).toBe(0);
     const io = captureIo(dir, ENV);
     const code = await run(['validate', 'plugins.yaml', '--grants', 'grants.yaml', '--plugins-root', 'plugins'], io);
     expect(io.out().split('\n').filter((l) => / {2}tenants\./.test(l) && !l.includes('warning:'))).toEqual([]);

@@ -11,8 +11,11 @@ beforeAll(async () => {
   ENV['POLICY_WASM'] = await policyWasm();
 }, 60_000);
 const HELLO = bundleExporting('Hello', 'HelloWidget');
+// Production (validate's default) requires a pin on every bundle: hello's matches HELLO; `gone` has no file to match.
+const HELLO_PIN = integrityOf(Buffer.from(HELLO));
+const GONE_PIN = `sha256:${'0'.repeat(64)}`;
 const hello = (extra: Parameters<typeof pluginEntry>[0] | object = {}) =>
-  pluginEntry({ id: 'hello', api: [['GET', '/api/hello']], routes: [['/hello', 'Hello']], widgets: [['dashboard.main', 'HelloWidget']], ...extra });
+  pluginEntry({ id: 'hello', integrity: HELLO_PIN, api: [['GET', '/api/hello']], routes: [['/hello', 'Hello']], widgets: [['dashboard.main', 'HelloWidget']], ...extra });
 
 let dir: string;
 beforeEach(async () => {
@@ -46,11 +49,11 @@ describe('validate', () => {
   it('reports a contribution naming a component the bundle does not export', async () => {
     const { code, lines } = await validate(pluginsYaml({ localhost: [hello({ widgets: [['dashboard.main', 'HelloWidgett']] })] }));
     expect(code).toBe(1);
-    expect(lines[0]).toBe('config/plugins.yaml:23:24  tenants.localhost[0].contributions.widgets[0].component  "HelloWidgett" is not exported by plugins/hello/1.0.0/index.esm.js (it exports Hello, HelloWidget)');
+    expect(lines[0]).toBe('config/plugins.yaml:24:24  tenants.localhost[0].contributions.widgets[0].component  "HelloWidgett" is not exported by plugins/hello/1.0.0/index.esm.js (it exports Hello, HelloWidget)');
   });
 
   it('reports a missing bundle under the plugins root', async () => {
-    const { code, lines } = await validate(pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone' })] }));
+    const { code, lines } = await validate(pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone', integrity: GONE_PIN })] }));
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/^config\/plugins\.yaml:\d+:15  tenants\.localhost\[1\]\.bundle\.file  bundle not found: plugins\/gone\/1\.0\.0\/index\.esm\.js \(plugins root plugins\)$/);
   });
@@ -82,7 +85,7 @@ describe('validate', () => {
   });
 
   it('reports every loader issue at once, with positions, in file order', async () => {
-    const config = pluginsYaml({ localhost: [hello({ version: '1.0' }), pluginEntry({ id: 'Bad_Id', api: [['GET', '/api/x/*']] })] });
+    const config = pluginsYaml({ localhost: [hello({ version: '1.0' }), pluginEntry({ id: 'Bad_Id', integrity: GONE_PIN, api: [['GET', '/api/x/*']] })] });
     const { code, lines } = await validate(config);
     expect(code).toBe(1);
     expect(lines.slice(0, -1)).toEqual([
@@ -109,7 +112,7 @@ describe('validate', () => {
   });
 
   it('reports a policy it cannot read as one more error when grants.yaml is checked, and only then', async () => {
-    const config = pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone' })] });
+    const config = pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone', integrity: GONE_PIN })] });
     await writeFiles(dir, { 'config/plugins.yaml': config });
     const io = captureIo(dir, { ...ENV, POLICY_WASM: 'nowhere.wasm' });
     expect(await validateCommand([], io)).toBe(1);
@@ -137,7 +140,7 @@ describe('validate', () => {
   });
 
   it('prints JSON with --json, and skips the disk with --skip-bundles', async () => {
-    const config = pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone' })] });
+    const config = pluginsYaml({ localhost: [hello(), pluginEntry({ id: 'gone', integrity: GONE_PIN })] });
     const json = JSON.parse((await validate(config, '--json')).out) as { ok: boolean; errors: { code: string; line: number }[] };
     expect(json.ok).toBe(false);
     expect(json.errors.map((e) => e.code)).toEqual(['bundle_missing']);

@@ -26,8 +26,9 @@ grants.yaml, then the checks that need the disk: each bundle.file exists under t
 root, each integrity matches the file, and each bundle exports the components its
 contributions name. Prints every error at once as \`file:line:col  field.path  message\`.
 grants.yaml is checked too when it exists (or is named with --grants / GRANTS_CONFIG).
-Warnings (a plugin the host version excludes, a contribution no grant lets anyone see) do not
-fail the run. Whether anyone is granted a contribution is the compiled policy's answer
+In production mode (the default) every bundle needs bundle.integrity: a sha256 pin, or
+"none" to serve it unverified. Warnings (a plugin the host version excludes, a contribution no
+grant lets anyone see, each integrity: none) do not fail the run. Whether anyone is granted a contribution is the compiled policy's answer
 (--policy; needed only when grants.yaml is checked). Fast enough for a pre-commit hook.`,
   options: {
     ...settings.commonOptions('config', 'grants', 'policy', 'plugins-root', 'plugins-mount', 'host-version', 'mode', 'json'),
@@ -96,7 +97,7 @@ export async function validateConfig(options: ValidateOptions): Promise<Validate
     const doc = parseYamlDoc(text);
     const issue = (code: string, path: FieldPath, message: string): ConfigIssue => ({ code, file, ...doc.locate(path), path: formatPath(path), message });
     if (options.pluginsRoot !== undefined) bundlesChecked = await checkBundles(config, options, options.pluginsRoot, issue, errors);
-    warnings.push(...engineWarnings(config, options, issue));
+    warnings.push(...engineWarnings(config, options, issue), ...unverifiedWarnings(config, issue));
     if (grants) {
       const checked = await grantWarnings(config, grants, options, issue);
       warnings.push(...checked.warnings);
@@ -178,6 +179,21 @@ function engineWarnings(config: PluginsConfig, options: ValidateOptions, issue: 
       if (semver.validRange(range) !== null && !satisfiesEngine(options.hostVersion, range)) {
         warnings.push(issue('incompatible_plugin', ['tenants', host, i, 'engine', 'experience'], `"${range}" is not satisfied by host version ${options.hostVersion}: ${plugin.id} stays installed but is left out of the manifests and its API calls are refused`));
       }
+    }
+  }
+  return warnings;
+}
+
+/** Each `integrity: none`: what the opt-out costs, named per plugin and tenant, so a reviewer sees it in every run. */
+function unverifiedWarnings(config: PluginsConfig, issue: MakeIssue): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  for (const [host, plugins] of Object.entries(config.tenants)) {
+    for (const [i, plugin] of plugins.entries()) {
+      if (!plugin.bundle.unverified) continue;
+      const source = plugin.bundle.file ?? plugin.bundle.url ?? 'its bundle';
+      warnings.push(
+        issue('integrity_opt_out', ['tenants', host, i, 'bundle', 'integrity'], `integrity: none: ${plugin.id} ${plugin.version} is served unverified in tenant ${host}: whatever bytes are at ${source} run in its users' browsers, and a changed or tampered bundle is not refused (pin it: experience-plugins hash --write --add after removing the line)`),
+      );
     }
   }
   return warnings;

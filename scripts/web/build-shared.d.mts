@@ -1,0 +1,1 @@
+export function buildShared(target: { cwd: string; webDir: string }): Promise<string[]>;
