@@ -8,10 +8,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/index.js';
-import { eventually, login, startBff, type TestBff } from './support/bff.js';
+import { eventually, login, startBff, unreachableProviderYaml, type TestBff } from './support/bff.js';
 import { optOutUnpinned } from './support/fixture.js';
 
-const PRODUCTION = { NODE_ENV: 'production', DEV_LOGIN: 'false' };
+const PRODUCTION = { NODE_ENV: 'production', DEV_LOGIN: 'false', TEST_IDP_SECRET: 'test-secret' };
 
 /** Where each unpinned bundle of the fixture config is (its `bundle` key). */
 const UNPINNED = ['tenants.localhost[1]', 'tenants.localhost[2]', 'tenants.localhost[4]', 'tenants.localhost[5]', 'tenants.localhost[6]', 'tenants.acme.localhost[0]'];
@@ -45,10 +45,15 @@ describe('production start-up', () => {
   });
 
   it('starts once each unpinned bundle opts out with integrity: none', async () => {
-    bff = await startBff(async (fixture) => {
-      await fixture.editPlugins(optOutUnpinned);
-      return PRODUCTION;
-    });
+    bff = await startBff(
+      async (fixture) => {
+        await fixture.editPlugins(optOutUnpinned);
+        return PRODUCTION;
+      },
+      {},
+      // Production needs an identity provider to start; this one is never reached.
+      { identity: await unreachableProviderYaml() },
+    );
     const readyz = await bff.http().get('/readyz');
     expect(readyz.status).toBe(200);
     expect((readyz.body as Readyz).lastReload.ok).toBe(true);
@@ -57,10 +62,15 @@ describe('production start-up', () => {
 
 describe('production reload', () => {
   it('refuses an edit that drops a pin: /readyz names it, the last good config keeps serving', async () => {
-    bff = await startBff(async (fixture) => {
-      await fixture.editPlugins(optOutUnpinned);
-      return PRODUCTION;
-    });
+    bff = await startBff(
+      async (fixture) => {
+        await fixture.editPlugins(optOutUnpinned);
+        return PRODUCTION;
+      },
+      {},
+      // Production needs an identity provider to start; this one is never reached.
+      { identity: await unreachableProviderYaml() },
+    );
     const readyz = async () => (await bff!.http().get('/readyz')).body as Readyz;
     const before = await readyz();
     // hello's pin (the first integrity line) removed, as a careless edit would.

@@ -18,7 +18,7 @@ let cookie: string;
 beforeAll(async () => {
   s = await scaffoldInTemp('my-plugin');
   dev = await startDevRunner({ PLUGINS_CONFIG: s.pluginsFile, GRANTS_CONFIG: s.grantsFile, DEV_PLUGINS_DIR: s.pluginsDir, DEV_DIR: path.join(s.dir, 'dev') });
-  const login = await fetch(`${dev.url}/auth/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice', roles: ['member', 'dashboard-user'] }) });
+  const login = await fetch(`${dev.url}/auth/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' }, body: JSON.stringify({ user: 'alice', roles: ['member', 'dashboard-user'] }) });
   expect(login.status).toBe(204);
   cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }, 120_000);

@@ -8,6 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/index.js';
 import { startDemoProvider, type DemoProvider } from '../../../src/demo/oidc-provider.js';
 import { eventually, startBff, type TestBff } from '../support/bff.js';
+import { optOutUnpinned, type Fixture } from '../support/fixture.js';
+
+/** Production also requires bundle.integrity: the fixture's unpinned bundles opt out, so the identity check is what stops. */
+function optedOut(env: Record<string, string>) {
+  return async (fixture: Fixture) => {
+    await fixture.editPlugins(optOutUnpinned);
+    return env;
+  };
+}
 import { closedPortUrl } from '../support/upstream.js';
 import { TestBrowser } from './browser.js';
 import { startFakeTokenEndpoint } from './fake-token-endpoint.js';
@@ -15,11 +24,11 @@ import { identityYaml, startOidcSetup, type OidcSetup } from './support.js';
 
 describe('start-up', () => {
   it('production without any provider stops, naming what is missing', async () => {
-    await expect(startBff({ NODE_ENV: 'production', DEV_LOGIN: 'false' })).rejects.toThrow(/no tenant has an identity provider.*identity\.yaml \(IDENTITY_CONFIG/);
+    await expect(startBff(optedOut({ NODE_ENV: 'production', DEV_LOGIN: 'false' }))).rejects.toThrow(/no tenant has an identity provider.*identity\.yaml \(IDENTITY_CONFIG/);
   });
 
   it('production refuses a plain-http issuer, at file:line:col', async () => {
-    const error = await startBff({ NODE_ENV: 'production', DEV_LOGIN: 'false', S: 'x' }, {}, { identity: identityYaml({ tenant: 'localhost', issuer: 'http://127.0.0.1:9', clientId: 'c', secretEnv: 'S' }) }).catch((e: unknown) => e);
+    const error = await startBff(optedOut({ NODE_ENV: 'production', DEV_LOGIN: 'false', S: 'x' }), {}, { identity: identityYaml({ tenant: 'localhost', issuer: 'http://127.0.0.1:9', clientId: 'c', secretEnv: 'S' }) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([expect.objectContaining({ code: 'invalid_issuer', line: 4, col: 13, path: 'tenants.localhost.issuer' })]);
   });
