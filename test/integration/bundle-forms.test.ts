@@ -5,21 +5,12 @@
  * what a version serves, see reload-fields.test.ts) and both check integrity; `entry` must name the
  * plugin `id` names. Each row also asserts which files the BFF read.
  */
-import type { Stats } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BundleStore, type BundleBytes } from '../../src/server/index.js';
+import { RecordingStore } from './support/recording-store.js';
 import { eventually, expectSecurityHeaders, login, startBff, type TestBff } from './support/bff.js';
 import { HELLO_JS, ORDERS_JS } from './support/fixture.js';
-
-class RecordingStore extends BundleStore {
-  readonly reads: string[] = [];
-  override read(file: string, known?: Stats): Promise<BundleBytes | undefined> {
-    this.reads.push(file);
-    return super.read(file, known);
-  }
-}
 
 let bff: TestBff;
 let cookie: string;

@@ -3,20 +3,11 @@
  * asserts the status, the headers, the error code, that the upstream received nothing it
  * should not, and that the only files the BFF read were configured bundles.
  */
-import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BundleStore, type BundleBytes } from '../../src/server/index.js';
+import { RecordingStore } from './support/recording-store.js';
 import { expectProxiedSecurityHeaders, expectSecurityHeaders, login, startBff, type TestBff } from './support/bff.js';
 import { rawRequest, type RawResponse } from './support/raw.js';
-
-class RecordingStore extends BundleStore {
-  readonly reads: string[] = [];
-  override read(file: string, known?: Stats): Promise<BundleBytes | undefined> {
-    this.reads.push(file);
-    return super.read(file, known);
-  }
-}
 
 let bff: TestBff;
 let cookie: string;
