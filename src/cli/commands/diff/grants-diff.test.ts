@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { at, runDiff, squeeze } from '../../../../test/cli/diff-support.js';
 import { GRANTS_YAML, pluginEntry, pluginsYaml } from '../../../../test/cli/support.js';
+import { parseGrants } from '../../../config/index.js';
+import { PolicyToolError, type PolicyTools } from '../../../engine/index.js';
+import { parseYamlDoc } from '../../shared/index.js';
+import { diffGrants } from './grants-diff.js';
 
 type Grants = Record<string, { roles?: Record<string, [string, string][]>; users?: Record<string, [string, string][]> }>;
 const PLUGINS = pluginsYaml({ localhost: [pluginEntry({ id: 'orders' })] });
@@ -71,5 +75,14 @@ describe('diff: grants.yaml', () => {
       widened: true,
       changes: [{ tenant: 'localhost', subject: 'role member', kind: 'grant', change: 'added', widening: true, new: 'orders.page/view', location: { file: 'ng.yaml', line: 6, col: 11, path: 'tenants.localhost.roles.member[1]' } }],
     });
+  });
+
+  it('refuses a policy module that answers no grant pairs, rather than reporting no change', () => {
+    const parsed = parseGrants(GRANTS_YAML, { file: 'g.yaml' });
+    if (!parsed.ok) throw new Error('fixture');
+    const side = { config: parsed.value, file: 'g.yaml', doc: parseYamlDoc(GRANTS_YAML) };
+    // A module built before grant coverage existed: api and sse pairs only.
+    const old = { covers: () => ({ api: [], sse: [] }) } as unknown as PolicyTools;
+    expect(() => diffGrants(side, side, old)).toThrow(PolicyToolError);
   });
 });
