@@ -31,6 +31,8 @@ explanation := {"decision": {"allow": true, "reason": "granted"}, "rule": ${RULE
   'tooling.rego': `package experience.tooling
 covers := {"api": [[0, 0]], "sse": []} if count(input.api.outer) == 1
 covers := {"api": [[0]], "sse": []} if count(input.api.outer) == 2
+covers := {"api": [], "sse": [], "grants": [[0, 0]]} if count(input.grants.outer) == 1
+covers := {"api": [], "sse": [], "grants": "x"} if count(input.grants.outer) == 2
 declared := {"paths": [{"coverage": "declared", "methods": ["GET"]}], "topics": []} if count(input.topics) == 0
 declared := {"paths": [{"coverage": "declared", "methods": ["GET"]}], "topics": ["maybe"]} if count(input.topics) == 1
 granted := {"granted": [true]}
@@ -44,6 +46,7 @@ beforeAll(async () => {
 
 const api = (path: string) => ({ tenant: 't', plugin_id: 'p', method: 'GET', path });
 const entry = { method: 'GET', template: '/a', prefix: false, segments: [{ literal: 'a' }] };
+const grant = { resource: 'x', action: 'y' };
 
 describe('createPolicyTools', () => {
   it('passes answers of the documented shape through', async () => {
@@ -54,6 +57,12 @@ describe('createPolicyTools', () => {
     expect(tools.covers({ api: { outer: [entry], inner: [entry] } })).toEqual({ api: [[0, 0]], sse: [] });
     expect(tools.declared({ api: [], sse: [], paths: [{ method: 'GET', pattern: [{ literal: 'a' }] }], topics: [] }).paths).toEqual([{ coverage: 'declared', methods: ['GET'] }]);
     expect(tools.granted({ grants: { roles: {}, users: {} }, wanted: [{ resource: 'x', action: 'y' }] })).toEqual({ granted: [true] });
+  });
+
+  it('answers grant pairs when the module has them, and says when it has none (a module built before them)', async () => {
+    const tools = await createPolicyTools({ wasm });
+    expect(tools.covers({ grants: { outer: [grant], inner: [grant] } })).toEqual({ api: [], sse: [], grants: [[0, 0]] });
+    expect(tools.covers({ api: { outer: [entry], inner: [entry] } }).grants).toBeUndefined();
   });
 
   it('needs no data for the relations', async () => {
@@ -78,6 +87,7 @@ describe('createPolicyTools', () => {
     ['an entry without its fields', (t: Awaited<ReturnType<typeof createPolicyTools>>) => t.explainApi(api('/bad-entry'))],
     ['a grant of an unknown kind', (t: Awaited<ReturnType<typeof createPolicyTools>>) => t.explainAuthz({ tenant: 't', subject: { id: 'u', roles: [] }, resource: 'group', action: 'y' })],
     ['a pair that is not a pair', (t: Awaited<ReturnType<typeof createPolicyTools>>) => t.covers({ api: { outer: [entry, entry], inner: [] } })],
+    ['grant pairs that are not a list', (t: Awaited<ReturnType<typeof createPolicyTools>>) => t.covers({ grants: { outer: [grant, grant], inner: [] } })],
     ['a coverage that is not one', (t: Awaited<ReturnType<typeof createPolicyTools>>) => t.declared({ api: [], sse: [], paths: [{ method: null, pattern: [] }], topics: ['t'] })],
   ])('refuses %s', async (_, ask) => {
     const tools = await createPolicyTools({ wasm });

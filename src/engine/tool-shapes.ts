@@ -75,7 +75,9 @@ export function asExplainedContributions(v: unknown): ExplainedContributions | u
 }
 
 export function asCoversResult(v: unknown): CoversResult | undefined {
-  return isObj(v) && isArrayOf(v.api, isPair) && isArrayOf(v.sse, isPair) ? { api: v.api, sse: v.sse } : undefined;
+  if (!isObj(v) || !isArrayOf(v.api, isPair) || !isArrayOf(v.sse, isPair)) return undefined;
+  if (v.grants === undefined) return { api: v.api, sse: v.sse };
+  return isArrayOf(v.grants, isPair) ? { api: v.api, sse: v.sse, grants: v.grants } : undefined;
 }
 
 const isPathCoverage = (v: unknown): v is DeclaredResult['paths'][number] =>

@@ -122,12 +122,16 @@ export interface ExplainedContributions {
 export interface CoversInput {
   api?: { outer: readonly RegistryApiEntry[]; inner: readonly RegistryApiEntry[] };
   sse?: { outer: readonly RegistrySseEntry[]; inner: readonly RegistrySseEntry[] };
+  /** Grants as grants.yaml writes them: which outer grant matches every resource/action the inner one does. */
+  grants?: { outer: readonly Grant[]; inner: readonly Grant[] };
 }
 
 /** Pairs `[outer index, inner index]`, in index order. */
 export interface CoversResult {
   api: [number, number][];
   sse: [number, number][];
+  /** Absent from a module built before grant coverage existed (the caller that asked refuses that). */
+  grants?: [number, number][];
 }
 
 /** A path segment as plugin code writes it: literal, computed, or text mixed with computed parts. */

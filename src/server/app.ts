@@ -74,7 +74,7 @@ export interface BffApp {
  */
 export function createApp(options: AppOptions): BffApp {
   const { settings, source } = options;
-  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const logger = options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
   const metrics = createMetrics(source, { defaultMetrics: options.defaultMetrics });
   const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
   const limiter = options.limiter ?? new MemoryRateLimiter();

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Mode } from '../config/types.js';
+import type { LogFormat } from './logger.js';
 import { readSetting, SettingsError, SHARED_SETTINGS } from '../settings/index.js';
 
 export { SettingsError };
@@ -70,6 +71,8 @@ export interface ServerSettings {
   watch: boolean;
   reloadDebounceMs: number;
   logLevel: string;
+  /** LOG_FORMAT; unset: pretty in development when stdout is a terminal, else json. */
+  logFormat: LogFormat;
   shutdownTimeoutMs: number;
   /** Where identity.yaml's `{ env: NAME }` secret references are read (the environment given). Never logged. */
   env: Readonly<Record<string, string | undefined>>;
@@ -78,6 +81,15 @@ export interface ServerSettings {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS: readonly string[] = ['json', 'pretty'] satisfies readonly LogFormat[];
+
+/** Explicit, or pretty only for a person: development with stdout a terminal (production stays json unless asked). */
+function logFormat(env: Env, dev: boolean, terminal: boolean): LogFormat {
+  const raw = env.LOG_FORMAT?.trim();
+  if (!raw) return dev && terminal ? 'pretty' : 'json';
+  if (!LOG_FORMATS.includes(raw)) throw new SettingsError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  return raw as LogFormat;
+}
 
 function str(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim();
@@ -138,12 +150,12 @@ function sessionKeys(env: Env, current: Mode): { keys: string[]; generated: bool
 
 /**
  * Reads the settings from `env`, resolving relative paths against `cwd` (the repository root
- * by default).
+ * by default). `terminal`: whether stdout is a terminal, which LOG_FORMAT's default depends on.
  *
  * @example
  * const settings = loadSettings({ ...process.env, UPSTREAM_URL: 'http://127.0.0.1:9000' });
  */
-export function loadSettings(env: Env = process.env, cwd: string = process.cwd()): ServerSettings {
+export function loadSettings(env: Env = process.env, cwd: string = process.cwd(), terminal: boolean = process.stdout.isTTY === true): ServerSettings {
   const shared = { env, cwd };
   const current = readSetting(SHARED_SETTINGS.mode, shared);
   const dev = current === 'development';
@@ -221,6 +233,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     watch: bool(env, 'CONFIG_WATCH', true),
     reloadDebounceMs: int(env, 'RELOAD_DEBOUNCE_MS', 250, 0, 60_000),
     logLevel: level,
+    logFormat: logFormat(env, dev, terminal),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     env,
   };

@@ -93,7 +93,7 @@ function closeServer(server: http.Server | undefined): Promise<void> {
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { settings } = options;
-  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const logger = options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
   if (settings.sessionKeysGenerated) logger.warn({}, 'SESSION_KEYS not set: using a key generated for this process (sessions end on restart)');
   const reloader = await createReloader({
     pluginsFile: settings.pluginsConfig,

@@ -60,6 +60,8 @@ export function pluginEntry(p: {
   version?: string;
   engine?: string;
   integrity?: string;
+  /** `[requestsPerSecond, burst]`. */
+  rateLimit?: [number, number];
   api?: [string, string][];
   sse?: string[];
   routes?: [string, string, string?][];
@@ -74,6 +76,7 @@ export function pluginEntry(p: {
     '      bundle:',
     `        file: /app/plugins/${p.id}/${version}/index.esm.js`,
     ...(p.integrity ? [`        integrity: "${p.integrity}"`] : []),
+    ...(p.rateLimit ? ['      rateLimit:', `        requestsPerSecond: ${p.rateLimit[0]}`, `        burst: ${p.rateLimit[1]}`] : []),
     '      permissions:',
     `        api: ${p.api && p.api.length > 0 ? '' : '[]'}`.trimEnd(),
     ...(p.api ?? []).flatMap(([method, apiPath]) => [`          - method: ${method}`, `            path: ${apiPath}`]),
@@ -87,10 +90,11 @@ export function pluginEntry(p: {
   return lines.join('\n');
 }
 
-/** A whole plugins.yaml with one tenant (or several). */
-export function pluginsYaml(tenants: Record<string, string[]>): string {
+/** A whole plugins.yaml with one tenant (or several), and its `upstreams` (`[prefix, url, forwardAccessToken?]`). */
+export function pluginsYaml(tenants: Record<string, string[]>, upstreams: [string, string, boolean?][] = []): string {
   const body = Object.entries(tenants).map(([host, entries]) => `  ${host}:\n${entries.join('\n\n')}`).join('\n');
-  return `# test config\ntenants:\n${body}\nupstreams: []\n`;
+  const routes = upstreams.map(([prefix, url, token]) => `  - prefix: ${prefix}\n    url: ${url}${token ? '\n    forwardAccessToken: true' : ''}`);
+  return `# test config\ntenants:\n${body}\nupstreams:${routes.length > 0 ? `\n${routes.join('\n')}` : ' []'}\n`;
 }
 
 export const GRANTS_YAML = `tenants:

@@ -11,9 +11,10 @@ import data.experience.lib.relations
 # METADATA
 # title: Coverage between allow-lists
 # description: >-
-#   {api: [[i, j]], sse: [[i, j]]} for input {api: {outer: [entry], inner: [entry]}, sse: {outer: [entry],
-#   inner: [entry]}}: every pair of indexes where outer[i] admits everything inner[j] admits
-#   (relations.api_covers, relations.sse_covers), in index order. A missing list is empty.
+#   {api: [[i, j]], sse: [[i, j]], grants: [[i, j]]} for input {api: {outer: [entry], inner: [entry]}, sse:
+#   {outer: [entry], inner: [entry]}, grants: {outer: [grant], inner: [grant]}}: every pair of indexes where
+#   outer[i] admits everything inner[j] admits (relations.api_covers, relations.sse_covers,
+#   relations.grant_covers), in index order. A missing list is empty.
 # entrypoint: true
 covers := {
 	"api": [[i, j] |
@@ -25,6 +26,11 @@ covers := {
 		some i, outer in _list(["sse", "outer"])
 		some j, inner in _list(["sse", "inner"])
 		relations.sse_covers(outer, inner)
+	],
+	"grants": [[i, j] |
+		some i, outer in _list(["grants", "outer"])
+		some j, inner in _list(["grants", "inner"])
+		relations.grant_covers(outer, inner)
 	],
 }
 

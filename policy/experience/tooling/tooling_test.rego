@@ -29,14 +29,24 @@ test_covers_pairs if {
 		},
 		"sse": {"outer": [_sse("orders")], "inner": [_sse("orders.created"), _sse("order")]},
 	}
-	_covers(request) == {"api": [[0, 0], [0, 1], [1, 0], [1, 1]], "sse": [[0, 0]]}
+	_covers(request) == {"api": [[0, 0], [0, 1], [1, 0], [1, 1]], "sse": [[0, 0]], "grants": []}
 }
 
-test_covers_empty_input if _covers({}) == {"api": [], "sse": []}
+test_covers_grant_pairs if {
+	request := {"grants": {
+		"outer": [_grant("*", "view"), _grant("orders.page", "*")],
+		"inner": [_grant("orders.page", "view"), _grant("*", "view"), _grant("orders.page", "*"), _grant("x", "edit")],
+	}}
+	_covers(request).grants == [[0, 0], [0, 1], [1, 0], [1, 2]]
+}
 
-test_covers_ill_typed_lists if _covers({"api": {"outer": "x", "inner": 1}}) == {"api": [], "sse": []}
+_grant(resource, action) := {"resource": resource, "action": action}
 
-test_covers_input_not_an_object if _covers("x") == {"api": [], "sse": []}
+test_covers_empty_input if _covers({}) == {"api": [], "sse": [], "grants": []}
+
+test_covers_ill_typed_lists if _covers({"api": {"outer": "x", "inner": 1}}) == {"api": [], "sse": [], "grants": []}
+
+test_covers_input_not_an_object if _covers("x") == {"api": [], "sse": [], "grants": []}
 
 # declared: each path and topic of plugin code against the declarations
 test_declared_paths_and_topics if {

@@ -13,7 +13,7 @@ import { closedPortUrl } from './upstream.js';
 import { createFixture, type Fixture } from './fixture.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const MAIN = path.join(ROOT, 'dist/server/main.js');
+export const MAIN = path.join(ROOT, 'dist/server/main.js');
 // What tsconfig.build.json compiles into dist/server/main.js and its imports.
 const SOURCES = ['src/server', 'src/engine', 'src/config', 'src/errors'];
 
@@ -27,7 +27,7 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   if (!existsSync(MAIN)) throw new Error('dist/server/main.js is missing: run `make server` first');
   const built = statSync(MAIN).mtimeMs;
   const stale = SOURCES.filter((dir) => newestSource(path.join(ROOT, dir)) > built);
@@ -52,31 +52,38 @@ export interface BffProcess {
   cleanup(): Promise<void>;
 }
 
+/** The environment the child runs with: the fixture's files, loopback, a dev login; `env` on top. */
+export function bffEnv(fixture: Fixture, env: Record<string, string>): NodeJS.ProcessEnv {
+  const { NODE_ENV: _vitest, ...inherited } = process.env;
+  return {
+    ...inherited,
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+    PLUGINS_CONFIG: fixture.pluginsFile,
+    GRANTS_CONFIG: fixture.grantsFile,
+    IDENTITY_CONFIG: fixture.identityFile,
+    POLICY_WASM: fixture.policyFile,
+    PLUGINS_ROOT: fixture.pluginsRoot,
+    WEB_ROOT: fixture.webRoot,
+    EXPERIENCE_VERSION: '1.4.0',
+    SESSION_KEYS: SESSION_KEY,
+    DEV_LOGIN: 'true',
+    CONFIG_WATCH: 'false',
+    LOG_LEVEL: 'info',
+    // The lines are parsed as JSON, whatever the runner's own LOG_FORMAT.
+    LOG_FORMAT: 'json',
+    ...env,
+  };
+}
+
 export async function startBffProcess(env: Record<string, string>): Promise<BffProcess> {
   ensureBuilt();
   const fixture = await createFixture({ downUrl: await closedPortUrl() });
-  const { NODE_ENV: _vitest, ...inherited } = process.env;
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: {
-      ...inherited,
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-      PLUGINS_CONFIG: fixture.pluginsFile,
-      GRANTS_CONFIG: fixture.grantsFile,
-      IDENTITY_CONFIG: fixture.identityFile,
-      POLICY_WASM: fixture.policyFile,
-      PLUGINS_ROOT: fixture.pluginsRoot,
-      WEB_ROOT: fixture.webRoot,
-      EXPERIENCE_VERSION: '1.4.0',
-      SESSION_KEYS: SESSION_KEY,
-      DEV_LOGIN: 'true',
-      CONFIG_WATCH: 'false',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env: bffEnv(fixture, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, unknown>> = [];

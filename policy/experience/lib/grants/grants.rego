@@ -53,6 +53,13 @@ holds(user, entry) if {
 
 _roles(user) := user.roles if is_array(user.roles)
 
+# METADATA
+# title: Grant matches
+# description: >-
+#   True when the one grant `grant` matches the strings `resource` and `action` (the test covering applies to
+#   each grant): each of its values is "*" or that string.
+matches(grant, resource, action) if _covers(grant, resource, action)
+
 _covers(grant, resource, action) if {
 	_value_matches(grant.resource, resource)
 	_value_matches(grant.action, action)

@@ -163,3 +163,7 @@ _agrees(user, resource, action) if {
 		not grants.holds(user, entry)
 	}
 }
+
+test_matches_wildcard_resource if grants.matches({"resource": "*", "action": "view"}, "orders.page", "view")
+
+test_matches_literal_not_other if not grants.matches({"resource": "orders", "action": "view"}, "orders.x", "view")

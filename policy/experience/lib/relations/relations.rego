@@ -54,6 +54,14 @@ _segment_covers(outer, inner) if {
 sse_covers(outer, inner) if paths.topic_matches(outer, inner.prefix)
 
 # METADATA
+# title: Grant covers
+# description: >-
+#   True when the grant `outer` matches every resource/action the grant `inner` matches: `inner`'s resource and
+#   action, read as the strings a request names, are matched by `outer` (grants.matches). A "*" in `inner` is
+#   only matched by a "*" in `outer`, since no literal equals "*" for every request.
+grant_covers(outer, inner) if grants.matches(outer, inner.resource, inner.action)
+
+# METADATA
 # title: Path coverage
 # scope: document
 # description: >-

@@ -154,3 +154,18 @@ test_granted_to_a_user_by_resource_wildcard if relations.anyone_granted(_grants,
 test_granted_to_nobody if not relations.anyone_granted(_grants, "plugin.widget", "view")
 
 test_granted_nothing_without_grants if not relations.anyone_granted({}, "plugin.route", "view")
+
+# grant_covers: "*" covers any value, a literal only itself, and a "*" only by a "*"
+_g(resource, action) := {"resource": resource, "action": action}
+
+test_grant_covers_itself if relations.grant_covers(_g("orders.page", "view"), _g("orders.page", "view"))
+
+test_grant_covers_by_resource_wildcard if relations.grant_covers(_g("*", "view"), _g("orders.page", "view"))
+
+test_grant_covers_by_both_wildcards if relations.grant_covers(_g("*", "*"), _g("*", "edit"))
+
+test_grant_not_covers_wildcard_by_literal if not relations.grant_covers(_g("orders.page", "view"), _g("*", "view"))
+
+test_grant_not_covers_other_action if not relations.grant_covers(_g("orders.page", "view"), _g("orders.page", "edit"))
+
+test_grant_not_covers_ill_typed if not relations.grant_covers(_g("orders.page", "view"), {"resource": "orders.page"})

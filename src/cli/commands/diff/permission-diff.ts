@@ -2,34 +2,16 @@
  * The permission changes between two validated plugins.yaml models, per tenant and plugin:
  * what the new config allows that the old did not (widenings), and what it no longer allows.
  * Whether one entry admits everything another admits is the policy's answer
- * (experience/tooling/covers); this file only pairs entries and words the changes. The `diff`
- * command reads the files.
+ * (experience/tooling/covers); this file only pairs entries and words the changes. Limits and
+ * integrity (plugin-limits.ts) and upstreams (upstreams-diff.ts) are compared beside it. The
+ * `diff` command reads the files.
  */
 import { compileApiPermission, compileSsePermission, formatPath, satisfiesEngine, type PluginConfig, type PluginsConfig, type RegistryApiEntry } from '../../../config/index.js';
 import type { PolicyTools } from '../../../engine/index.js';
-import { segmentText, type FieldPath, type YamlDoc } from '../../shared/index.js';
-
-export interface DiffChange {
-  tenant: string;
-  plugin: string;
-  kind: 'plugin' | 'api' | 'sse' | 'route' | 'widget';
-  change: 'added' | 'widened' | 'changed' | 'narrowed' | 'removed';
-  /** True when the new config allows something the old did not. */
-  widening: boolean;
-  old?: string;
-  new?: string;
-  /** Why it counts, in words (e.g. "a parameter became a prefix"). */
-  note?: string;
-  /** Where the change is written: the new file for additions, the old one for removals. */
-  location?: { file: string; line: number; col: number; path: string };
-}
-
-/** One config: the model, and the file it came from (for positions). */
-export interface Side {
-  config: PluginsConfig;
-  file: string;
-  doc: YamlDoc;
-}
+import { segmentText, type FieldPath } from '../../shared/index.js';
+import type { DiffChange, Emit, Locate, Side } from './change.js';
+import { compareLimits } from './plugin-limits.js';
+import { diffUpstreams } from './upstreams-diff.js';
 
 /** The permission changes from `before` to `after`, tenant by tenant, plugin by plugin; `tools` answers coverage. */
 export function diffConfigs(before: Side, after: Side, hostVersion: string, tools: PolicyTools): DiffChange[] {
@@ -56,11 +38,8 @@ export function diffConfigs(before: Side, after: Side, hostVersion: string, tool
       changes.push({ tenant, plugin: plugin.id, kind: 'plugin', change: 'removed', widening: false, old: `${plugin.id} ${plugin.version}`, location: { file: before.file, ...before.doc.locate(path), path: formatPath(path) } });
     }
   }
-  return changes;
+  return [...changes, ...diffUpstreams(before, after)];
 }
-
-type Locate = (path: FieldPath) => NonNullable<DiffChange['location']>;
-type Emit = (c: Omit<DiffChange, 'tenant' | 'plugin'>) => void;
 
 const api = (a: { method: string; path: string }) => `${a.method} ${a.path}`;
 const contribution = (c: { component: string; resource: string; action: string }) => `${c.component} (${c.resource}/${c.action})`;
@@ -80,6 +59,7 @@ function comparePlugin(old: PluginConfig, now: PluginConfig, atOld: Locate, atNe
   } else if (compatible(old) && !compatible(now)) {
     emit({ kind: 'plugin', change: 'narrowed', widening: false, old: old.engine.experience, new: now.engine.experience, note: `host ${hostVersion} no longer satisfies engine.experience`, location: atNew(['engine', 'experience']) });
   }
+  compareLimits(old, now, atOld, atNew, emit);
   const coverage = Coverage.between(old, now, tools);
   compareApi(old, now, coverage, atOld, atNew, emit);
   compareSse(old, now, coverage, atOld, atNew, emit);
@@ -135,9 +115,9 @@ function compareApi(old: PluginConfig, now: PluginConfig, coverage: Coverage, at
   const same = (a: Entry, b: Entry) => a.compiled.method === b.compiled.method && a.path === b.path;
   after.forEach((e, k) => {
     if (before.some((_, i) => coverage.oldCovers('api', i, k))) return;
-    // The entry it replaces: prefer a covered entry that is gone from the new file.
-    const covered = before.filter((_, i) => coverage.newCovers('api', k, i));
-    const from = covered.find((o) => !after.some((n) => same(n, o))) ?? covered[0];
+    // The entry it replaces: one it covers that is gone from the new file. Covering only entries
+    // that are still there, it is an entry added beside them.
+    const from = before.find((o, i) => coverage.newCovers('api', k, i) && !after.some((n) => same(n, o)));
     emit({
       kind: 'api',
       change: from ? 'widened' : 'added',
@@ -149,9 +129,17 @@ function compareApi(old: PluginConfig, now: PluginConfig, coverage: Coverage, at
   });
   before.forEach((o, i) => {
     if (after.some((_, k) => coverage.newCovers('api', k, i))) return;
-    const to = after.findIndex((_, k) => coverage.oldCovers('api', i, k));
-    const narrowed = after[to];
-    emit({ kind: 'api', change: narrowed ? 'narrowed' : 'removed', widening: false, old: api(o), ...(narrowed ? { new: api(narrowed) } : {}), location: narrowed ? atNew(['permissions', 'api', to]) : atOld(['permissions', 'api', i]) });
+    // What it narrowed to: the entries it covers that are new in this file (a prefix narrowed to
+    // one template or several). Covering only entries it sat beside, it was removed.
+    const to = replacements(after.length, (k) => coverage.oldCovers('api', i, k) && !before.some((b) => same(b, after[k] as Entry)));
+    emit({
+      kind: 'api',
+      change: to.length > 0 ? 'narrowed' : 'removed',
+      widening: false,
+      old: api(o),
+      ...(to.length > 0 ? { new: to.map((k) => api(after[k] as Entry)).join(', ') } : {}),
+      location: to[0] !== undefined ? atNew(['permissions', 'api', to[0]]) : atOld(['permissions', 'api', i]),
+    });
   });
 }
 
@@ -171,15 +159,26 @@ function compareSse(old: PluginConfig, now: PluginConfig, coverage: Coverage, at
   const after = now.permissions.sse;
   after.forEach((p, k) => {
     if (before.some((_, i) => coverage.oldCovers('sse', i, k))) return;
-    const from = before.find((_, i) => coverage.newCovers('sse', k, i));
+    const from = before.find((q, i) => coverage.newCovers('sse', k, i) && !after.includes(q));
     emit({ kind: 'sse', change: from ? 'widened' : 'added', widening: true, ...(from ? { old: from, note: 'prefix shortened: more topics are allowed' } : {}), new: p, location: atNew(['permissions', 'sse', k]) });
   });
   before.forEach((q, i) => {
     if (after.some((_, k) => coverage.newCovers('sse', k, i))) return;
-    const to = after.findIndex((_, k) => coverage.oldCovers('sse', i, k));
-    const narrowed = after[to];
-    emit({ kind: 'sse', change: narrowed ? 'narrowed' : 'removed', widening: false, old: q, ...(narrowed ? { new: narrowed } : {}), location: narrowed ? atNew(['permissions', 'sse', to]) : atOld(['permissions', 'sse', i]) });
+    const to = replacements(after.length, (k) => coverage.oldCovers('sse', i, k) && !before.includes(after[k] as string));
+    emit({
+      kind: 'sse',
+      change: to.length > 0 ? 'narrowed' : 'removed',
+      widening: false,
+      old: q,
+      ...(to.length > 0 ? { new: to.map((k) => after[k]).join(', ') } : {}),
+      location: to[0] !== undefined ? atNew(['permissions', 'sse', to[0]]) : atOld(['permissions', 'sse', i]),
+    });
   });
+}
+
+/** The indexes below `count` that `fits`, in order. */
+function replacements(count: number, fits: (k: number) => boolean): number[] {
+  return Array.from({ length: count }, (_, k) => k).filter(fits);
 }
 
 type Keyed = { key: string; component: string; resource: string; action: string };

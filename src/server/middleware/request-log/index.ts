@@ -3,13 +3,23 @@
  * ends), with tenant, plugin id, decision and reason, status, outcome and duration; and the
  * HTTP metrics. `status` is what the response head said (0 when no head was sent), `outcome`
  * whether the response arrived whole and, if not, who cut it (see outcome.ts). Never logs
- * headers, cookies, tokens or query strings.
+ * headers, cookies, tokens or query strings. Static assets served as asked (the shell's files and
+ * plugin bundles, answered below 400 and sent whole) log at debug: a page load fetches dozens. Their refusals and
+ * failures, and every API, stream, auth and health request, log at info.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BffMetrics } from '../../metrics/index.js';
 import { outcomeOf, type Outcome } from '../../outcome.js';
 import type { BffMiddleware } from '../../state.js';
+
+/** The routes that serve files: the shell (web.ts) and plugin bundles (bundle.ts). */
+const STATIC_ROUTES: ReadonlySet<string> = new Set(['web', 'bundle']);
+
+/** The level of one request's line. */
+export function requestLevel(route: string, status: number, outcome: Outcome): 'debug' | 'info' {
+  return STATIC_ROUTES.has(route) && status > 0 && status < 400 && outcome === 'completed' ? 'debug' : 'info';
+}
 
 export function createRequestLog(options: { logger: Logger; metrics: BffMetrics }): BffMiddleware {
   const { logger, metrics } = options;
@@ -45,7 +55,7 @@ export function createRequestLog(options: { logger: Logger; metrics: BffMetrics 
       const outcome = outcomeOf(ctx.res);
       const route = log.route ?? 'other';
       record(route, status, outcome, seconds);
-      logger.info(
+      logger[requestLevel(route, status, outcome)](
         {
           requestId,
           method: ctx.method,
