@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Mode } from '../config/types.js';
+import { decisionLogSettings, type DecisionLogSettings } from '../decision-log/settings.js';
 import { readSetting, SettingsError, SHARED_SETTINGS } from '../settings/index.js';
 
 export { SettingsError };
@@ -71,6 +72,8 @@ export interface ServerSettings {
   reloadDebounceMs: number;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** DECISION_LOG*: where decision-log events go (off by default), masks, buffer and batches. */
+  decisionLog: DecisionLogSettings;
   /** Where identity.yaml's `{ env: NAME }` secret references are read (the environment given). Never logged. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -222,6 +225,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     reloadDebounceMs: int(env, 'RELOAD_DEBOUNCE_MS', 250, 0, 60_000),
     logLevel: level,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    decisionLog: decisionLogSettings(env),
     env,
   };
 }
