@@ -49,9 +49,11 @@ describe('maskEvent', () => {
     expect(out.masked).toEqual(['/input/tenant']);
   });
 
-  it('makes missing objects on an upsert, as OPA does, and records it', () => {
-    const out = maskEvent(event({ tenant: 't' }), parseMasks('/input/subject/id=x'));
-    expect(out.input).toEqual({ tenant: 't', subject: { id: 'x' } });
+  it('replaces only a value that exists (OPA\'s conditional upsert): one mask serves every decision', () => {
+    const api = event({ tenant: 't' });
+    expect(maskEvent(api, parseMasks('/input/subject/id=x'))).toBe(api);
+    const out = maskEvent(event({ tenant: 't', subject: { id: 'alice', roles: [] } }), parseMasks('/input/subject/id=x'));
+    expect(out.input).toEqual({ tenant: 't', subject: { id: 'x', roles: [] } });
     expect(out.masked).toEqual(['/input/subject/id']);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Operator masks (DECISION_LOG_MASK), as OPA's mask rules: a JSON pointer into the event's
- * `input` or `result` is erased (recorded in `erased`), or with `=value` upserted (recorded in
+ * `input` or `result` is erased (recorded in `erased`), or with `=value` replaced (recorded in
  * `masked`); see https://www.openpolicyagent.org/docs/management-decision-logs ("Masking
  * Sensitive Data"). Masking copies along the pointer's path only: the decision and input the
  * request used (and any cache holding them) are never changed.
@@ -98,7 +98,7 @@ function removed(node: Json, tokens: readonly string[], i: number): { node: Json
   return { node: copy };
 }
 
-/** `node` with `value` at `tokens[i..]` (missing objects made on the way, as OPA does); undefined when a non-object is in the way. */
+/** `node` with the value at `tokens[i..]` replaced by `value`, copied along the path; undefined when that path does not exist. */
 function upserted(node: Json, tokens: readonly string[], i: number, value: string): { node: Json } | undefined {
   const token = tokens[i]!;
   const last = i === tokens.length - 1;
@@ -111,8 +111,8 @@ function upserted(node: Json, tokens: readonly string[], i: number, value: strin
     copy[index] = child.node;
     return { node: copy };
   }
-  if (!isObject(node)) return undefined;
-  const child = last ? { node: value } : upserted(Object.hasOwn(node, token) ? node[token] : {}, tokens, i + 1, value);
+  if (!isObject(node) || !Object.hasOwn(node, token)) return undefined;
+  const child = last ? { node: value } : upserted(node[token], tokens, i + 1, value);
   if (!child) return undefined;
   const copy = { ...node };
   Object.defineProperty(copy, token, { value: child.node, enumerable: true, writable: true, configurable: true });
@@ -121,8 +121,9 @@ function upserted(node: Json, tokens: readonly string[], i: number, value: strin
 
 /**
  * The event with every rule applied in order: a new event (the given one, its input and result
- * untouched) when any applied, else the same one. An erase of a path the event does not have
- * is not recorded; an upsert is, as OPA does.
+ * untouched) when any applied, else the same one. A rule applies only where its path exists
+ * (OPA's conditional upsert, "if it existed in the original event"): one setting serves four
+ * decisions with different inputs, and an authz mask must not add a `subject` to an api event.
  */
 export function maskEvent(event: DecisionLogEvent, rules: readonly MaskRule[]): DecisionLogEvent {
   let out = event;

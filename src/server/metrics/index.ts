@@ -70,7 +70,7 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
     },
   });
 
-  return {
+  const metrics: BffMetrics = {
     registry,
     httpRequests: new Counter({
       name: 'experience_http_requests_total',
@@ -156,6 +156,9 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
       registers,
     }),
   };
+  // Shown at 0 from the start, so an alert on them has a series before the first drop.
+  for (const reason of ['buffer_full', 'shutdown']) metrics.decisionLogDropped.inc({ reason }, 0);
+  return metrics;
 }
 
 export { createMetricsApp, type MetricsAppOptions } from './app.js';
