@@ -5,14 +5,15 @@ import type { DecisionLogEvent, DecisionRecord } from './types.js';
  * the compiled data by content hash, `metrics.timer_rego_query_eval_ns`. Formatting happens here,
  * off the request path.
  */
-export function toEvent(record: DecisionRecord, labels: Readonly<Record<string, string>>): DecisionLogEvent {
+export function toEvent(record: DecisionRecord, labels: Record<string, string>): DecisionLogEvent {
   const event: DecisionLogEvent = {
     decision_id: record.id,
     timestamp: new Date(record.at).toISOString(),
     path: record.path,
     input: record.input,
     result: record.result,
-    labels: { ...labels },
+    // Shared by every event (frozen by the log): no mask can reach labels.
+    labels,
     metrics: { timer_rego_query_eval_ns: record.evalNs },
   };
   if (record.revision) event.bundles = { policy: { revision: record.revision.policy }, data: { revision: record.revision.data } };

@@ -41,7 +41,7 @@ export class DecisionLog implements DecisionRecorder {
   readonly #timer: NodeJS.Timeout;
 
   constructor(options: DecisionLogOptions) {
-    this.#options = options;
+    this.#options = { ...options, labels: Object.freeze({ ...options.labels }) };
     this.#buffer = new BoundedBuffer(options.capacity);
     this.#timer = setInterval(() => void this.flush(), options.flushMs);
     this.#timer.unref();
@@ -82,7 +82,7 @@ export class DecisionLog implements DecisionRecorder {
     const { sink, batch, masks, labels, counters } = this.#options;
     for (;;) {
       if (Date.now() < this.#retryAt) return;
-      const events = this.#pending ?? this.#buffer.take(batch).map((record) => maskEvent(toEvent(record, labels), masks));
+      const events = this.#pending ?? this.#buffer.take(batch).map((record) => maskEvent(toEvent(record, labels as Record<string, string>), masks));
       if (events.length === 0) return;
       this.#pending = events;
       try {

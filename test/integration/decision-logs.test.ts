@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opaEventErrors } from '../../src/decision-log/testing/opa-event-schema.js';
-import { eventually, login, startBff, type TestBff } from './support/bff.js';
+import { eventually, login, PUBLISH_TOKEN, startBff, type TestBff } from './support/bff.js';
 import { startDecisionSink, type DecisionSinkServer } from './support/decision-sink.js';
 import { openSse } from './support/sse.js';
 import { upstreamAnswer } from './support/upstream.js';
@@ -117,6 +117,28 @@ describe('decision logs to an HTTP decision-log service', () => {
         ['experience/sse/decision', 'orders', true],
         ['experience/sse/decision', 'stock.levels', true],
       ]);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('logs the check each event gets on its way to an open stream, too (no response to carry its id)', async () => {
+    const stream = await openSse(`${bff.url}/events/stream?topics=orders`, { cookie, 'x-plugin-id': 'orders' });
+    try {
+      expect(stream.status).toBe(200);
+      const opened = idsOf({ headers: { 'x-decision-id': stream.headers.get('x-decision-id') } });
+      const published = await bff.http().post('/events/publish').set('Authorization', `Bearer ${PUBLISH_TOKEN}`).send({ tenant: 'localhost', topic: 'orders.shipped', data: { n: 1 } });
+      expect(published.status).toBe(202);
+      await stream.next((f) => f.data !== undefined && f.data.includes('"n":1'));
+      const delivered = await eventually(() => {
+        const found = sink.events().find((e) => e.path === 'experience/sse/decision' && (e.input as { topic?: string }).topic === 'orders.shipped');
+        if (!found) throw new Error('no delivery check yet');
+        return found as Event;
+      }, 'the delivery check');
+      expect(opaEventErrors(delivered)).toEqual([]);
+      expect(opened).not.toContain(delivered.decision_id);
+      expect(delivered.input).toEqual({ tenant: 'localhost', plugin_id: 'orders', topic: 'orders.shipped' });
+      expect(delivered.result.allow).toBe(true);
     } finally {
       stream.close();
     }
