@@ -248,6 +248,28 @@ describe('decision logs with a stalled decision-log service and a full buffer', 
   });
 });
 
+describe('stopping with a decision-log service that never answers', () => {
+  it('gives up after DECISION_LOG_TIMEOUT_MS and stops, the events it held counted as dropped', async () => {
+    const sink = await startDecisionSink();
+    sink.setBlocked(true);
+    const bff = await startBff({ DECISION_LOG: 'http', DECISION_LOG_URL: sink.url, DECISION_LOG_FLUSH_MS: '20', DECISION_LOG_TIMEOUT_MS: '300' });
+    try {
+      const cookie = await login(bff);
+      for (let i = 0; i < 3; i++) expect((await bff.http().get('/api/hello').set('Cookie', cookie).set('X-Plugin-Id', 'hello')).status).toBe(200);
+      const dropped = bff.running.bff.metrics.decisionLogDropped;
+      const started = Date.now();
+      await bff.close();
+      // Generous: the point is that a hung service cannot hold a stop for ever.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const shutdown = (await dropped.get()).values.find((v) => v.labels.reason === 'shutdown');
+      expect(shutdown?.value).toBe(3);
+      expect(sink.posts).toEqual([]);
+    } finally {
+      await sink.close();
+    }
+  });
+});
+
 describe('decision logs to the console and to a file', () => {
   it('console: JSON lines through the app log, OPA fields at the top level', async () => {
     const bff = await startBff({ DECISION_LOG: 'console', DECISION_LOG_FLUSH_MS: '20', LOG_LEVEL: 'warn' });
