@@ -35,6 +35,7 @@ describe('decisionLogSettings', () => {
     expect(settings.url?.href).toBe('https://collector.example/v1/logs');
     expect(settings.masks.map((m) => [m.pointer, m.op])).toEqual([['/input/user/id', 'remove'], ['/input/subject/id', 'upsert']]);
     expect(decisionLogSettings({ DECISION_LOG: 'file', DECISION_LOG_FILE: '/var/log/d.jsonl' }).file).toBe('/var/log/d.jsonl');
+    expect(decisionLogSettings({ DECISION_LOG: 'file', DECISION_LOG_FILE: 'logs/d.jsonl' }, '/srv/app').file).toBe('/srv/app/logs/d.jsonl');
   });
 
   it.each([

@@ -4,6 +4,7 @@
  * silently logs what the operator meant to mask, or nothing, fails open.
  */
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { SettingsError } from '../settings/index.js';
 import { MaskSyntaxError, parseMasks, type MaskRule } from './mask.js';
 
@@ -62,10 +63,15 @@ function urlOf(env: Env, sink: DecisionLogSink): URL | undefined {
   return url;
 }
 
-/** @example const log = decisionLogSettings({ DECISION_LOG: 'http', DECISION_LOG_URL: 'http://127.0.0.1:8181/logs' }); */
-export function decisionLogSettings(env: Env): DecisionLogSettings {
+/**
+ * Reads the DECISION_LOG* variables; a relative DECISION_LOG_FILE is resolved against `cwd`.
+ *
+ * @example const log = decisionLogSettings({ DECISION_LOG: 'http', DECISION_LOG_URL: 'http://127.0.0.1:8181/logs' });
+ */
+export function decisionLogSettings(env: Env, cwd: string = process.cwd()): DecisionLogSettings {
   const sink = sinkOf(env);
-  const file = env.DECISION_LOG_FILE?.trim() || undefined;
+  const named = env.DECISION_LOG_FILE?.trim() || undefined;
+  const file = named === undefined ? undefined : path.resolve(cwd, named);
   if (sink === 'file' && !file) throw new SettingsError('DECISION_LOG_FILE is required with DECISION_LOG=file');
   const token = env.DECISION_LOG_TOKEN?.trim() || undefined;
   if (token !== undefined && token.length < 16) throw new SettingsError('DECISION_LOG_TOKEN must be at least 16 characters');

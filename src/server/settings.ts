@@ -225,7 +225,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     reloadDebounceMs: int(env, 'RELOAD_DEBOUNCE_MS', 250, 0, 60_000),
     logLevel: level,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-    decisionLog: decisionLogSettings(env),
+    decisionLog: decisionLogSettings(env, cwd),
     env,
   };
 }
