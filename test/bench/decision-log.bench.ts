@@ -5,14 +5,23 @@
  * interval). Both servers run at once in child processes and are loaded in alternating turns,
  * so whatever else loads a shared machine falls on both alike. Reports throughput, latency,
  * server CPU per request, and that every decision reached the service (none dropped).
- * Prints a table and saves bench/results/decision-log.json. Timings are reported, never asserted.
+ * Then, in-process and measured in CPU time (steadier than throughput on a loaded machine): the
+ * cost per decision of the real Wasm engine's `api` with the log on (the hot path, then the
+ * shipping: formatting, JSON, gzip, the POST) against off, in interleaved rounds.
+ * Prints tables and saves bench/results/decision-log.json. Timings are reported, never asserted.
  *
  * Run: npx tsx test/bench/decision-log.bench.ts   (BENCH_DURATION=seconds per variant, BENCH_ROUNDS, BENCH_CONNECTIONS)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
+import fc from 'fast-check';
+import { defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
+import { DecisionLog, httpSink, withDecisionLog } from '../../src/decision-log/index.js';
+import { createWasmEngine, type ApiInput, type DecisionEngine } from '../../src/engine/index.js';
+import { apiRequests } from '../support/requests.js';
 import { printTable, saveJson, type Measurement } from './report.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -91,6 +100,59 @@ async function metric(child: Child, name: string): Promise<number> {
   return text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`)).reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
+interface InProcess {
+  offCpuUs: number;
+  onCpuUs: number;
+  /** Of onCpuUs: on the request path (record), the rest is shipping. */
+  onHotPathUs: number;
+  decisions: number;
+}
+
+/** CPU µs per decision (process.cpuUsage: every thread, gzip's included) off and on, interleaved. */
+async function inProcess(sinkUrl: string): Promise<InProcess> {
+  const loaded = await loadConfigFiles({ pluginsFile: 'config/plugins.yaml', grantsFile: 'config/grants.yaml', mode: 'production', hostVersion: await defaultHostVersion() });
+  const inputs: ApiInput[] = fc.sample(apiRequests(JSON.parse(loaded.registryJson)), { numRuns: 5_000, seed: 42 });
+  const engine = await createWasmEngine({ wasm: await readFile('build/policy.wasm'), dataJson: `{"registry":${loaded.registryJson}}` });
+  const log = new DecisionLog({
+    sink: httpSink({ url: new URL(sinkUrl), timeoutMs: 5000 }),
+    capacity: 10_000,
+    batch: 500,
+    flushMs: 1000,
+    masks: [],
+    labels: { id: 'bench', version: '1.4.0' },
+    counters: { dropped: () => {}, sent: () => {}, failed: () => {} },
+  });
+  const logged = withDecisionLog(engine, log);
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  const run = (e: DecisionEngine, n: number) => {
+    for (let i = 0; i < n; i++) e.api(inputs[i % inputs.length]!);
+  };
+  // Warm-up: the engine's cache and the JIT, both variants.
+  run(engine, 20_000);
+  run(logged, 5_000);
+  await log.flush();
+  const n = 5_000;
+  const totals = { off: 0, on: 0, hot: 0, decisions: 0 };
+  for (let r = 0; r < 20; r++) {
+    let t = cpu();
+    run(engine, n);
+    totals.off += cpu() - t;
+    t = cpu();
+    run(logged, n);
+    const hot = cpu() - t;
+    // What the log does off the request path for these n (it drains at the next tick anyway).
+    while (log.buffered > 0) await log.flush();
+    totals.on += cpu() - t;
+    totals.hot += hot;
+    totals.decisions += n;
+  }
+  await log.close(5000);
+  return { offCpuUs: totals.off / totals.decisions, onCpuUs: totals.on / totals.decisions, onHotPathUs: totals.hot / totals.decisions, decisions: totals.decisions };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -133,7 +195,11 @@ async function main(): Promise<void> {
       const t = totals.get(v.key)!;
       if (t.wrong > 0 || t.errors > 0) console.warn(`${v.name}: ${t.wrong} responses other than 200, ${t.errors} errors`);
     }
+    const local = await inProcess(`http://127.0.0.1:${sink.port}/logs`);
+    console.log(`\nin-process, CPU per api decision (Wasm engine with its cache, ${local.decisions} decisions in 20 interleaved rounds):`);
+    console.log(`  off ${local.offCpuUs.toFixed(2)} µs; on ${local.onCpuUs.toFixed(2)} µs, of which ${local.onHotPathUs.toFixed(2)} µs on the request path: logging costs +${(local.onCpuUs - local.offCpuUs).toFixed(2)} µs per decision`);
     await saveJson('bench/results/decision-log.json', {
+      inProcess: local,
       settings: { durationSeconds: DURATION, rounds: ROUNDS, warmupSeconds: WARMUP, connections: CONNECTIONS },
       results: Object.fromEntries(variants.map((v, i) => [v.key, { ...rows[i], serverCpuUsPerRequest: cpu[v.key], wrong: totals.get(v.key)!.wrong, errors: totals.get(v.key)!.errors }])),
       ratioOnToOff: ratio,
