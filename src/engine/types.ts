@@ -107,15 +107,25 @@ export interface EngineRevision {
 }
 
 /**
+ * Who a decision is made for, as a decorator of the engine sees it (the decision log, which
+ * tells it the id it gave the decision). The engine itself ignores it.
+ */
+export interface DecisionCaller {
+  /** Told the id a decision log gave this decision (OPA's `decision_id`). */
+  decided(decisionId: string): void;
+}
+
+/**
  * What the BFF and the CLI ask. Implementations never throw from a decision method:
- * a decision that cannot be made is a deny with an EngineFailureReason.
+ * a decision that cannot be made is a deny with an EngineFailureReason. A decorator (the
+ * decision log, a memo) implements it too and passes `caller` on.
  */
 export interface DecisionEngine {
   readonly revision: EngineRevision | null;
   /** What each reason of the api, sse and authz decisions means (read once per loaded policy). */
   readonly reasons: ReasonCatalogues;
-  api(input: ApiInput): ApiDecision;
-  sse(input: SseInput): SseDecision;
-  contributions(input: ContributionsInput): ContributionsDecision;
-  authz(input: AuthzInput): AuthzDecision;
+  api(input: ApiInput, caller?: DecisionCaller): ApiDecision;
+  sse(input: SseInput, caller?: DecisionCaller): SseDecision;
+  contributions(input: ContributionsInput, caller?: DecisionCaller): ContributionsDecision;
+  authz(input: AuthzInput, caller?: DecisionCaller): AuthzDecision;
 }

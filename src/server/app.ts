@@ -5,10 +5,13 @@
 import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import { createDecisionLog, withDecisionLog } from '../decision-log/index.js';
 import type { SnapshotSource } from '../engine/state.js';
 import { createDevIdentityProvider } from './auth/dev-provider.js';
 import type { IdentityProvider } from './auth/types.js';
 import { BundleStore } from './bundles/store.js';
+import { withContributionsMemo } from './decisions.js';
+import { decorateSnapshots } from './decorated-source.js';
 import type { AppDeps } from './deps.js';
 import { MemoryEventHub } from './events/memory-hub.js';
 import { StreamRegistry } from './events/streams.js';
@@ -73,9 +76,24 @@ export interface BffApp {
  * http.createServer(bff.callback()).listen(8080);
  */
 export function createApp(options: AppOptions): BffApp {
-  const { settings, source } = options;
+  const { settings } = options;
   const logger = options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
-  const metrics = createMetrics(source, { defaultMetrics: options.defaultMetrics });
+  // The gauge reads the log at scrape time only, by when it exists.
+  const metrics = createMetrics(options.source, { defaultMetrics: options.defaultMetrics, decisionLogBuffered: () => decisionLog?.buffered ?? 0 });
+  const decisionLog = createDecisionLog(settings.decisionLog, {
+    logger,
+    version: settings.hostVersion,
+    counters: {
+      dropped: (reason, count) => metrics.decisionLogDropped.inc({ reason }, count),
+      sent: (count) => metrics.decisionLogSent.inc(count),
+      failed: () => metrics.decisionLogFailed.inc(),
+    },
+  });
+  // Every decision the app asks goes through these (the HTTP layer never sees which).
+  const source = decorateSnapshots(options.source, (engine) => {
+    const memoised = withContributionsMemo(engine);
+    return decisionLog ? withDecisionLog(memoised, decisionLog) : memoised;
+  });
   const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
   const limiter = options.limiter ?? new MemoryRateLimiter();
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
@@ -152,6 +170,8 @@ export function createApp(options: AppOptions): BffApp {
       await limiter.close();
       await sessionStore.close();
       agents.close();
+      // Last: every request that could still decide has finished.
+      await decisionLog?.close(settings.decisionLog.timeoutMs);
     },
   };
 }

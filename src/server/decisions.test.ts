@@ -28,3 +28,21 @@ describe('refusalOf', () => {
     expect(refusalOf(api.get('allowed'), 'x')).toMatchObject({ name: 'UnavailableError' });
   });
 });
+
+describe('withContributionsMemo beneath the decision log', () => {
+  it('asks the engine once per user, yet every request is a logged decision with its own id', async () => {
+    const { fakeEngine } = await import('../decision-log/testing/fake-engine.js');
+    const { withDecisionLog } = await import('../decision-log/engine.js');
+    const { withContributionsMemo } = await import('./decisions.js');
+    const inner = fakeEngine();
+    const ids: string[] = [];
+    const engine = withDecisionLog(withContributionsMemo(inner), { record: (r) => ids.push(r.id) });
+    const input = { tenant: 't', user: { id: 'alice', roles: ['member'] } };
+    const first = engine.contributions(input);
+    expect(engine.contributions({ ...input, user: { ...input.user } })).toBe(first);
+    expect(inner.calls).toBe(1);
+    expect(new Set(ids).size).toBe(2);
+    engine.contributions({ tenant: 't', user: { id: 'alice', roles: ['admin'] } });
+    expect(inner.calls).toBe(2);
+  });
+});

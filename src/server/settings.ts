@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Mode } from '../config/types.js';
 import type { LogFormat } from './logger.js';
+import { decisionLogSettings, type DecisionLogSettings } from '../decision-log/settings.js';
 import { readSetting, SettingsError, SHARED_SETTINGS } from '../settings/index.js';
 
 export { SettingsError };
@@ -74,6 +75,8 @@ export interface ServerSettings {
   /** LOG_FORMAT; unset: pretty in development when stdout is a terminal, else json. */
   logFormat: LogFormat;
   shutdownTimeoutMs: number;
+  /** DECISION_LOG*: where decision-log events go (off by default), masks, buffer and batches. */
+  decisionLog: DecisionLogSettings;
   /** Where identity.yaml's `{ env: NAME }` secret references are read (the environment given). Never logged. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -235,6 +238,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     logLevel: level,
     logFormat: logFormat(env, dev, terminal),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    decisionLog: decisionLogSettings(env, cwd),
     env,
   };
 }

@@ -19,6 +19,8 @@ export interface RequestLog {
   plugin?: string;
   decision?: 'allow' | 'deny';
   reason?: string;
+  /** The ids the decision log gave this request's decisions (`, `-separated, in order), as in X-Decision-Id. */
+  decisionId?: string;
 }
 
 /**

@@ -19,9 +19,18 @@ export interface BffMetrics {
   readonly sseDelivered: Counter<'tenant' | 'plugin'>;
   readonly sseRevoked: Counter<'tenant' | 'plugin'>;
   readonly authEvents: Counter<'tenant' | 'event' | 'outcome'>;
+  readonly decisionLogDropped: Counter<'reason'>;
+  readonly decisionLogSent: Counter;
+  readonly decisionLogFailed: Counter;
 }
 
-export function createMetrics(source: SnapshotSource, options: { defaultMetrics?: boolean } = {}): BffMetrics {
+export interface MetricsOptions {
+  defaultMetrics?: boolean;
+  /** Decision-log records waiting for the sink (the gauge reads it at each scrape). */
+  decisionLogBuffered?: () => number;
+}
+
+export function createMetrics(source: SnapshotSource, options: MetricsOptions = {}): BffMetrics {
   const registry = new Registry();
   const registers = [registry];
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'experience_bff_' });
@@ -51,7 +60,17 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
     },
   });
 
-  return {
+  const buffered = options.decisionLogBuffered;
+  new Gauge({
+    name: 'experience_decision_log_buffered',
+    help: 'Decision-log events waiting for the sink (0 with DECISION_LOG=off)',
+    registers,
+    collect() {
+      this.set(buffered?.() ?? 0);
+    },
+  });
+
+  const metrics: BffMetrics = {
     registry,
     httpRequests: new Counter({
       name: 'experience_http_requests_total',
@@ -120,7 +139,26 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
       labelNames: ['tenant', 'event', 'outcome'],
       registers,
     }),
+    decisionLogDropped: new Counter({
+      name: 'experience_decision_log_dropped_total',
+      help: 'Decision-log events lost: the buffer was full (the sink behind or failing), or still held at shutdown',
+      labelNames: ['reason'],
+      registers,
+    }),
+    decisionLogSent: new Counter({
+      name: 'experience_decision_log_sent_total',
+      help: 'Decision-log events the sink accepted',
+      registers,
+    }),
+    decisionLogFailed: new Counter({
+      name: 'experience_decision_log_failed_total',
+      help: 'Decision-log sink writes (batches) that failed; each is retried with a growing delay',
+      registers,
+    }),
   };
+  // Shown at 0 from the start, so an alert on them has a series before the first drop.
+  for (const reason of ['buffer_full', 'shutdown']) metrics.decisionLogDropped.inc({ reason }, 0);
+  return metrics;
 }
 
 export { createMetricsApp, type MetricsAppOptions } from './app.js';

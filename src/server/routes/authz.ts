@@ -1,5 +1,6 @@
 import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
+import { callerOf } from '../decisions.js';
 import { InputError } from '../errors.js';
 import { pluginIdHeader } from '../middleware/plugin-guard/index.js';
 import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
@@ -17,7 +18,7 @@ export function authzRoute(_deps: AppDeps): BffMiddleware {
       throw new InputError('invalid_body', 'Expected {"resource": "...", "action": "..."}');
     }
     const session = sessionOf(ctx);
-    const decision = snapshotOf(ctx).engine.authz({ tenant: tenantOf(ctx), subject: { id: session.user, roles: session.roles }, resource, action });
+    const decision = snapshotOf(ctx).engine.authz({ tenant: tenantOf(ctx), subject: { id: session.user, roles: session.roles }, resource, action }, callerOf(ctx));
     ctx.state.log.decision = decision.allow ? 'allow' : 'deny';
     ctx.state.log.reason = decision.reason;
     ctx.set('Cache-Control', 'no-store');

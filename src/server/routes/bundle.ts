@@ -11,7 +11,7 @@ import { fetchDevBundle } from '../bundles/dev.js';
 import { BundleLocator } from '../bundles/locate.js';
 import { describe, type BundleBytes } from '../bundles/store.js';
 import type { AppDeps } from '../deps.js';
-import { contributionsFor } from '../decisions.js';
+import { callerOf, contributionsFor } from '../decisions.js';
 import { InputError, IntegrityError, NotFoundError, UnavailableError } from '../errors.js';
 import { pluginsOf } from '../plugins.js';
 import { sessionOf, snapshotOf, tenantOf, type BffContext, type BffMiddleware } from '../state.js';
@@ -78,7 +78,7 @@ export function bundleRoute(deps: AppDeps): BffMiddleware {
     // Compatibility is the engine's call: the contributions decision lists exactly the
     // tenant's compatible plugins (whatever this user may see of them).
     const session = sessionOf(ctx);
-    const decision = contributionsFor(snapshot, tenant, session);
+    const decision = contributionsFor(snapshot, tenant, session, callerOf(ctx));
     if (decision.reason) throw new UnavailableError('decision_unavailable', 'Plugins could not be authorised');
     if (!decision.plugins.some((p) => p.id === plugin.id && p.version === plugin.version)) throw notFound();
 

@@ -1,9 +1,9 @@
 import { createBearerCheck } from '../auth/bearer.js';
 import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
-import { pluginLabel, refusalOf } from '../decisions.js';
+import { callerOf, pluginLabel, refusalOf } from '../decisions.js';
 import type { ReasonClass } from '../../engine/catalogue.js';
-import type { DecisionEngine } from '../../engine/types.js';
+import type { DecisionCaller, DecisionEngine } from '../../engine/types.js';
 import { InputError, TooManyRequestsError, UnauthenticatedError } from '../errors.js';
 import { isTopic, parseTopicsQuery } from '../events/topics.js';
 import type { BffMetrics } from '../metrics/index.js';
@@ -26,10 +26,10 @@ interface TopicsVerdict {
 }
 
 /** The engine's `sse` decision on every topic: denied at the first topic it denies. */
-function judgeTopics(engine: DecisionEngine, tenant: string, plugin: string | undefined, topics: readonly string[]): TopicsVerdict {
+function judgeTopics(engine: DecisionEngine, tenant: string, plugin: string | undefined, topics: readonly string[], caller: DecisionCaller): TopicsVerdict {
   let verdict: TopicsVerdict | undefined;
   for (const topic of topics) {
-    const decision = engine.sse({ tenant, plugin_id: plugin ?? null, topic });
+    const decision = engine.sse({ tenant, plugin_id: plugin ?? null, topic }, caller);
     if (!decision.allow || !verdict) verdict = { allow: decision.allow, reason: decision.reason, known: engine.reasons.sse.get(decision.reason) };
     if (!decision.allow) break;
   }
@@ -67,7 +67,7 @@ export function topicGuardStep(options: { metrics: BffMetrics }): GuardStep {
           : new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...]: 1 to 20 distinct topics, nothing else');
       }
       const { log } = ctx.state;
-      const verdict = judgeTopics(engine, tenant, plugin, query.topics);
+      const verdict = judgeTopics(engine, tenant, plugin, query.topics, callerOf(ctx));
       log.reason = verdict.reason;
       if (!verdict.allow) {
         const label = pluginLabel(verdict.known, plugin);
@@ -107,7 +107,7 @@ export function streamRoute(deps: AppDeps): BffMiddleware {
     if (!opened) {
       ctx.respond = true;
       // A reload withdrew a topic between the guard and the stream: refused as the new policy says.
-      const now = judgeTopics(deps.source.current().engine, tenant, plugin, topics);
+      const now = judgeTopics(deps.source.current().engine, tenant, plugin, topics, callerOf(ctx));
       ctx.state.log.decision = 'deny';
       ctx.state.log.reason = now.reason;
       throw refusalOf(now.allow ? undefined : now.known, 'The stream could not be authorised');

@@ -2,7 +2,7 @@ import etag from 'etag';
 import type { Snapshot } from '../../engine/state.js';
 import type { ContributionsDecision, PluginContributions } from '../../engine/types.js';
 import type { AppDeps } from '../deps.js';
-import { contributionsFor } from '../decisions.js';
+import { callerOf, contributionsFor } from '../decisions.js';
 import { UnavailableError } from '../errors.js';
 import { pluginsOf } from '../plugins.js';
 import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
@@ -51,7 +51,7 @@ export function manifestsRoute(deps: AppDeps): BffMiddleware {
     const snapshot = snapshotOf(ctx);
     const tenant = tenantOf(ctx);
     const session = sessionOf(ctx);
-    const decision = contributionsFor(snapshot, tenant, session);
+    const decision = contributionsFor(snapshot, tenant, session, callerOf(ctx));
     if (decision.reason) {
       ctx.state.log.reason = decision.reason;
       throw new UnavailableError('decision_unavailable', 'Plugins could not be authorised');

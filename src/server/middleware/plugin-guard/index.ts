@@ -5,7 +5,7 @@
  * may be logged and labelled come from the policy's reason catalogue (decisions.ts).
  */
 import type { ApiDecision } from '../../../engine/types.js';
-import { pluginLabel, refusalOf } from '../../decisions.js';
+import { callerOf, pluginLabel, refusalOf } from '../../decisions.js';
 import type { BffMetrics } from '../../metrics/index.js';
 import type { GuardStep } from '../../pipeline/index.js';
 import { rawPath } from '../../request-target.js';
@@ -56,7 +56,7 @@ export function pluginGuardStep(options: { metrics: BffMetrics }): GuardStep {
     run(ctx) {
       const { engine } = snapshotOf(ctx);
       const tenant = tenantOf(ctx);
-      const decision = engine.api({ tenant, plugin_id: pluginIdHeader(ctx) ?? null, method: ctx.method, path: rawPath(ctx) });
+      const decision = engine.api({ tenant, plugin_id: pluginIdHeader(ctx) ?? null, method: ctx.method, path: rawPath(ctx) }, callerOf(ctx));
       const known = engine.reasons.api.get(decision.reason);
       const label = pluginLabel(known, decision.plugin_id);
       const { log } = ctx.state;

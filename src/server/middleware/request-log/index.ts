@@ -69,6 +69,7 @@ export function createRequestLog(options: { logger: Logger; metrics: BffMetrics 
           plugin: log.plugin,
           decision: log.decision,
           reason: log.reason,
+          decision_id: log.decisionId,
         },
         'request',
       );

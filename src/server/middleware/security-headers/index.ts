@@ -3,7 +3,8 @@
  * same origin, no inline script, no eval), no framing, no sniffing. Helmet's output does not
  * depend on the request, so it is computed once and set from a list; the same list goes on
  * the answers Node's HTTP parser gives to malformed requests (see start.ts). The names are
- * kept in ctx.state.baseHeaders so the error mapper and the proxy never drop or override them.
+ * kept in ctx.state.baseHeaders, with X-Request-Id and X-Decision-Id, so the error mapper and
+ * the proxy never drop or override them.
  */
 import helmet from 'koa-helmet';
 import type { BffMiddleware } from '../../state.js';
@@ -53,7 +54,7 @@ export function createSecurityHeaders(options: SecurityHeadersOptions): BffMiddl
   let names: ReadonlySet<string> = new Set();
   const ready = securityHeaderValues(options).then((computed) => {
     values = computed;
-    names = new Set([...computed.map(([name]) => name.toLowerCase()), 'x-request-id']);
+    names = new Set([...computed.map(([name]) => name.toLowerCase()), 'x-request-id', 'x-decision-id']);
   });
   const apply: BffMiddleware = (ctx, next) => {
     for (const [name, value] of values ?? []) ctx.res.setHeader(name, value);
