@@ -85,7 +85,8 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
     await rateCheck(ctx);
     await forward(ctx, next);
   };
-  const web = chain([...tenant, webRoute(deps)]);
+  // The shell needs no session (it shows a sign-in page): served even while the session store is down.
+  const web = chain([...site, webRoute(deps)]);
 
   // The hot path: a plugin call skips the route table (a plugin call is any /api/ path that
   // is not a BFF route, matched exactly as the strict, case-sensitive router would).

@@ -24,5 +24,5 @@
  */
 export { backoffMs, connectRedis, type RedisClient, type RedisConnection, type RedisOptions, type StoreState } from './connection.js';
 export { RedisStartError, RedisUnavailableError, shownUrl, type RedisFailure } from './errors.js';
-export { registerStoreMetrics } from './metrics.js';
+export { registerStoreMetrics, type StoreMetrics } from './metrics.js';
 export { defineScript, runScript, type Script } from './script.js';

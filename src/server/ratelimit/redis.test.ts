@@ -1,0 +1,137 @@
+/**
+ * The shared token bucket against a real redis-server: the same sequences as the in-memory
+ * limiter's tests (burst, refill, changed limits), one bucket for several replicas, and the local
+ * fallback at 1/REPLICAS of the limit while Redis is away.
+ */
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { createLogger } from '../logger.js';
+import { connectRedis, type RedisConnection } from '../redis/index.js';
+import { localShare, RedisRateLimiter } from './redis.js';
+
+const logger = createLogger({ level: 'silent' });
+let server: RedisServer;
+const open: RedisConnection[] = [];
+
+async function limiter(replicas = 3, onLocal?: (key: string) => void): Promise<{ limiter: RedisRateLimiter; redis: RedisConnection }> {
+  const redis = await connectRedis({ url: server.url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
+  open.push(redis);
+  return { limiter: new RedisRateLimiter({ redis, replicas, ...(onLocal ? { onLocal } : {}) }), redis };
+}
+
+/** Moves the bucket's clock back by `ms` (as if that much time had passed): the script reads Redis's TIME. */
+async function age(key: string, ms: number): Promise<void> {
+  const client = createClient({ url: server.url });
+  await client.connect();
+  const ts = Number(await client.hGet(`xp:rl:${key}`, 'ts'));
+  await client.hSet(`xp:rl:${key}`, 'ts', String(ts - ms));
+  await client.close();
+}
+
+const takeN = async (l: RedisRateLimiter, key: string, limit: { requestsPerSecond: number; burst: number }, n: number) => {
+  const out: boolean[] = [];
+  for (let i = 0; i < n; i++) out.push((await l.consume(key, limit)).allowed);
+  return out;
+};
+
+beforeAll(async () => {
+  server = await startRedis();
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+  await server.start();
+  const client = createClient({ url: server.url });
+  await client.connect();
+  await client.flushAll();
+  await client.close();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('RedisRateLimiter', () => {
+  it('allows rps + burst at once, then refills at rps', async () => {
+    const { limiter: l } = await limiter();
+    // A rate this low refills nothing noticeable while the test runs.
+    const limit = { requestsPerSecond: 0.002, burst: 4 };
+    expect(await takeN(l, 'a', limit, 5)).toEqual([true, true, true, true, false]);
+    const refused = await l.consume('a', limit);
+    expect(refused).toMatchObject({ allowed: false, remaining: 0 });
+    expect(refused.retryAfterSeconds).toBeGreaterThan(400);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(500);
+    await age('a', 500_000); // one token back
+    expect(await takeN(l, 'a', limit, 2)).toEqual([true, false]);
+  });
+
+  it('keeps keys apart', async () => {
+    const { limiter: l } = await limiter();
+    const limit = { requestsPerSecond: 0.001, burst: 0.999 };
+    expect(await takeN(l, 'x', limit, 2)).toEqual([true, false]);
+    expect(await takeN(l, 'y', limit, 1)).toEqual([true]);
+  });
+
+  it('one bucket for every replica: three limiters together get the limit once', async () => {
+    const replicas = [await limiter(), await limiter(), await limiter()].map((r) => r.limiter);
+    const limit = { requestsPerSecond: 0.001, burst: 8.999 }; // capacity 9
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.consume('shared', limit)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(9);
+  });
+
+  it('tightening caps the bucket at the new capacity at once', async () => {
+    const { limiter: l } = await limiter();
+    const wide = { requestsPerSecond: 0.001, burst: 100 };
+    expect((await takeN(l, 'k', wide, 10)).every(Boolean)).toBe(true);
+    const narrow = { requestsPerSecond: 0.001, burst: 1.999 };
+    expect(await takeN(l, 'k', narrow, 3)).toEqual([true, true, false]);
+  });
+
+  it('loosening refills at the new rate from what is left, never in one step', async () => {
+    const { limiter: l } = await limiter();
+    const narrow = { requestsPerSecond: 1, burst: 1 };
+    expect(await takeN(l, 'k', narrow, 3)).toEqual([true, true, false]);
+    const wide = { requestsPerSecond: 5, burst: 5 };
+    const first = await l.consume('k', wide);
+    // What was left (under a token, plus what a few ms refilled at the new rate): no jump to 10.
+    expect(first.remaining).toBeLessThanOrEqual(1);
+    await age('k', 1000); // five tokens at the new rate
+    const after = await takeN(l, 'k', wide, 8);
+    expect(after.filter(Boolean).length).toBeGreaterThanOrEqual(5);
+    expect(after.filter(Boolean).length).toBeLessThanOrEqual(6);
+    await age('k', 10_000); // full at the new capacity, not more
+    expect((await takeN(l, 'k', wide, 12)).filter(Boolean).length).toBeLessThanOrEqual(11);
+  });
+
+  it('falls back to a local bucket at 1/REPLICAS of the limit while Redis is down, and shares again once it is back', async () => {
+    const local: string[] = [];
+    const { limiter: l, redis } = await limiter(3, (key) => local.push(key));
+    const limit = { requestsPerSecond: 0.003, burst: 8.997 }; // capacity 9: 3 per replica
+    expect((await l.consume('k', limit)).allowed).toBe(true);
+    await server.stop();
+    await expect.poll(() => redis.state).toBe('down');
+    const started = Date.now();
+    expect(await takeN(l, 'k', limit, 5)).toEqual([true, true, true, false, false]);
+    expect(Date.now() - started).toBeLessThan(400); // decided locally, not after a timeout each
+    expect(local).toHaveLength(5);
+    await server.start();
+    await expect.poll(() => redis.state, { timeout: 10_000 }).toBe('up');
+    // The shared bucket (restarted empty: Redis kept nothing) decides again.
+    expect((await takeN(l, 'k', limit, 10)).filter(Boolean)).toHaveLength(9);
+    expect(local).toHaveLength(5);
+  });
+});
+
+describe('localShare', () => {
+  it.each([
+    [{ requestsPerSecond: 30, burst: 60 }, 3, { requestsPerSecond: 10, burst: 20 }],
+    [{ requestsPerSecond: 50, burst: 100 }, 1, { requestsPerSecond: 50, burst: 100 }],
+    // Never below one request of room, or a small limit would refuse everything.
+    [{ requestsPerSecond: 1, burst: 1 }, 3, { requestsPerSecond: 1 / 3, burst: 2 / 3 }],
+    [{ requestsPerSecond: 1, burst: 0 }, 10, { requestsPerSecond: 0.1, burst: 0.9 }],
+  ])('%o over %i replicas is %o', (limit, replicas, share) => {
+    const got = localShare(limit, replicas);
+    expect(got.requestsPerSecond).toBeCloseTo(share.requestsPerSecond);
+    expect(got.burst).toBeCloseTo(share.burst);
+    expect(got.requestsPerSecond + got.burst).toBeGreaterThanOrEqual(1);
+  });
+});
