@@ -19,6 +19,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and directory. */
   start(): Promise<void>;
+  /** SIGSTOP: a hung server (connections stay open, nothing answers) until `resume()`. */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
   /** Stops it and removes its directory. */
   close(): Promise<void>;
 }
@@ -100,7 +104,15 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
     port,
     start,
     stop,
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
     async close() {
+      // A paused server would never act on SIGTERM.
+      child?.kill('SIGCONT');
       await stop();
       await rm(dir, { recursive: true, force: true });
     },
