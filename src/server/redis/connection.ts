@@ -41,10 +41,10 @@ export interface RedisConnection {
   /** The URL without credentials (for logs and messages). */
   readonly shownUrl: string;
   /**
-   * Runs `call` on the command client, bounded by `timeoutMs`. Rejects with
-   * RedisUnavailableError at once while the state is `down` (no request waits for a Redis
-   * that is known to be away), after `timeoutMs` (and the state turns `down` until a health
-   * check answers), or when the call fails.
+   * Runs `call` on the command client, bounded by `timeoutMs` (rejected at most a quarter of it
+   * later). Rejects with RedisUnavailableError at once while the state is `down` (no request
+   * waits for a Redis that is known to be away), when late (and the state turns `down` until a
+   * health check answers), or when the call fails.
    */
   run<T>(call: (client: RedisClient) => Promise<T>): Promise<T>;
   /**
@@ -75,6 +75,11 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+interface Pending {
+  deadline: number;
+  reject: (error: Error) => void;
+}
+
 class Connection implements RedisConnection {
   readonly shownUrl: string;
   #state: StoreState = 'down';
@@ -85,6 +90,8 @@ class Connection implements RedisConnection {
   readonly #resubscribed = new Set<() => void>();
   readonly #log: Logger;
   readonly #health: NodeJS.Timeout;
+  readonly #sweeper: NodeJS.Timeout;
+  readonly #pending = new Set<Pending>();
   #subscriberWasReady = false;
   /** Set once the subscriber has been ready: a later `ready` is a reconnection. */
   #everSubscribed = false;
@@ -119,6 +126,9 @@ class Connection implements RedisConnection {
     });
     this.#health = setInterval(() => void this.#check(), options.healthCheckMs ?? 1000);
     this.#health.unref();
+    // A call is late at timeoutMs, and rejected at most a quarter of that later.
+    this.#sweeper = setInterval(() => this.#sweep(), Math.min(250, Math.max(5, Math.floor(options.timeoutMs / 4))));
+    this.#sweeper.unref();
   }
 
   get state(): StoreState {
@@ -133,25 +143,42 @@ class Connection implements RedisConnection {
     return this.#lastError;
   }
 
-  async run<T>(call: (client: RedisClient) => Promise<T>): Promise<T> {
-    if (this.#state !== 'up') throw new RedisUnavailableError('down', `redis is down (${this.#lastError})`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailableError('timeout', `redis did not answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-    });
-    try {
-      return await Promise.race([call(this.client), timeout]);
-    } catch (error) {
-      if (error instanceof RedisUnavailableError) {
-        if (error.reason === 'timeout') {
-          this.#lastError = error.message;
-          this.#set('down', error.message);
-        }
-        throw error;
+  run<T>(call: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (this.#state !== 'up') return Promise.reject(new RedisUnavailableError('down', `redis is down (${this.#lastError})`));
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = { deadline: performance.now() + this.options.timeoutMs, reject };
+      this.#pending.add(pending);
+      let answer: Promise<T>;
+      try {
+        answer = call(this.client);
+      } catch (error) {
+        answer = Promise.reject(error);
       }
-      throw new RedisUnavailableError('error', `redis call failed: ${describe(error)}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
+      answer.then(
+        (value) => {
+          if (this.#pending.delete(pending)) resolve(value);
+        },
+        (error: unknown) => {
+          if (this.#pending.delete(pending)) reject(new RedisUnavailableError('error', `redis call failed: ${describe(error)}`, { cause: error }));
+        },
+      );
+    });
+  }
+
+  /** Rejects the calls past their deadline (one sweep for all: no timer per call on the hot path). */
+  #sweep(): void {
+    if (this.#pending.size === 0) return;
+    const now = performance.now();
+    let late = 0;
+    for (const pending of this.#pending) {
+      if (pending.deadline > now) continue;
+      this.#pending.delete(pending);
+      late += 1;
+      pending.reject(new RedisUnavailableError('timeout', `redis did not answer within ${this.options.timeoutMs} ms`));
+    }
+    if (late > 0) {
+      this.#lastError = `${late} call(s) got no answer within ${this.options.timeoutMs} ms`;
+      this.#set('down', this.#lastError);
     }
   }
 
@@ -180,6 +207,9 @@ class Connection implements RedisConnection {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#health);
+    clearInterval(this.#sweeper);
+    for (const pending of this.#pending) pending.reject(new RedisUnavailableError('down', 'redis connection closed'));
+    this.#pending.clear();
     this.#listeners.clear();
     this.#resubscribed.clear();
     await Promise.all(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ProviderTokens } from '../../identity/index.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -27,6 +28,14 @@ export interface RedisSessionStoreOptions {
 
 type Stored = Omit<SessionRecord, 'lastSeenAt' | 'tokens'>;
 
+/** What Redis answered for a record, and the record made from it. */
+interface Parsed {
+  r: string;
+  t: string;
+  seen: string;
+  record: SessionRecord;
+}
+
 function indexName(tenant: string, issuer: string, kind: 'sid' | 'sub', value: string): string {
   // Hashed: unambiguous whatever the provider puts in sid or sub, and of bounded length.
   return INDEX + createHash('sha256').update(JSON.stringify([tenant, issuer, kind, value])).digest('base64url');
@@ -50,6 +59,9 @@ export class RedisSessionStore implements SessionStore {
   readonly #sealer: Sealer;
   readonly #idle: string;
   readonly #log: Logger;
+  // Parsing (and opening tokens) once per version of a record, not per request: the same bytes
+  // from Redis give the same record object. Never a cache: Redis is asked every time.
+  readonly #parsed = new LRUCache<string, Parsed>({ max: 10_000 });
 
   constructor(options: RedisSessionStoreOptions) {
     this.#redis = options.redis;
@@ -59,8 +71,19 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
-    const [r, t, seen] = await this.#run((c) => c.hmGet(RECORD + key, ['r', 't', 'seen']));
-    return r ? this.#revive(key, String(r), t ? String(t) : '', Number(seen)) : undefined;
+    // The hot path (every plugin call): the plain command, without node-redis's typed wrapper.
+    const reply = (await this.#run((c) => c.sendCommand(['HMGET', RECORD + key, 'r', 't', 'seen']))) as Array<string | null>;
+    const [r, t, seen] = reply;
+    if (!r) {
+      this.#parsed.delete(key);
+      return undefined;
+    }
+    const known = this.#parsed.get(key);
+    if (known && known.r === r && known.t === (t ?? '') && known.seen === seen) return known.record;
+    const record = this.#revive(key, r, t ?? '', Number(seen));
+    if (record) this.#parsed.set(key, { r, t: t ?? '', seen: seen ?? '', record });
+    else this.#parsed.delete(key);
+    return record;
   }
 
   async set(key: string, record: SessionRecord): Promise<void> {
@@ -68,6 +91,7 @@ export class RedisSessionStore implements SessionStore {
     const sealed = tokens ? this.#sealer.seal(JSON.stringify(tokens), key) : '';
     const names = indexNames(record);
     const args = [JSON.stringify(stored satisfies Stored), sealed, String(lastSeenAt), String(record.expiresAt), record.sid, record.provider?.sub ?? '', JSON.stringify(names), key, this.#idle];
+    this.#parsed.delete(key);
     await this.#run((c) => runScript(c, SET, [RECORD + key, ...names], args));
   }
 
@@ -76,6 +100,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async delete(key: string): Promise<SessionRecord | undefined> {
+    this.#parsed.delete(key);
     const reply = await this.#run((c) => runScript(c, DELETE, [RECORD + key, ENDED_LOG], [key, ENDED_CHANNEL, String(ENDED_RETENTION_MS), String(ENDED_MAX)]));
     if (!Array.isArray(reply)) return undefined;
     const [r, t, seen] = reply.map(String);
