@@ -19,6 +19,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and directory. */
   start(): Promise<void>;
+  /** The running server's process id (for CPU accounting), if it runs. */
+  pid(): number | undefined;
   /** SIGSTOP: a hung server (connections stay open, nothing answers) until `resume()`. */
   pause(): void;
   /** SIGCONT after `pause()`. */
@@ -104,6 +106,7 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
     port,
     start,
     stop,
+    pid: () => (child && child.exitCode === null ? child.pid : undefined),
     pause: () => {
       child?.kill('SIGSTOP');
     },

@@ -69,6 +69,34 @@ describe('connectRedis', () => {
     await redis.close();
   });
 
+  it('a subscription made while Redis is away is made when it comes back, and made again after every reconnection', async () => {
+    await server.stop();
+    const redis = await connectRedis({ url: server.url, logger, timeoutMs: 200, connectTimeoutMs: 300, startDegraded: true, healthCheckMs: 100 });
+    const heard: string[] = [];
+    let resubscribed = 0;
+    const off = redis.subscribe('xp:test', (m) => heard.push(m), () => (resubscribed += 1));
+    await server.start();
+    await expect.poll(() => redis.state, { timeout: 10_000 }).toBe('up');
+    const publisher = createClient({ url: server.url });
+    await publisher.connect();
+    await expect.poll(async () => {
+      await publisher.publish('xp:test', 'first');
+      return heard.includes('first');
+    }, { timeout: 5000 }).toBe(true);
+    await publisher.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await expect.poll(() => resubscribed, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    await publisher.publish('xp:test', 'second');
+    await expect.poll(() => heard).toContain('second');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard.filter((m) => m === 'second')).toHaveLength(1); // one listener, however often it was subscribed
+    await off();
+    await publisher.publish('xp:test', 'third');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard).not.toContain('third');
+    await publisher.close();
+    await redis.close();
+  });
+
   it('a failing call is an error, not a timeout, and does not turn the state down', async () => {
     const redis = await connectRedis({ url: server.url, logger, timeoutMs: 500, connectTimeoutMs: 3000, startDegraded: false });
     await expect(redis.run((c) => c.sendCommand(['NO-SUCH-COMMAND']))).rejects.toSatisfy((e) => e instanceof RedisUnavailableError && e.reason === 'error');

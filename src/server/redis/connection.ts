@@ -75,6 +75,15 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+interface Channel {
+  readonly listeners: Set<(message: string) => void>;
+  readonly resubscribed: Set<() => void>;
+  /** One function per channel: node-redis keeps it across reconnections, and subscribing it again is a no-op. */
+  readonly dispatch: (message: string) => void;
+  /** Subscribed at least once (a later subscription is a resubscription). */
+  subscribed: boolean;
+}
+
 interface Pending {
   deadline: number;
   reject: (error: Error) => void;
@@ -87,14 +96,12 @@ class Connection implements RedisConnection {
   #closed = false;
   #lastError = 'not connected yet';
   readonly #listeners = new Set<(state: StoreState) => void>();
-  readonly #resubscribed = new Set<() => void>();
+  readonly #channels = new Map<string, Channel>();
   readonly #log: Logger;
   readonly #health: NodeJS.Timeout;
   readonly #sweeper: NodeJS.Timeout;
   readonly #pending = new Set<Pending>();
   #subscriberWasReady = false;
-  /** Set once the subscriber has been ready: a later `ready` is a reconnection. */
-  #everSubscribed = false;
 
   constructor(
     readonly client: RedisClient,
@@ -117,12 +124,11 @@ class Connection implements RedisConnection {
     subscriber.on('reconnecting', () => {
       this.#subscriberWasReady = false;
     });
+    // node-redis resubscribes what it had subscribed after a reconnection, but forgets a
+    // subscription that was asked for while it was away: each ready subscribes what is missing.
     subscriber.on('ready', () => {
-      const again = this.#subscriberWasReady === false && this.#everSubscribed;
       this.#subscriberWasReady = true;
-      // node-redis resubscribes before it reports ready: what was published meanwhile is now caught up on.
-      if (again) for (const listener of [...this.#resubscribed]) listener();
-      this.#everSubscribed = true;
+      for (const [name, channel] of this.#channels) void this.#subscribeOn(name, channel);
     });
     this.#health = setInterval(() => void this.#check(), options.healthCheckMs ?? 1000);
     this.#health.unref();
@@ -182,20 +188,39 @@ class Connection implements RedisConnection {
     }
   }
 
-  subscribe(channel: string, listener: (message: string) => void, onResubscribed?: () => void): () => Promise<void> {
-    if (onResubscribed) this.#resubscribed.add(onResubscribed);
-    const wrapped = (message: string) => listener(message);
-    // Not awaited: while Redis is away the subscription is made when it comes back.
-    this.subscriber.subscribe(channel, wrapped).then(
-      () => {
-        this.#everSubscribed = true;
-      },
-      (error: unknown) => this.#log.warn({ channel, error: describe(error) }, 'redis subscribe failed (retried on reconnection)'),
-    );
+  subscribe(name: string, listener: (message: string) => void, onResubscribed?: () => void): () => Promise<void> {
+    let channel = this.#channels.get(name);
+    if (!channel) {
+      const listeners = new Set<(message: string) => void>();
+      channel = { listeners, resubscribed: new Set(), subscribed: false, dispatch: (message) => listeners.forEach((l) => l(message)) };
+      this.#channels.set(name, channel);
+    }
+    channel.listeners.add(listener);
+    if (onResubscribed) channel.resubscribed.add(onResubscribed);
+    // While Redis is away, the next `ready` subscribes.
+    if (this.subscriber.isReady) void this.#subscribeOn(name, channel);
+    const current = channel;
     return async () => {
-      if (onResubscribed) this.#resubscribed.delete(onResubscribed);
-      if (this.subscriber.isReady) await this.subscriber.unsubscribe(channel, wrapped).catch(() => undefined);
+      current.listeners.delete(listener);
+      if (onResubscribed) current.resubscribed.delete(onResubscribed);
+      if (current.listeners.size > 0 || this.#channels.get(name) !== current) return;
+      this.#channels.delete(name);
+      if (this.subscriber.isReady) await this.subscriber.unsubscribe(name, current.dispatch).catch(() => undefined);
     };
+  }
+
+  /** Subscribes (a no-op for node-redis when it already is); after the first time, the channel's onResubscribed run. */
+  async #subscribeOn(name: string, channel: Channel): Promise<void> {
+    try {
+      await this.subscriber.subscribe(name, channel.dispatch);
+    } catch (error) {
+      this.#log.warn({ channel: name, error: describe(error) }, 'redis subscribe failed (tried again at the next reconnection)');
+      return;
+    }
+    if (this.#channels.get(name) !== channel) return;
+    const again = channel.subscribed;
+    channel.subscribed = true;
+    if (again) for (const listener of [...channel.resubscribed]) listener();
   }
 
   onStateChange(listener: (state: StoreState) => void): () => void {
@@ -211,7 +236,7 @@ class Connection implements RedisConnection {
     for (const pending of this.#pending) pending.reject(new RedisUnavailableError('down', 'redis connection closed'));
     this.#pending.clear();
     this.#listeners.clear();
-    this.#resubscribed.clear();
+    this.#channels.clear();
     await Promise.all(
       [this.client, this.subscriber].map(async (c) => {
         if (c.isReady) await c.close().catch(() => c.destroy());
