@@ -7,17 +7,35 @@ import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
 import { createLogger } from '../logger.js';
-import { connectRedis, type RedisConnection } from '../redis/index.js';
+import { connectRedis, type RedisClient, type RedisConnection } from '../redis/index.js';
 import { localShare, RedisRateLimiter } from './redis.js';
 
 const logger = createLogger({ level: 'silent' });
 let server: RedisServer;
 const open: RedisConnection[] = [];
 
-async function limiter(replicas = 3, onLocal?: (key: string) => void): Promise<{ limiter: RedisRateLimiter; redis: RedisConnection }> {
+interface Made {
+  limiter: RedisRateLimiter;
+  redis: RedisConnection;
+  /** Calls made to Redis so far. */
+  calls(): number;
+}
+
+/** A limiter on its own connection (a replica); leaseMs 0 unless given: every call asks Redis (the bucket's exact rules). */
+async function limiter(replicas = 3, onLocal?: (key: string) => void, leaseMs = 0): Promise<Made> {
   const redis = await connectRedis({ url: server.url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
   open.push(redis);
-  return { limiter: new RedisRateLimiter({ redis, replicas, ...(onLocal ? { onLocal } : {}) }), redis };
+  let calls = 0;
+  const counted = {
+    get state() {
+      return redis.state;
+    },
+    run: <T>(call: (client: RedisClient) => Promise<T>) => {
+      calls += 1;
+      return redis.run(call);
+    },
+  } as unknown as RedisConnection;
+  return { limiter: new RedisRateLimiter({ redis: counted, replicas, leaseMs, ...(onLocal ? { onLocal } : {}) }), redis, calls: () => calls };
 }
 
 /** Moves the bucket's clock back by `ms` (as if that much time had passed): the script reads Redis's TIME. */
@@ -133,5 +151,63 @@ describe('localShare', () => {
     expect(got.requestsPerSecond).toBeCloseTo(share.requestsPerSecond);
     expect(got.burst).toBeCloseTo(share.burst);
     expect(got.requestsPerSecond + got.burst).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('RedisRateLimiter: leases (the round trip amortised)', () => {
+  it('a high rate takes what leaseMs of it is worth per Redis call, and spends it here', async () => {
+    const made = await limiter(3, undefined, 1000);
+    const limit = { requestsPerSecond: 100, burst: 0 }; // a lease: 100 tokens (1000 ms of the rate)
+    expect(await takeN(made.limiter, 'k', limit, 100)).toEqual(Array.from({ length: 100 }, () => true));
+    expect(made.calls()).toBe(1);
+  });
+
+  it('a bucket found empty is refused here, without a Redis call, until its next token (at most leaseMs)', async () => {
+    const made = await limiter(3, undefined, 1000);
+    const limit = { requestsPerSecond: 0.001, burst: 0.999 }; // capacity 1, next token in 1000 s
+    expect(await takeN(made.limiter, 'k', limit, 10)).toEqual([true, ...Array.from({ length: 9 }, () => false)]);
+    expect(made.calls()).toBe(2);
+    const refused = await made.limiter.consume('k', limit);
+    expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(1);
+  });
+
+  it('a changed limit is never decided by a lease taken under the old one', async () => {
+    const made = await limiter(3, undefined, 1000);
+    expect((await made.limiter.consume('k', { requestsPerSecond: 100, burst: 0 })).allowed).toBe(true);
+    // The first lease took the whole bucket (100 tokens, 99 of them still held here): under the
+    // narrow limit Redis is asked, and finds the bucket empty.
+    const narrow = { requestsPerSecond: 0.001, burst: 0.999 };
+    expect((await made.limiter.consume('k', narrow)).allowed).toBe(false);
+    expect(made.calls()).toBe(2);
+    // Back to the first limit: a new lease from Redis, not the 99 held under it before.
+    await made.limiter.consume('k', { requestsPerSecond: 100, burst: 0 });
+    expect(made.calls()).toBe(3);
+  });
+
+  it('leases taken by concurrent calls add up: no token Redis handed out is lost', async () => {
+    const made = await limiter(1, undefined, 20);
+    const limit = { requestsPerSecond: 1000, burst: 0 }; // capacity 1000, leases of 20
+    const started = performance.now();
+    const burst = await Promise.all(Array.from({ length: 100 }, () => made.limiter.consume('c', limit)));
+    const after = await takeN(made.limiter, 'c', limit, 1000);
+    const elapsed = (performance.now() - started) / 1000;
+    const total = burst.filter((r) => r.allowed).length + after.filter(Boolean).length;
+    // All 1000 tokens of the bucket were spent (leases overwritten by each other would lose them), and no more than refilled.
+    expect(total).toBeGreaterThanOrEqual(1000);
+    expect(total).toBeLessThanOrEqual(1000 + Math.ceil(1000 * elapsed));
+  });
+
+  it('replicas leasing from one bucket together never allow more than it handed out', async () => {
+    const replicas = await Promise.all([0, 1, 2].map(() => limiter(3, undefined, 20)));
+    const limit = { requestsPerSecond: 500, burst: 0 }; // capacity 500, leases of 10
+    const started = performance.now();
+    const allowed = await Promise.all(replicas.map(async (r) => (await takeN(r.limiter, 'shared', limit, 400)).filter(Boolean).length));
+    const elapsed = (performance.now() - started) / 1000;
+    const total = allowed.reduce((a, b) => a + b, 0);
+    // At most the capacity plus what refilled meanwhile; at least that less one dropped lease per replica.
+    expect(total).toBeLessThanOrEqual(500 + Math.ceil(500 * elapsed));
+    expect(total).toBeGreaterThanOrEqual(500 - 3 * 10);
+    expect(replicas.reduce((n, r) => n + r.calls(), 0)).toBeLessThan(1200 / 2);
   });
 });
