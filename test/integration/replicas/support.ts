@@ -68,6 +68,17 @@ export function metricValue(text: string, name: string, labels = ''): number | u
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
+/** The sum of a metric's series whose labels include every one of `labels`. */
+export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const series = line.slice(0, line.lastIndexOf(' '));
+    if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
 /** A plugin call as the SDK makes it. */
 export function pluginCall(port: number, cookie: string, plugin = 'hello', path = '/api/hello'): Promise<Answer> {
   return call(port, { path, headers: { cookie, 'x-plugin-id': plugin } });
