@@ -6,6 +6,11 @@
  * min(60, SESSION_IDLE_S/20) s per session, a third (touch). Reports the best round of each.
  */
 import { readFileSync } from 'node:fs';
+import { createClient } from 'redis';
+import { createLogger } from '../../src/server/logger.js';
+import { MemoryRateLimiter, type RateLimit, type RateLimiter } from '../../src/server/ratelimit/index.js';
+import { RedisRateLimiter } from '../../src/server/ratelimit/redis.js';
+import { connectRedis } from '../../src/server/redis/index.js';
 import { startRedis } from '../support/redis-server.js';
 
 interface ChildLike {
@@ -30,8 +35,12 @@ export interface RedisBenchResult<R extends RunLike> {
   inProcess: R;
   redis: R;
   ratio: number;
-  /** CPU the redis-server process used per call of the Redis variant (µs), on the same machine. */
+  /** CPU the redis-server process used per call of the Redis variant (µs, warm-up included: an upper bound), on the same machine. */
   redisServerCpuUsPerRequest: number;
+  /** Redis commands per plugin call, counted over 1000 sequential calls (INFO total_commands_processed). */
+  redisCommandsPerCall: number;
+  /** The rate limiter alone, in this process, 32 callers at once: client CPU per decision (µs). */
+  limiterCpuUs: { memory: number; redisLeased: number; redisEveryCall: number };
   goal: { goal: string; value: string; met: boolean };
 }
 
@@ -46,6 +55,8 @@ export async function measureRedisVariant<C extends ChildLike, R extends RunLike
   const redis = await startRedis();
   const best: { inProcess?: R; redis?: R } = {};
   let redisCpu = Infinity;
+  let commandsPerCall = Number.NaN;
+  let limiterCpuUs = { memory: Number.NaN, redisLeased: Number.NaN, redisEveryCall: Number.NaN };
   try {
     const path = '/api/bench/items/42';
     for (let round = 0; round < ROUNDS; round++) {
@@ -61,6 +72,7 @@ export async function measureRedisVariant<C extends ChildLike, R extends RunLike
       const before = pid ? cpuMicros(pid) : 0;
       const r = await h.load('(r) BFF: allowed plugin call, sessions + limiter in Redis', shared, path, { cookie: sharedCookie, 'x-plugin-id': 'bench' }, 200);
       const used = pid ? cpuMicros(pid) - before : Number.NaN;
+      if (round === 0) commandsPerCall = await commandsPer(redis.url, shared.port, sharedCookie, 1000);
       await h.stop(shared);
       if (!best.redis || r.measurement.opsPerSec > best.redis.measurement.opsPerSec) {
         best.redis = r;
@@ -68,6 +80,7 @@ export async function measureRedisVariant<C extends ChildLike, R extends RunLike
         redisCpu = used / Math.max(1, r.measurement.ops);
       }
     }
+    limiterCpuUs = await measureLimiters(redis.url);
   } finally {
     await redis.close();
   }
@@ -79,6 +92,59 @@ export async function measureRedisVariant<C extends ChildLike, R extends RunLike
     redis: shared,
     ratio,
     redisServerCpuUsPerRequest: redisCpu,
+    redisCommandsPerCall: commandsPerCall,
+    limiterCpuUs,
     goal: { goal: '(r) sessions + limiter in Redis >= 80% of (a) in-process throughput', value: `${(ratio * 100).toFixed(1)}%`, met: ratio >= 0.8 },
   };
+}
+
+async function totalCommands(client: { info(section: string): Promise<string> }): Promise<number> {
+  return Number(/total_commands_processed:(\d+)/.exec(await client.info('stats'))?.[1]);
+}
+
+/** Redis commands per plugin call: `n` sequential calls (so the 1/s health check and INFO itself are noise of well under 1%). */
+async function commandsPer(url: string, port: number, cookie: string, n: number): Promise<number> {
+  const client = createClient({ url });
+  await client.connect();
+  const before = await totalCommands(client);
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`http://localhost:${port}/api/bench/items/42`, { headers: { cookie, 'x-plugin-id': 'bench' } });
+    await res.arrayBuffer();
+  }
+  const used = (await totalCommands(client)) - before - 1;
+  await client.close();
+  return used / n;
+}
+
+/** Client CPU per decision (µs): 32 callers at once, as the HTTP load has 32 connections. */
+async function cpuPerDecision(limiter: RateLimiter, limit: RateLimit, n = 40_000): Promise<number> {
+  let left = 2000;
+  const worker = async () => {
+    while (left-- > 0) await limiter.consume('bench\u0000bench', limit);
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  left = n;
+  const started = process.cpuUsage();
+  await Promise.all(Array.from({ length: 32 }, worker));
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / n;
+}
+
+/**
+ * The limiter alone: in process; in Redis at the bench plugin's rate (100000/s: leases of 2000
+ * tokens, so almost no call asks Redis); in Redis with leases off (every decision one EVALSHA,
+ * what a plugin limited below 50/s pays per allowed call).
+ */
+async function measureLimiters(url: string): Promise<{ memory: number; redisLeased: number; redisEveryCall: number }> {
+  const redis = await connectRedis({ url, logger: createLogger({ level: 'silent' }), timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false });
+  const limit = { requestsPerSecond: 100_000, burst: 100_000 };
+  try {
+    return {
+      memory: await cpuPerDecision(new MemoryRateLimiter(), limit),
+      redisLeased: await cpuPerDecision(new RedisRateLimiter({ redis, replicas: 1 }), limit),
+      redisEveryCall: await cpuPerDecision(new RedisRateLimiter({ redis, replicas: 1, leaseMs: 0 }), limit),
+    };
+  } finally {
+    await redis.close();
+  }
 }

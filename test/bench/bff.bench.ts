@@ -148,7 +148,9 @@ async function main(): Promise<void> {
   for (const run of [runs.full!, runs.signedCookie!, runs.bare!, runs.hygiene!, runs.manifests!, runs.bundle304!]) console.log(`  ${run.measurement.name}: ${run.serverCpuUsPerRequest.toFixed(0)}`);
   if (replicas) {
     printTable('Replicas: sessions and rate limiter in Redis (local redis-server) vs in process, best of alternating rounds', [replicas.inProcess.measurement, replicas.redis.measurement]);
-    console.log(`server CPU per request (µs): in process ${replicas.inProcess.serverCpuUsPerRequest.toFixed(0)}, Redis ${replicas.redis.serverCpuUsPerRequest.toFixed(0)} (+ redis-server ${replicas.redisServerCpuUsPerRequest.toFixed(0)})`);
+    console.log(`server CPU per request (µs): in process ${replicas.inProcess.serverCpuUsPerRequest.toFixed(0)}, Redis ${replicas.redis.serverCpuUsPerRequest.toFixed(0)} (+ redis-server ${replicas.redisServerCpuUsPerRequest.toFixed(0)}, warm-up included); Redis commands per call ${replicas.redisCommandsPerCall.toFixed(2)}`);
+    const l = replicas.limiterCpuUs;
+    console.log(`rate limiter alone (client CPU µs per decision, 32 at once): in process ${l.memory.toFixed(1)}, Redis with leases ${l.redisLeased.toFixed(1)}, Redis every call (a plugin below 50/s) ${l.redisEveryCall.toFixed(1)}`);
     goals.push(replicas.goal);
   }
   printGoals(goals);
@@ -159,7 +161,9 @@ async function main(): Promise<void> {
     ratioFullToHygiene: enforcement,
     ratioStoreToSignedCookie: runs.full!.measurement.opsPerSec / runs.signedCookie!.measurement.opsPerSec,
     sessionLookupUs: lookup,
-    ...(replicas ? { replicas: { inProcess: replicas.inProcess, redis: replicas.redis, ratio: replicas.ratio, redisServerCpuUsPerRequest: replicas.redisServerCpuUsPerRequest } } : {}),
+    ...(replicas
+      ? { replicas: { inProcess: replicas.inProcess, redis: replicas.redis, ratio: replicas.ratio, redisServerCpuUsPerRequest: replicas.redisServerCpuUsPerRequest, redisCommandsPerCall: replicas.redisCommandsPerCall, limiterCpuUs: replicas.limiterCpuUs } }
+      : {}),
     goals,
   });
 }
