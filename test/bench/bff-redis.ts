@@ -6,7 +6,15 @@
  * min(60, SESSION_IDLE_S/20) s per session, a third (touch). Reports the best round of each.
  */
 import { readFileSync } from 'node:fs';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import Koa from 'koa';
 import { createClient } from 'redis';
+import { createSessions } from '../../src/server/middleware/session/index.js';
+import { MemorySessionStore } from '../../src/server/sessions/memory-store.js';
+import { RedisSessionStore } from '../../src/server/sessions/redis-store.js';
+import type { SessionStore } from '../../src/server/sessions/types.js';
+import type { BffContext } from '../../src/server/state.js';
 import { createLogger } from '../../src/server/logger.js';
 import { MemoryRateLimiter, type RateLimit, type RateLimiter } from '../../src/server/ratelimit/index.js';
 import { RedisRateLimiter } from '../../src/server/ratelimit/redis.js';
@@ -41,6 +49,8 @@ export interface RedisBenchResult<R extends RunLike> {
   redisCommandsPerCall: number;
   /** The rate limiter alone, in this process, 32 callers at once: client CPU per decision (µs). */
   limiterCpuUs: { memory: number; redisLeased: number; redisEveryCall: number };
+  /** The session lookup alone (cookie -> record, as on every plugin call), 32 at once: CPU per lookup (µs). */
+  sessionCpuUs: { memory: number; redis: number };
   goal: { goal: string; value: string; met: boolean };
 }
 
@@ -57,6 +67,7 @@ export async function measureRedisVariant<C extends ChildLike, R extends RunLike
   let redisCpu = Infinity;
   let commandsPerCall = Number.NaN;
   let limiterCpuUs = { memory: Number.NaN, redisLeased: Number.NaN, redisEveryCall: Number.NaN };
+  let sessionCpuUs = { memory: Number.NaN, redis: Number.NaN };
   try {
     const path = '/api/bench/items/42';
     for (let round = 0; round < ROUNDS; round++) {
@@ -81,6 +92,7 @@ export async function measureRedisVariant<C extends ChildLike, R extends RunLike
       }
     }
     limiterCpuUs = await measureLimiters(redis.url);
+    sessionCpuUs = await measureSessionLookups(redis.url);
   } finally {
     await redis.close();
   }
@@ -94,6 +106,7 @@ export async function measureRedisVariant<C extends ChildLike, R extends RunLike
     redisServerCpuUsPerRequest: redisCpu,
     redisCommandsPerCall: commandsPerCall,
     limiterCpuUs,
+    sessionCpuUs,
     goal: { goal: '(r) sessions + limiter in Redis >= 80% of (a) in-process throughput', value: `${(ratio * 100).toFixed(1)}%`, met: ratio >= 0.8 },
   };
 }
@@ -143,6 +156,51 @@ async function measureLimiters(url: string): Promise<{ memory: number; redisLeas
       memory: await cpuPerDecision(new MemoryRateLimiter(), limit),
       redisLeased: await cpuPerDecision(new RedisRateLimiter({ redis, replicas: 1 }), limit),
       redisEveryCall: await cpuPerDecision(new RedisRateLimiter({ redis, replicas: 1, leaseMs: 0 }), limit),
+    };
+  } finally {
+    await redis.close();
+  }
+}
+
+const koa = new Koa({ keys: ['bench-session-key-0123456789abcdef0123456789'] });
+function contextWith(cookie: string): BffContext {
+  const req = new IncomingMessage(new Socket());
+  req.headers = { cookie, host: 'localhost' };
+  const ctx = koa.createContext(req, new ServerResponse(req)) as unknown as BffContext;
+  ctx.state.tenant = 'localhost';
+  ctx.state.log = {};
+  return ctx;
+}
+
+async function cpuPerLookup(store: SessionStore, n = 40_000): Promise<number> {
+  const sessions = createSessions({ store, cookie: 'exp_session', maxAgeSeconds: 3600, idleSeconds: 3600, secure: false });
+  const signIn = contextWith('');
+  await sessions.issue(signIn, { user: 'bench', roles: ['member'] });
+  const cookie = ([] as string[]).concat((signIn.res.getHeader('set-cookie') as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
+  let left = 2000;
+  const worker = async () => {
+    while (left-- > 0) {
+      const ctx = contextWith(cookie);
+      await sessions.load(ctx);
+      if (!ctx.state.session) throw new Error('session lookup failed');
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  left = n;
+  const started = process.cpuUsage();
+  await Promise.all(Array.from({ length: 32 }, worker));
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / n;
+}
+
+/** The session lookup alone (Koa contexts made per lookup in both: the difference is the store). */
+async function measureSessionLookups(url: string): Promise<{ memory: number; redis: number }> {
+  const logger = createLogger({ level: 'silent' });
+  const redis = await connectRedis({ url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false });
+  try {
+    return {
+      memory: await cpuPerLookup(new MemorySessionStore({ max: 1000 })),
+      redis: await cpuPerLookup(new RedisSessionStore({ redis, keys: ['bench-session-key-0123456789abcdef0123456789'], idleSeconds: 3600, logger })),
     };
   } finally {
     await redis.close();

@@ -151,6 +151,7 @@ async function main(): Promise<void> {
     console.log(`server CPU per request (µs): in process ${replicas.inProcess.serverCpuUsPerRequest.toFixed(0)}, Redis ${replicas.redis.serverCpuUsPerRequest.toFixed(0)} (+ redis-server ${replicas.redisServerCpuUsPerRequest.toFixed(0)}, warm-up included); Redis commands per call ${replicas.redisCommandsPerCall.toFixed(2)}`);
     const l = replicas.limiterCpuUs;
     console.log(`rate limiter alone (client CPU µs per decision, 32 at once): in process ${l.memory.toFixed(1)}, Redis with leases ${l.redisLeased.toFixed(1)}, Redis every call (a plugin below 50/s) ${l.redisEveryCall.toFixed(1)}`);
+    console.log(`session lookup alone (CPU µs per lookup, 32 at once, Koa context included): in process ${replicas.sessionCpuUs.memory.toFixed(1)}, Redis ${replicas.sessionCpuUs.redis.toFixed(1)}`);
     goals.push(replicas.goal);
   }
   printGoals(goals);
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
     ratioStoreToSignedCookie: runs.full!.measurement.opsPerSec / runs.signedCookie!.measurement.opsPerSec,
     sessionLookupUs: lookup,
     ...(replicas
-      ? { replicas: { inProcess: replicas.inProcess, redis: replicas.redis, ratio: replicas.ratio, redisServerCpuUsPerRequest: replicas.redisServerCpuUsPerRequest, redisCommandsPerCall: replicas.redisCommandsPerCall, limiterCpuUs: replicas.limiterCpuUs } }
+      ? { replicas: { inProcess: replicas.inProcess, redis: replicas.redis, ratio: replicas.ratio, redisServerCpuUsPerRequest: replicas.redisServerCpuUsPerRequest, redisCommandsPerCall: replicas.redisCommandsPerCall, limiterCpuUs: replicas.limiterCpuUs, sessionCpuUs: replicas.sessionCpuUs } }
       : {}),
     goals,
   });
