@@ -90,7 +90,7 @@ export function createApp(options: AppOptions): BffApp {
   const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
   const { redis } = options;
   const localDecisions = redis ? registerStoreMetrics(metrics.registry, redis).localDecisions : undefined;
-  const limiter = options.limiter ?? (redis ? new RedisRateLimiter({ redis, replicas: settings.replicas, onLocal: () => localDecisions?.inc() }) : new MemoryRateLimiter());
+  const limiter = options.limiter ?? (redis ? new RedisRateLimiter({ redis, replicas: settings.replicas, logger, onLocal: () => localDecisions?.inc() }) : new MemoryRateLimiter());
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
   const providers = new Map<string, IdentityProvider>();
   for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);

@@ -3,11 +3,12 @@
  * limiter's tests (burst, refill, changed limits), one bucket for several replicas, and the local
  * fallback at 1/REPLICAS of the limit while Redis is away.
  */
+import { Writable } from 'node:stream';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
 import { createLogger } from '../logger.js';
-import { connectRedis, type RedisClient, type RedisConnection } from '../redis/index.js';
+import { connectRedis, RedisUnavailableError, type RedisClient, type RedisConnection } from '../redis/index.js';
 import { localShare, RedisRateLimiter } from './redis.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -209,5 +210,19 @@ describe('RedisRateLimiter: leases (the round trip amortised)', () => {
     expect(total).toBeLessThanOrEqual(500 + Math.ceil(500 * elapsed));
     expect(total).toBeGreaterThanOrEqual(500 - 3 * 10);
     expect(replicas.reduce((n, r) => n + r.calls(), 0)).toBeLessThan(1200 / 2);
+  });
+});
+
+describe('RedisRateLimiter: a call that fails while Redis is up', () => {
+  it.each(['error', 'timeout'] as const)('(%s) is decided by the local fallback and counted; a failing call is logged, at most once per 10 s', async (reason) => {
+    const lines: string[] = [];
+    const capture = createLogger({ level: 'info', destination: new Writable({ write: (c: Buffer, _e, done) => { lines.push(c.toString()); done(); } }) });
+    const failing = { state: 'up', run: () => Promise.reject(new RedisUnavailableError(reason, `redis ${reason}`)) } as unknown as RedisConnection;
+    const local: string[] = [];
+    const l = new RedisRateLimiter({ redis: failing, replicas: 3, logger: capture, onLocal: (k) => local.push(k) });
+    const limit = { requestsPerSecond: 0.003, burst: 8.997 }; // 3 per replica locally
+    expect(await takeN(l, 'k', limit, 5)).toEqual([true, true, true, false, false]);
+    expect(local).toHaveLength(5);
+    expect(lines.filter((line) => line.includes('shared rate limit call failed'))).toHaveLength(reason === 'error' ? 1 : 0);
   });
 });

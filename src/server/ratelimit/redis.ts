@@ -22,6 +22,7 @@
  * decides alone; the shared buckets take over again when Redis is back.
  */
 import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
 import { RedisUnavailableError, defineScript, runScript, type RedisConnection } from '../redis/index.js';
 import { MemoryRateLimiter } from './memory.js';
 import type { RateLimit, RateLimitResult, RateLimiter } from './types.js';
@@ -66,6 +67,8 @@ export interface RedisRateLimiterOptions {
   replicas: number;
   /** Called for every decision the local fallback made (a metric). */
   onLocal?: (key: string) => void;
+  /** Where a failing script is reported (at most one line per 10 s). */
+  logger?: Logger;
   /** A lease is what this much of the rate is worth, and a bucket found empty is refused here at most this long; 0: every call asks Redis. Default 20 ms. */
   leaseMs?: number;
   now?: () => number;
@@ -95,6 +98,8 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #leaseMs: number;
   readonly #now: () => number;
   readonly #held = new LRUCache<string, Held>({ max: 10_000 });
+  readonly #logger: Logger | undefined;
+  #loggedAt = 0;
 
   constructor(options: RedisRateLimiterOptions) {
     this.#redis = options.redis;
@@ -102,6 +107,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.#onLocal = options.onLocal;
     this.#leaseMs = options.leaseMs ?? LEASE_MS;
     this.#now = options.now ?? (() => performance.now());
+    this.#logger = options.logger?.child({ source: 'ratelimit' });
   }
 
   consume(key: string, limit: RateLimit): Promise<RateLimitResult> {
@@ -145,7 +151,12 @@ export class RedisRateLimiter implements RateLimiter {
       return { allowed: false, remaining: 0, retryAfterSeconds };
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
-      // Down, slow or failing: this call is decided locally (the connection logs the outage).
+      // Down, slow or failing: this call is decided locally (the connection logs an outage; a
+      // call failing while Redis is up is logged here, and counted as a local decision).
+      if (error.reason === 'error' && Date.now() - this.#loggedAt > 10_000) {
+        this.#loggedAt = Date.now();
+        this.#logger?.error({ err: error.cause ?? error }, 'shared rate limit call failed: decided by the local fallback');
+      }
       this.#held.delete(key);
       return this.#fallback(key, limit);
     }

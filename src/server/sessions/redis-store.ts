@@ -62,6 +62,7 @@ export class RedisSessionStore implements SessionStore {
   // Parsing (and opening tokens) once per version of a record, not per request: the same bytes
   // from Redis give the same record object. Never a cache: Redis is asked every time.
   readonly #parsed = new LRUCache<string, Parsed>({ max: 10_000 });
+  #loggedAt = 0;
 
   constructor(options: RedisSessionStoreOptions) {
     this.#redis = options.redis;
@@ -137,8 +138,12 @@ export class RedisSessionStore implements SessionStore {
       return await this.#redis.run(call);
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
-      // Down and timeouts are logged once by the connection; a failing call while it is up is news.
-      if (error.reason === 'error') this.#log.error({ err: error.cause ?? error }, 'session store call failed');
+      // Down and timeouts are logged once by the connection; a failing call while it is up is
+      // news (at most one line per 10 s: a Redis out of memory fails every write).
+      if (error.reason === 'error' && Date.now() - this.#loggedAt > 10_000) {
+        this.#loggedAt = Date.now();
+        this.#log.error({ err: error.cause ?? error }, 'session store call failed');
+      }
       throw new StoreUnavailableError('session_store_unavailable', 'Sessions cannot be checked right now: try again shortly');
     }
   }
