@@ -79,7 +79,8 @@ describe('three replicas, one Redis: back-channel logout', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'xp-replicas-identity-'));
     const identity = path.join(dir, 'identity.yaml');
     await writeFile(identity, identityYaml({ tenant: 'localhost', issuer: fake.issuer, clientId: 'bff-fake', secretEnv: 'FAKE_SECRET' }));
-    replicas = await startReplicas({ env: { IDENTITY_CONFIG: identity, FAKE_SECRET: fake.clientSecret } });
+    // Persisted: the outage case below restarts Redis with the sessions in it.
+    replicas = await startReplicas({ persist: true, env: { IDENTITY_CONFIG: identity, FAKE_SECRET: fake.clientSecret } });
   });
   afterAll(async () => {
     await replicas?.close();
@@ -140,5 +141,27 @@ describe('three replicas, one Redis: back-channel logout', () => {
       expect(((await replay.json()) as { code: string }).code).toBe('invalid_logout_token');
     }
     bobStreams[0]!.close();
+  });
+
+  it('while Redis is down a logout_token is refused with 503 and not spent: the provider\'s retry after the outage is acted on', async () => {
+    const ports = replicas.bffs.map((b) => b.port);
+    fake.idToken = (r) => fake.sign(r, { sub: 'user-3', preferred_username: 'carol', sid: 'provider-session-3' });
+    const cookie = await signIn(0, 0);
+    fake.idToken = (r) => fake.sign(r, { sid: 'provider-session-1' });
+    const token = await fake.logoutToken({ sub: 'user-3', sid: 'provider-session-3' });
+    const post = () => fetch(`http://localhost:${ports[1]!}/auth/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: token }).toString() });
+    await replicas.redis.stop();
+    try {
+      await expect.poll(async () => ((await replicas.readyz(1)).body['stores'] as { redis: { state: string } }).redis.state).toBe('down');
+      const refused = await post();
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { code: string }).code).toBe('session_store_unavailable');
+    } finally {
+      await replicas.redis.start();
+    }
+    for (let i = 0; i < 3; i++) await expect.poll(async () => ((await replicas.readyz(i)).body['stores'] as { redis: { state: string } }).redis.state, { timeout: 10_000 }).toBe('up');
+    expect(await sessionStatus(ports[2]!, cookie)).toBe(200);
+    expect((await post()).status).toBe(200);
+    for (const port of ports) expect(await sessionStatus(port, cookie)).toBe(401);
   });
 });
