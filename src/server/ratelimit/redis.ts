@@ -90,6 +90,11 @@ interface Held {
   burst: number;
 }
 
+/**
+ * @example
+ * const limiter = new RedisRateLimiter({ redis, replicas: settings.replicas });
+ * const { allowed } = await limiter.consume(`${tenant}\u0000${plugin}`, { requestsPerSecond: 50, burst: 100 });
+ */
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: RedisConnection;
   readonly #replicas: number;

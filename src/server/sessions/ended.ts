@@ -13,6 +13,7 @@ import { ENDED_CHANNEL, ENDED_LOG } from './redis-store.js';
 /** Replicas' clocks do not matter (scores are Redis time); this covers a message in flight at the cut. */
 const CATCH_UP_MARGIN_MS = 5000;
 
+/** Calls `onEnded(sid)` for every session ended on any replica (this one's too); returns the unsubscribe function. */
 export function watchSessionEnds(redis: RedisConnection, onEnded: (sid: string) => void, logger: Logger): () => Promise<void> {
   const log = logger.child({ source: 'sessions' });
   // Redis time of the last message heard, or of the subscription: where a catch-up starts.

@@ -22,6 +22,7 @@ function derive(secret: string): Key {
   return { kid: createHash('sha256').update(bytes).digest('base64url').slice(0, 8), secret: bytes };
 }
 
+/** A sealer for SESSION_KEYS (the first seals, every one opens). */
 export function createSealer(keys: readonly string[]): Sealer {
   const derived = keys.map(derive);
   const sealing = derived[0];
