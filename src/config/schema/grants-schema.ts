@@ -1,4 +1,5 @@
 import * as names from '../names.js';
+import { TENANT_HOST_DEF, tenantsProperty } from './shared.js';
 
 /**
  * JSON Schema (draft 2020-12) for config/grants.yaml. Source of truth for
@@ -14,20 +15,10 @@ export const GRANTS_SCHEMA = {
   additionalProperties: false,
   required: ['tenants'],
   properties: {
-    tenants: {
-      title: 'Tenants',
-      description: 'Tenant host (lower-case, no port) -> its roles and users.',
-      type: 'object',
-      propertyNames: { $ref: '#/$defs/tenantHost' },
-      additionalProperties: { $ref: '#/$defs/tenant' },
-    },
+    tenants: tenantsProperty('Tenant host (lower-case, no port) -> its roles and users.', { $ref: '#/$defs/tenant' }),
   },
   $defs: {
-    tenantHost: {
-      description: 'A lower-case host name without port, e.g. acme.example.com.',
-      type: 'string',
-      pattern: names.TENANT_HOST,
-    },
+    tenantHost: TENANT_HOST_DEF,
     tenant: {
       type: 'object',
       additionalProperties: false,

@@ -1,5 +1,6 @@
 import { ID_TOKEN_ALGORITHMS } from '../identity-types.js';
 import * as names from '../names.js';
+import { TENANT_HOST_DEF, tenantsProperty } from './shared.js';
 
 /**
  * JSON Schema (draft 2020-12) for config/identity.yaml. Source of truth for
@@ -15,20 +16,10 @@ export const IDENTITY_SCHEMA = {
   additionalProperties: false,
   required: ['tenants'],
   properties: {
-    tenants: {
-      title: 'Tenants',
-      description: 'Tenant host (lower-case, no port) -> its provider.',
-      type: 'object',
-      propertyNames: { $ref: '#/$defs/tenantHost' },
-      additionalProperties: { $ref: '#/$defs/provider' },
-    },
+    tenants: tenantsProperty('Tenant host (lower-case, no port) -> its provider.', { $ref: '#/$defs/provider' }),
   },
   $defs: {
-    tenantHost: {
-      description: 'A lower-case host name without port, e.g. acme.example.com.',
-      type: 'string',
-      pattern: names.TENANT_HOST,
-    },
+    tenantHost: TENANT_HOST_DEF,
     provider: {
       type: 'object',
       additionalProperties: false,

@@ -1,4 +1,5 @@
 import * as names from '../names.js';
+import { TENANT_HOST_DEF, tenantsProperty } from './shared.js';
 
 /**
  * JSON Schema (draft 2020-12) for config/plugins.yaml. This object is the source of truth;
@@ -15,13 +16,7 @@ export const PLUGINS_SCHEMA = {
   additionalProperties: false,
   required: ['tenants'],
   properties: {
-    tenants: {
-      title: 'Tenants',
-      description: 'Tenant host (lower-case, no port; chosen by the request host) -> its plugins, in order.',
-      type: 'object',
-      propertyNames: { $ref: '#/$defs/tenantHost' },
-      additionalProperties: { type: 'array', items: { $ref: '#/$defs/plugin' } },
-    },
+    tenants: tenantsProperty('Tenant host (lower-case, no port; chosen by the request host) -> its plugins, in order.', { type: 'array', items: { $ref: '#/$defs/plugin' } }),
     upstreams: {
       title: 'Upstreams',
       description: 'Further upstream services for plugin API calls, by path prefix (longest prefix wins).',
@@ -31,11 +26,7 @@ export const PLUGINS_SCHEMA = {
     },
   },
   $defs: {
-    tenantHost: {
-      description: 'A lower-case host name without port, e.g. acme.example.com.',
-      type: 'string',
-      pattern: names.TENANT_HOST,
-    },
+    tenantHost: TENANT_HOST_DEF,
     plugin: {
       title: 'Plugin',
       type: 'object',
