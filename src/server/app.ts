@@ -27,10 +27,14 @@ import { createHostCheck } from './middleware/tenant/index.js';
 import { createUnreadBody } from './middleware/unread-body/index.js';
 import { markOutcome, markedOutcome } from './outcome.js';
 import { createAgents } from './proxy/forward.js';
-import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './ratelimit/index.js';
+import { registerStoreMetrics, type RedisConnection } from './redis/index.js';
 import { createRequestTarget } from './request-target.js';
 import { createRoutes } from './router.js';
+import { watchSessionEnds } from './sessions/ended.js';
 import { MemorySessionStore } from './sessions/memory-store.js';
+import { RedisSessionStore } from './sessions/redis-store.js';
+import { MemoryReplayGuard, RedisReplayGuard } from './sessions/replay.js';
 import type { SessionStore } from './sessions/types.js';
 import type { ServerSettings } from './settings.js';
 import type { BffContext, BffState } from './state.js';
@@ -51,6 +55,12 @@ export interface AppOptions {
   sessions?: Sessions;
   /** Process metrics (CPU, memory, event loop) in the registry the metrics listener serves; default true. */
   defaultMetrics?: boolean;
+  /**
+   * The Redis the replicas share (start.ts connects it when REDIS_URL is set): sessions, rate
+   * limits and replay guards live there, and every replica closes the streams of a session that
+   * ended anywhere. The caller owns it (close() leaves it open).
+   */
+  redis?: RedisConnection;
 }
 
 export interface BffApp {
@@ -95,14 +105,22 @@ export function createApp(options: AppOptions): BffApp {
     return decisionLog ? withDecisionLog(memoised, decisionLog) : memoised;
   });
   const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
-  const limiter = options.limiter ?? new MemoryRateLimiter();
+  const { redis } = options;
+  const localDecisions = redis ? registerStoreMetrics(metrics.registry, redis).localDecisions : undefined;
+  const limiter = options.limiter ?? (redis ? new RedisRateLimiter({ redis, replicas: settings.replicas, logger, onLocal: () => localDecisions?.inc() }) : new MemoryRateLimiter());
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
   const providers = new Map<string, IdentityProvider>();
   for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);
   if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
   const agents = createAgents();
   const lifecycle = { draining: false };
-  const sessionStore = options.sessionStore ?? new MemorySessionStore({ max: settings.sessionStoreMax });
+  const sessionStore =
+    options.sessionStore ??
+    (redis
+      ? new RedisSessionStore({ redis, keys: settings.sessionKeys, idleSeconds: settings.sessionIdleSeconds, logger })
+      : new MemorySessionStore({ max: settings.sessionStoreMax }));
+  // A session ended on another replica: its streams here close too.
+  const stopWatching = redis ? watchSessionEnds(redis, (sid) => streams.closeSession(sid), logger) : undefined;
 
   const deps: AppDeps = {
     settings,
@@ -118,11 +136,14 @@ export function createApp(options: AppOptions): BffApp {
       maxAgeSeconds: settings.sessionMaxAgeSeconds,
       idleSeconds: settings.sessionIdleSeconds,
       secure: settings.secureCookies,
+      onEnded: (record) => streams.closeSession(record.sid),
     }),
     bundles: options.bundles ?? new BundleStore(),
     agents,
     providers,
     lifecycle,
+    replay: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
+    redis,
   };
 
   const app = new Koa<BffState>({ proxy: settings.trustProxy, keys: settings.sessionKeys });
@@ -166,6 +187,7 @@ export function createApp(options: AppOptions): BffApp {
     async close() {
       lifecycle.draining = true;
       await streams.close();
+      await stopWatching?.();
       await hub.close();
       await limiter.close();
       await sessionStore.close();

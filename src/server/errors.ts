@@ -52,6 +52,9 @@ export class TooManyRequestsError extends AppError {
 /** A decision or a dependency the BFF needs is not available: fail closed. */
 export class UnavailableError extends AppError {}
 
+/** The shared store (Redis) did not answer: sessions cannot be checked, so nothing that needs one is served. */
+export class StoreUnavailableError extends UnavailableError {}
+
 /** The upstream service could not be reached or broke the connection. */
 export class UpstreamError extends AppError {}
 

@@ -64,7 +64,7 @@ export function routeGuards(steps: GuardSteps) {
   const site = [...host, steps.session];
   const signedIn = [...site, steps.signedIn];
   return {
-    /** A tenant's route that needs no session (server-to-server, the sign-in page's provider list). */
+    /** A tenant's route that needs no session (server-to-server, the sign-in page's provider list, the web shell). */
     host,
     /** A tenant's route: snapshot, tenant, session read. */
     site,
@@ -105,7 +105,8 @@ export function createRoutes(deps: AppDeps): BffMiddleware[] {
   router.get('/events/stream', guarded(guards.stream, streamRoute(deps)));
 
   const pluginCall = guarded(guards.pluginCall, pluginCallRoute(deps));
-  const web = guarded(guards.site, webRoute(deps));
+  // The shell needs no session (it shows a sign-in page): served even while the session store is down.
+  const web = guarded(guards.host, webRoute(deps));
 
   // The hot path: a plugin call skips the route table (a plugin call is any /api/ path that
   // is not a BFF route, matched exactly as the strict, case-sensitive router would).

@@ -21,7 +21,8 @@ import { createSecurityHeaders } from '../../src/server/middleware/security-head
 import { createRequestTarget } from '../../src/server/request-target.js';
 import { createSignedCookieSessions } from './signed-cookie-sessions.js';
 
-const [mode, upstreamUrl] = process.argv.slice(2);
+// A third argument (bff only): the Redis URL, for sessions and rate limits in Redis (bff-redis.ts).
+const [mode, upstreamUrl, redisUrl] = process.argv.slice(2);
 if (!upstreamUrl || (mode !== 'bff' && mode !== 'bff-signed' && mode !== 'bare' && mode !== 'hygiene')) throw new Error('usage: bff-server.ts bff|bff-signed|bare|hygiene <upstream-url>');
 
 const PLUGINS = `tenants:
@@ -78,6 +79,7 @@ async function writeConfig(): Promise<ServerSettings> {
     IDENTITY_CONFIG: path.join(dir, 'identity.yaml'),
     CONFIG_WATCH: 'false',
     LOG_LEVEL: 'info',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
 }
 

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { printGoals, printTable, saveJson, type Measurement } from './report.js';
+import { measureRedisVariant } from './bff-redis.js';
 import { measureSessionLookup } from './session-lookup.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
   const upstream = await startChild('test/bench/bff-upstream.ts');
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const runs: Record<string, Run> = {};
+  let replicas: Awaited<ReturnType<typeof measureRedisVariant<Child, Run>>> | undefined;
   try {
     const bare = await startChild('test/bench/bff-server.ts', ['bare', upstreamUrl]);
     runs.bare = await load('(b) bare Koa proxy', bare, '/api/bench/items/42', {}, 200);
@@ -126,6 +128,8 @@ async function main(): Promise<void> {
     runs.manifests = await load('(c) BFF: GET /api/plugins/manifests', bff, '/api/plugins/manifests', { cookie }, 200);
     runs.bundle304 = await load('(c) BFF: bundle, 304', bff, bundlePath, { cookie, 'if-none-match': etag }, 304);
     await stop(bff);
+
+    replicas = await measureRedisVariant({ startChild, stop, load, devLogin, upstreamUrl });
   } finally {
     await stop(upstream);
   }
@@ -142,6 +146,14 @@ async function main(): Promise<void> {
   console.log(`session lookup alone (in-process, best of 3): server-side store ${lookup.storeUs.toFixed(2)} µs, signed cookie ${lookup.signedCookieUs.toFixed(2)} µs`);
   console.log('\nserver CPU per request (µs):');
   for (const run of [runs.full!, runs.signedCookie!, runs.bare!, runs.hygiene!, runs.manifests!, runs.bundle304!]) console.log(`  ${run.measurement.name}: ${run.serverCpuUsPerRequest.toFixed(0)}`);
+  if (replicas) {
+    printTable('Replicas: sessions and rate limiter in Redis (local redis-server) vs in process, best of alternating rounds', [replicas.inProcess.measurement, replicas.redis.measurement]);
+    console.log(`server CPU per request (µs): in process ${replicas.inProcess.serverCpuUsPerRequest.toFixed(0)}, Redis ${replicas.redis.serverCpuUsPerRequest.toFixed(0)} (+ redis-server ${replicas.redisServerCpuUsPerRequest.toFixed(0)}, warm-up included); Redis commands per call ${replicas.redisCommandsPerCall.toFixed(2)}`);
+    const l = replicas.limiterCpuUs;
+    console.log(`rate limiter alone (client CPU µs per decision, 32 at once): in process ${l.memory.toFixed(1)}, Redis with leases ${l.redisLeased.toFixed(1)}, Redis every call (a plugin below 50/s) ${l.redisEveryCall.toFixed(1)}`);
+    console.log(`session lookup alone (CPU µs per lookup, 32 at once, Koa context included): in process ${replicas.sessionCpuUs.memory.toFixed(1)}, Redis ${replicas.sessionCpuUs.redis.toFixed(1)}`);
+    goals.push(replicas.goal);
+  }
   printGoals(goals);
   await saveJson('bench/results/bff.json', {
     settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS },
@@ -150,6 +162,9 @@ async function main(): Promise<void> {
     ratioFullToHygiene: enforcement,
     ratioStoreToSignedCookie: runs.full!.measurement.opsPerSec / runs.signedCookie!.measurement.opsPerSec,
     sessionLookupUs: lookup,
+    ...(replicas
+      ? { replicas: { inProcess: replicas.inProcess, redis: replicas.redis, ratio: replicas.ratio, redisServerCpuUsPerRequest: replicas.redisServerCpuUsPerRequest, redisCommandsPerCall: replicas.redisCommandsPerCall, limiterCpuUs: replicas.limiterCpuUs, sessionCpuUs: replicas.sessionCpuUs } }
+      : {}),
     goals,
   });
 }

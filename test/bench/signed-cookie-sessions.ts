@@ -66,6 +66,8 @@ export function createSignedCookieSessions(options: { cookie: string; maxAgeSeco
       ctx.state.session = null;
       return undefined;
     },
+    // A signed cookie cannot be revoked: that is one of the reasons it was replaced.
+    revoke: async () => undefined,
     recordOf: () => undefined,
     async updateTokens() {},
   };

@@ -19,8 +19,8 @@ export function createAccessTokens(deps: Pick<AppDeps, 'sessions' | 'streams' | 
   const log = deps.logger.child({ source: 'auth' });
 
   async function expire(ctx: BffContext, reason: string): Promise<never> {
-    const ended = await deps.sessions.end(ctx);
-    if (ended) deps.streams.closeSession(ended.sid);
+    // The session layer closes its streams, on every replica.
+    await deps.sessions.end(ctx);
     deps.metrics.authEvents.inc({ tenant: tenantOf(ctx), event: 'refresh', outcome: 'session_expired' });
     log.info({ requestId: ctx.state.requestId, tenant: tenantOf(ctx), event: 'refresh', outcome: 'failed', code: 'session_expired', reason }, 'auth refresh');
     throw new UnauthenticatedError('session_expired', 'The session has expired: sign in again');

@@ -28,8 +28,8 @@ export function logoutRoute(deps: AppDeps): BffMiddleware {
     ctx.state.log.route = 'logout';
     ctx.set('Cache-Control', 'no-store');
     const record = deps.sessions.recordOf(ctx);
-    const ended = await deps.sessions.end(ctx);
-    if (ended) deps.streams.closeSession(ended.sid);
+    // The session layer closes its streams, on every replica.
+    await deps.sessions.end(ctx);
     const rp = record?.provider ? snapshotOf(ctx).identity.providers.get(tenantOf(ctx)) : undefined;
     const logoutUrl = rp?.endSessionUrl(record?.tokens?.idToken, `${publicOrigin(ctx, production)}${rp.provider.postLogoutPath}`);
     if (logoutUrl) {

@@ -26,7 +26,9 @@ function shownIssue(issue: ConfigIssue) {
  * whether the last reload failed (the last good state keeps serving), with each issue and its
  * message. Files by name only, never a path: not even the one the operator configured.
  * 503 `{ready: false, draining: true}` once a graceful stop began, so a load balancer sends
- * nothing new.
+ * nothing new. With REDIS_URL, `stores.redis` says whether the shared store answers; a Redis
+ * that is down does not make a replica unready: it is down for every replica at once, and
+ * taking them all out would refuse the shell and sign-in pages too, not only what needs a session.
  */
 export function readyzRoute(deps: AppDeps): BffMiddleware {
   return async function readyz(ctx) {
@@ -63,6 +65,7 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
             }),
       },
       reloadFailures: failures,
+      ...(deps.redis ? { stores: { redis: { state: deps.redis.state, since: new Date(deps.redis.since).toISOString() } } } : {}),
     };
   };
 }

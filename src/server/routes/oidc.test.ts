@@ -5,6 +5,7 @@ import { EMPTY_IDENTITY } from '../../identity/index.js';
 import type { AppDeps } from '../deps.js';
 import { createSessions } from '../middleware/session/index.js';
 import { MemorySessionStore } from '../sessions/memory-store.js';
+import { MemoryReplayGuard } from '../sessions/replay.js';
 import { testContext, testSnapshot, type RequestSpec } from '../testing/context.js';
 import { createOidcRoutes } from './oidc.js';
 
@@ -38,8 +39,9 @@ function setup(rp?: RelyingParty) {
   const closed: string[] = [];
   const deps = {
     settings: { mode: 'test', loginCookie: 'xp_login', sessionKeys: ['unit-test-login-key-0123456789abcdef'], secureCookies: false },
-    sessions: createSessions({ store, cookie: 'xp_session', maxAgeSeconds: 60, idleSeconds: 30, secure: false }),
-    streams: { closeSession: (sid: string) => (closed.push(sid), 1) },
+    // As createApp wires it: every end the session layer makes closes the session's streams.
+    sessions: createSessions({ store, cookie: 'xp_session', maxAgeSeconds: 60, idleSeconds: 30, secure: false, onEnded: (record) => closed.push(record.sid) }),
+    replay: new MemoryReplayGuard(),
     metrics: { authEvents: { inc: () => undefined } },
     logger: pino({ enabled: false }),
   } as unknown as AppDeps;

@@ -4,7 +4,6 @@
  * browser navigation), and every attempt is logged with its outcome, never with a token, code
  * or state.
  */
-import { LRUCache } from 'lru-cache';
 import { LOGOUT_TOKEN_MAX_AGE_S } from '../../identity/logout-token.js';
 import type { RelyingParty } from '../../identity/index.js';
 import { createLoginCookie } from '../auth/login-cookie.js';
@@ -33,10 +32,10 @@ export interface OidcRoutes {
 export function createOidcRoutes(deps: AppDeps): OidcRoutes {
   const production = deps.settings.mode === 'production';
   const loginCookie = createLoginCookie({ name: deps.settings.loginCookie, keys: deps.settings.sessionKeys, secure: deps.settings.secureCookies, ttlSeconds: LOGIN_TTL_S });
-  // A sealed sign-in is good for one callback in this process, even if its cookie is replayed.
-  const usedStates = new LRUCache<string, true>({ max: 100_000, ttl: LOGIN_TTL_S * 1000 });
-  // logout_token ids already acted on (OIDC Back-Channel Logout 1.0, 2.6 step 10: no replays).
-  const seenLogoutTokens = new LRUCache<string, true>({ max: 100_000, ttl: (LOGOUT_TOKEN_MAX_AGE_S + 60) * 1000 });
+  // A sealed sign-in is good for one callback, and a logout_token id (OIDC Back-Channel Logout
+  // 1.0, 2.6 step 10: no replays) for one logout, on any replica (deps.replay is shared with them).
+  const { replay } = deps;
+  const LOGOUT_TOKEN_TTL_S = LOGOUT_TOKEN_MAX_AGE_S + 60;
   const log = deps.logger.child({ source: 'auth' });
 
   function outcome(ctx: BffContext, event: string, ok: boolean, fields: Record<string, unknown> = {}): void {
@@ -84,10 +83,9 @@ export function createOidcRoutes(deps: AppDeps): OidcRoutes {
       await logged(ctx, 'callback', async () => {
         const pending = await loginCookie.take(ctx);
         const tenant = tenantOf(ctx);
-        if (!pending || pending.tenant !== tenant || usedStates.has(pending.transaction.state)) {
+        if (!pending || pending.tenant !== tenant || !(await replay.firstUse(`login-state\u0000${pending.transaction.state}`, LOGIN_TTL_S))) {
           throw new SignInError('login_state_missing', 'This sign-in was not started here, took too long or was already used: start again');
         }
-        usedStates.set(pending.transaction.state, true);
         const rp = providerOf(ctx);
         if (rp.fingerprint !== pending.provider) throw new SignInError('login_state_missing', 'The sign-in settings changed during this sign-in: start again');
         const result = await rp.completeSignIn(new URLSearchParams(ctx.querystring), pending.transaction);
@@ -113,17 +111,17 @@ export function createOidcRoutes(deps: AppDeps): OidcRoutes {
         if (!token) throw new LogoutTokenError('invalid_logout_token', 'logout_token is missing');
         const claims = await rp.verifyLogoutToken(token);
         const tenant = tenantOf(ctx);
-        const replayKey = `${tenant}\u0000${claims.issuer}\u0000${claims.jti}`;
-        if (seenLogoutTokens.has(replayKey)) throw new LogoutTokenError('invalid_logout_token', 'logout_token was already used (jti)');
-        seenLogoutTokens.set(replayKey, true);
-        const store = deps.sessions.store;
-        const keys = await store.findByProvider({ tenant, issuer: claims.issuer, ...(claims.sid ? { sid: claims.sid } : {}), ...(claims.sub ? { sub: claims.sub } : {}) });
+        const replayKey = `logout-token\u0000${tenant}\u0000${claims.issuer}\u0000${claims.jti}`;
+        if (!(await replay.firstUse(replayKey, LOGOUT_TOKEN_TTL_S))) throw new LogoutTokenError('invalid_logout_token', 'logout_token was already used (jti)');
         let ended = 0;
-        for (const key of keys) {
-          const record = await store.delete(key);
-          if (!record) continue;
-          ended += 1;
-          deps.streams.closeSession(record.sid);
+        try {
+          const keys = await deps.sessions.store.findByProvider({ tenant, issuer: claims.issuer, ...(claims.sid ? { sid: claims.sid } : {}), ...(claims.sub ? { sub: claims.sub } : {}) });
+          // The session layer closes each one's streams, on every replica.
+          for (const key of keys) if (await deps.sessions.revoke(key)) ended += 1;
+        } catch (error) {
+          // Not acted on (the store failed: 503): the provider may send the same token again.
+          await replay.release(replayKey).catch(() => undefined);
+          throw error;
         }
         ctx.status = 200;
         ctx.body = '';

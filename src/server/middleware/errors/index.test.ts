@@ -6,6 +6,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PolicyRefusalError,
+  StoreUnavailableError,
   TooManyRequestsError,
   UnavailableError,
   UpstreamError,
@@ -23,6 +24,7 @@ describe('mapError', () => {
     [new TooManyRequestsError('rate_limited', 'm', 0.2), 429],
     [new UpstreamError('upstream_unavailable', 'm'), 502],
     [new UnavailableError('decision_unavailable', 'm'), 503],
+    [new StoreUnavailableError('session_store_unavailable', 'm'), 503],
     [new UpstreamTimeoutError('upstream_timeout', 'm'), 504],
   ])('%s -> %i', (error, status) => {
     const mapped = mapError(error);
@@ -35,6 +37,7 @@ describe('mapError', () => {
     expect(mapError(new PolicyRefusalError('malformed_path', 'm', 400, false)).headers).toEqual({});
     expect(mapError(new IntegrityError('integrity_mismatch', 'm'))).toMatchObject({ headers: { 'X-Integrity-Error': '1' }, emptyBody: true });
     expect(mapError(new TooManyRequestsError('rate_limited', 'm', 0.2)).headers).toEqual({ 'Retry-After': '1' });
+    expect(mapError(new StoreUnavailableError('session_store_unavailable', 'm')).headers).toEqual({ 'Retry-After': '2' });
     // the rest of an oversized body is never read: the connection must not be reused
     expect(mapError(new PayloadTooLargeError('payload_too_large', 'm'))).toMatchObject({ status: 413, headers: { Connection: 'close' } });
   });

@@ -15,6 +15,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PolicyRefusalError,
+  StoreUnavailableError,
   TooManyRequestsError,
   UnauthenticatedError,
   UnavailableError,
@@ -47,6 +48,8 @@ const TABLE: Array<[abstract new (...args: never[]) => AppError, Mapping]> = [
   [MethodNotAllowedError, { status: 405 }],
   [ConflictError, { status: 409 }],
   [TooManyRequestsError, { status: 429 }],
+  // Redis is reconnecting with a backoff of at most 2 s: a client may try again soon.
+  [StoreUnavailableError, { status: 503, headers: { 'Retry-After': '2' } }],
   [UnavailableError, { status: 503 }],
   [InputError, { status: 400 }],
 ];

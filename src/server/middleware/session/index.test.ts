@@ -95,3 +95,59 @@ describe('createSessions', () => {
     expect(lookups).toBe(0);
   });
 });
+
+describe('createSessions: every end is announced (streams close, on every replica)', () => {
+  function announcing() {
+    const store = new MemorySessionStore({ max: 100 });
+    const ended: string[] = [];
+    const sessions = createSessions({ store, cookie: 'exp_session', maxAgeSeconds: 3600, idleSeconds: 60, secure: false, onEnded: (r) => ended.push(r.sid) });
+    const koa = new Koa<BffState>();
+    koa.use(async (ctx, next) => {
+      ctx.state.tenant = 'localhost';
+      ctx.state.log = {};
+      await next();
+    });
+    // The session step, run as the pipeline runs it.
+    koa.use(async (ctx, next) => {
+      await sessions.read.run(ctx);
+      await next();
+    });
+    koa.use(async (ctx) => {
+      if (ctx.path === '/issue') ctx.body = await sessions.issue(ctx, { user: 'alice', roles: [], provider: { issuer: 'https://idp', sub: 'a1', sid: 'p1' } });
+      else if (ctx.path === '/end') ctx.body = { ended: (await sessions.end(ctx))?.sid ?? null };
+      else ctx.body = { session: ctx.state.session };
+    });
+    return { agent: request(koa.callback()), store, sessions, ended };
+  }
+
+  const ENDS: Array<[string, (t: ReturnType<typeof announcing>, cookie: string) => Promise<unknown>]> = [
+    ['logout', (t, cookie) => t.agent.get('/end').set('Cookie', cookie)],
+    ['a new sign-in in the same browser', (t, cookie) => t.agent.get('/issue').set('Cookie', cookie)],
+    ['the idle timeout, seen at the next request', async (t, cookie) => {
+      const [key] = await t.store.findByProvider({ tenant: 'localhost', issuer: 'https://idp', sid: 'p1' });
+      await t.store.touch(key!, Math.floor(Date.now() / 1000) - 3600);
+      return t.agent.get('/').set('Cookie', cookie);
+    }],
+    ['revoke (back-channel logout)', async (t) => {
+      const [key] = await t.store.findByProvider({ tenant: 'localhost', issuer: 'https://idp', sid: 'p1' });
+      return t.sessions.revoke(key!);
+    }],
+  ];
+
+  it.each(ENDS)('%s', async (_what, end) => {
+    const t = announcing();
+    const issued = await t.agent.get('/issue');
+    const cookie = cookieOf(issued).split(';')[0]!;
+    await end(t, cookie);
+    expect(t.ended).toEqual([issued.body.sid]);
+    expect((await t.agent.get('/').set('Cookie', cookie)).body.session).toBeNull();
+    expect(t.ended).toHaveLength(1); // once
+  });
+
+  it('nothing is announced for a session that did not exist', async () => {
+    const t = announcing();
+    await t.agent.get('/end').set('Cookie', `exp_session=${'A'.repeat(43)}`);
+    expect(await t.sessions.revoke('no-such-key')).toBeUndefined();
+    expect(t.ended).toEqual([]);
+  });
+});

@@ -32,6 +32,8 @@ export interface SessionOptions {
   /** Ends a session with no request for this long. */
   idleSeconds: number;
   secure: boolean;
+  /** Called for every session this layer ends (logout, idle or absolute end, a new sign-in, revoke): its streams close. */
+  onEnded?: (record: SessionRecord) => void;
 }
 
 export interface Identity {
@@ -57,6 +59,8 @@ export interface Sessions {
   issue(ctx: BffContext, identity: SignedIn): Promise<SessionData>;
   /** Ends this request's session (if any) and clears the cookie; returns what it was. */
   end(ctx: BffContext): Promise<SessionRecord | undefined>;
+  /** Ends the session stored under `key` (back-channel logout); returns what it was. */
+  revoke(key: string): Promise<SessionRecord | undefined>;
   /** The stored record of this request's session (tokens included): server-side use only. */
   recordOf(ctx: BffContext): SessionRecord | undefined;
   /** Replaces the tokens of this request's session (after a refresh). */
@@ -91,6 +95,13 @@ export function createSessions(options: SessionOptions): Sessions {
   // Not signed: the id is 256 random bits the store either knows or not (Koa would otherwise add a `.sig` cookie).
   const cookieOptions = () => ({ signed: false, httpOnly: true, sameSite: 'lax' as const, secure: options.secure, path: '/', overwrite: true });
 
+  /** Every end goes through here, so every end closes the session's streams. */
+  async function drop(key: string): Promise<SessionRecord | undefined> {
+    const record = await store.delete(key);
+    if (record) options.onEnded?.(record);
+    return record;
+  }
+
   function forceSecure(ctx: BffContext): void {
     // TLS may end at a proxy: Secure is a property of the deployment, not of this hop.
     if (options.secure) ctx.cookies.secure = true;
@@ -111,7 +122,7 @@ export function createSessions(options: SessionOptions): Sessions {
     if (!record) return;
     const now = Math.floor(Date.now() / 1000);
     if (record.expiresAt <= now || now - record.lastSeenAt > options.idleSeconds) {
-      await store.delete(key);
+      await drop(key);
       return;
     }
     if (record.tenant !== ctx.state.tenant) {
@@ -140,7 +151,7 @@ export function createSessions(options: SessionOptions): Sessions {
     // The browser's id may name a session that was not loaded (another tenant's): end it too.
     const id = ctx.cookies.get(options.cookie, { signed: false });
     const key = current?.key ?? (id && ID.test(id) ? keyOf(id) : undefined);
-    return key ? store.delete(key) : undefined;
+    return key ? drop(key) : undefined;
   }
 
   return {
@@ -178,6 +189,8 @@ export function createSessions(options: SessionOptions): Sessions {
       clearCookie(ctx);
       return record;
     },
+
+    revoke: drop,
 
     recordOf(ctx) {
       return loaded.get(ctx)?.record;
