@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareEventIds, isEventId, parseEventId } from './ids.js';
+import { compareEventIds, isEventId, nextEventId, parseEventId, previousEventId } from './ids.js';
 
 const MAX = 2n ** 64n - 1n;
 const part = fc.bigInt({ min: 0n, max: MAX });
@@ -42,5 +42,34 @@ describe('compareEventIds orders ids as number pairs', () => {
     ['1717000000001-0', '1717000000000-99', 1],
   ])('%s vs %s', (a, b, sign) => {
     expect(Math.sign(compareEventIds(a, b))).toBe(sign);
+  });
+});
+
+describe('nextEventId and previousEventId', () => {
+  it('are inverse, and nothing lies between an id and its next', () => {
+    fc.assert(
+      fc.property(part, part, (ms, seq) => {
+        const id = `${ms}-${seq}`;
+        const next = nextEventId(id);
+        const previous = previousEventId(id);
+        if (next !== undefined) {
+          expect(compareEventIds(next, id)).toBeGreaterThan(0);
+          expect(previousEventId(next)).toBe(id);
+        } else {
+          expect(id).toBe(`${MAX}-${MAX}`);
+        }
+        if (previous !== undefined) expect(nextEventId(previous)).toBe(id);
+        else expect(id).toBe('0-0');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['5-0', '5-1', '4-18446744073709551615'],
+    ['5-18446744073709551615', '6-0', '5-18446744073709551614'],
+  ])('%s: next %s, previous %s', (id, next, previous) => {
+    expect(nextEventId(id)).toBe(next);
+    expect(previousEventId(id)).toBe(previous);
   });
 });

@@ -32,3 +32,19 @@ function compareDigits(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The smallest id after `id` (valid); undefined after the largest. */
+export function nextEventId(id: string): string | undefined {
+  const p = parseEventId(id);
+  if (!p) return undefined;
+  if (p.seq < MAX) return `${p.ms}-${p.seq + 1n}`;
+  return p.ms < MAX ? `${p.ms + 1n}-0` : undefined;
+}
+
+/** The largest id before `id` (valid); undefined before `0-0`. */
+export function previousEventId(id: string): string | undefined {
+  const p = parseEventId(id);
+  if (!p) return undefined;
+  if (p.seq > 0n) return `${p.ms}-${p.seq - 1n}`;
+  return p.ms > 0n ? `${p.ms - 1n}-${MAX}` : undefined;
+}
