@@ -97,6 +97,10 @@ build: policy server web ## Everything `make run` needs
 run: build ## Start the BFF with the embedded default config on http://localhost:8080 (demo upstream included)
 	node dist/demo/main.js
 
+.PHONY: run-cluster
+run-cluster: build servers ## Redis, three BFF replicas and HAProxy on http://localhost:8080 (demo provider, upstream and publisher); Ctrl-C stops all
+	node dist/demo/cluster/main.js
+
 # ---------------------------------------------------------------- checks and tests
 
 .PHONY: validate

@@ -29,7 +29,7 @@ afterEach(async () => {
   for (const hub of hubs.splice(0)) await hub.close();
 });
 afterAll(async () => {
-  await direct?.quit().catch(() => {});
+  direct?.destroy();
   await redis?.close();
 });
 

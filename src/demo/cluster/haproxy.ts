@@ -10,10 +10,13 @@ export const HAPROXY = process.env.HAPROXY ?? '/usr/sbin/haproxy';
 
 export interface RunningHaproxy {
   readonly port: number;
-  /** What it printed (its log goes to stdout). */
+  /** The last 256 KiB it printed (its log goes to stdout). */
   output(): string;
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
+
+const KEEP = 256 * 1024;
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -30,14 +33,28 @@ function accepts(port: number): Promise<boolean> {
  * Starts HAProxy on `config` listening on 127.0.0.1:`port` with `env` (EXPERIENCE_BFF1, ...);
  * resolves once the port accepts connections.
  */
-export async function startHaproxy(options: { config: string; port: number; env: Record<string, string> }): Promise<RunningHaproxy> {
+export async function startHaproxy(options: {
+  config: string;
+  port: number;
+  env: Record<string, string>;
+  /** Each chunk it prints, as it prints it. */
+  onOutput?: (text: string) => void;
+  /** Its own process group (the caller stops it; a terminal's Ctrl-C does not reach it). */
+  detached?: boolean;
+}): Promise<RunningHaproxy> {
   let output = '';
   const child = spawn(HAPROXY, ['-f', path.resolve(options.config), '-db'], {
     env: { ...process.env, EXPERIENCE_LB_BIND: `127.0.0.1:${options.port}`, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const take = (d: Buffer) => {
+    const text = d.toString();
+    output = (output + text).slice(-KEEP);
+    options.onOutput?.(text);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   let failure: Error | undefined;
   child.once('error', (error) => (failure = new Error(`cannot start ${HAPROXY} (run \`make servers\`): ${error.message}`)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -57,5 +74,5 @@ export async function startHaproxy(options: { config: string; port: number; env:
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { port: options.port, output: () => output, stop };
+  return { port: options.port, output: () => output, exited, stop };
 }

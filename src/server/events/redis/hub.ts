@@ -43,7 +43,7 @@ export class RedisEventHub implements EventHub {
   private readonly gapListeners = new Set<(tenant: string) => void>();
   private readonly keep: number;
   private readonly timeout: number;
-  private state: 'starting' | 'up' | 'down' = 'starting';
+  private state: 'starting' | 'up' | 'down' | 'closed' = 'starting';
 
   constructor(private readonly options: RedisEventHubOptions) {
     this.keep = Math.max(options.bufferSize, MIN_KEPT);
@@ -84,6 +84,7 @@ export class RedisEventHub implements EventHub {
 
   /** Logs and reports each change of reachability, once (node-redis reports every failed attempt). */
   private update(error: Error | undefined): void {
+    if (this.state === 'closed') return;
     const up = this.up;
     if (up && this.state !== 'up') {
       this.state = 'up';
@@ -157,6 +158,7 @@ export class RedisEventHub implements EventHub {
   }
 
   async close(): Promise<void> {
+    this.state = 'closed';
     this.listeners.clear();
     this.gapListeners.clear();
     await this.reader.close();
