@@ -110,6 +110,21 @@ describe('RedisEventHub', () => {
     expect(r.events[0]?.data).toBe('second');
   });
 
+  it('stays up while it has no tenant to read (its reader PINGs within its idle timeout)', async () => {
+    // blockMs 300: the reader's socket is dropped after 1.9 s without a byte.
+    const healths: boolean[] = [];
+    const a = hub({ blockMs: 300, onHealth: (u) => healths.push(u) });
+    await until(() => up(a), 'connected');
+    await new Promise((r) => setTimeout(r, 4000));
+    // Never down (a dropped socket reconnects within milliseconds, but is reported).
+    expect(healths).toEqual([false, true]);
+    const tenant = freshTenant();
+    const r = record(a);
+    await a.watch(tenant);
+    await a.publish({ tenant, topic: 'orders.x', data: 1 });
+    await until(() => r.events.length === 1, 'the event');
+  });
+
   it('replays from any hub after an id, and resets for an id it cannot resume from', async () => {
     const [a, b] = [hub({ bufferSize: 0 }), hub({ bufferSize: 0 })];
     await until(() => up(a) && up(b), 'both hubs connected');

@@ -49,7 +49,8 @@ export class RedisEventHub implements EventHub {
     this.keep = Math.max(options.bufferSize, MIN_KEPT);
     this.timeout = options.commandTimeoutMs ?? 2000;
     const blockMs = options.blockMs ?? 5000;
-    const connections = options.connections ?? createEventConnections(options.url, { backoff: options.backoff, readerIdleMs: blockMs + 10_000 });
+    // The reader's socket is never idle longer than a block (it reads, or PINGs): three blocks without a byte is a dead connection.
+    const connections = options.connections ?? createEventConnections(options.url, { backoff: options.backoff, readerIdleMs: blockMs * 3 + 1000 });
     this.command = connections.command;
     this.readerConnection = connections.reader;
     this.reader = new StreamReader({

@@ -139,8 +139,7 @@ export class StreamReader {
         continue;
       }
       if (this.positions.size === 0) {
-        await new Promise<void>((resolve) => (this.wakeIdle = resolve));
-        this.wakeIdle = undefined;
+        await this.idle();
         continue;
       }
       try {
@@ -150,6 +149,28 @@ export class StreamReader {
         this.suspect = true;
         await sleep(1000);
       }
+    }
+  }
+
+  /**
+   * No tenant to read: wait to be woken, and PING once per block period meanwhile, so the
+   * connection is used as often as while it reads (its idle timeout finds only a dead one).
+   */
+  private async idle(): Promise<void> {
+    const woken = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.options.blockMs);
+      timer.unref();
+      this.wakeIdle = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    this.wakeIdle = undefined;
+    if (woken || this.closed) return;
+    try {
+      await this.options.reader.sendCommand(['PING'], { timeout: this.options.commandTimeoutMs });
+    } catch {
+      this.suspect = true; // the connection's own error handling reconnects it
     }
   }
 
