@@ -12,7 +12,10 @@ export interface Replica {
   readonly pid: number;
   readonly port: number;
   readonly metricsPort: number | undefined;
+  /** Its exit code (null: a signal ended it). */
   readonly exited: Promise<number | null>;
+  /** What it wrote to stderr (the last 64 KiB): why it failed, when it did. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -39,14 +42,20 @@ export async function startReplica(options: { name: string; main: string; env: R
       if (parsed.msg === 'BFF listening') listening?.(parsed as { port: number; metrics: { port: number } | 'off' });
     }
   });
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-65_536)));
   const line = await new Promise<{ port: number; metrics: { port: number } | 'off' }>((resolve, reject) => {
-    listening = resolve;
-    void exited.then((code) => reject(new Error(`${options.name} exited (${code}) while starting:\n${stderr}`)));
-    setTimeout(() => {
+    const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${options.name} did not listen within 30 s:\n${stderr}`));
-    }, 30_000).unref();
+    }, 30_000);
+    listening = (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    };
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited (${code}) while starting:\n${stderr}`));
+    });
   });
   return {
     name: options.name,
@@ -54,6 +63,7 @@ export async function startReplica(options: { name: string; main: string; env: R
     port: line.port,
     metricsPort: line.metrics === 'off' ? undefined : line.metrics.port,
     exited,
+    stderr: () => stderr,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },

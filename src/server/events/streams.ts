@@ -85,6 +85,11 @@ const SESSION_ENDED_FRAME = () => createEventBuffer({ sanitizer }).comment('sess
 // reconnects with the same Last-Event-ID, having received nothing.
 const UNAVAILABLE_FRAME = () => createEventBuffer({ sanitizer }).retry(RETRY_MS).comment('unavailable').dispatch();
 
+/** `id: <id>` / `event: message` / `data: {topic, data, ts}`: read, never consumed, so one frame serves every stream. */
+function messageFrame(event: HubEvent): EventBuffer {
+  return createEventBuffer({ sanitizer }).id(event.id).event('message').data({ topic: event.topic, data: event.data, ts: event.ts }).dispatch();
+}
+
 export class StreamRegistry {
   private readonly byTenant = new Map<string, Set<Stream>>();
   private readonly perKey = new Map<string, number>();
@@ -301,6 +306,8 @@ export class StreamRegistry {
       return; // No state, no decision: deliver nothing.
     }
     const verdicts = new Map<string, boolean>();
+    // The same bytes for every stream: serialised once per event, not once per stream.
+    let frame: EventBuffer | undefined;
     for (const stream of set) {
       if (!this.wants(stream, event)) continue;
       let allow = verdicts.get(stream.plugin);
@@ -309,7 +316,7 @@ export class StreamRegistry {
         verdicts.set(stream.plugin, allow);
       }
       if (!allow) continue;
-      if (stream.ready) this.write(stream, event);
+      if (stream.ready) this.write(stream, event, (frame ??= messageFrame(event)));
       else if (stream.queue.length < MAX_PENDING) stream.queue.push(event);
       // Dropping events would skip them silently; dropping the stream makes the client resume from Last-Event-ID.
       else this.drop(stream, 'sse stream closed: too many events while it opened');
@@ -336,13 +343,8 @@ export class StreamRegistry {
     }
   }
 
-  private write(stream: Stream, event: HubEvent): void {
-    const buffer = createEventBuffer({ sanitizer })
-      .id(event.id)
-      .event('message')
-      .data({ topic: event.topic, data: event.data, ts: event.ts })
-      .dispatch();
-    if (this.send(stream, buffer)) {
+  private write(stream: Stream, event: HubEvent, frame: EventBuffer = messageFrame(event)): void {
+    if (this.send(stream, frame)) {
       stream.lastId = event.id;
       this.options.metrics.sseDelivered.inc({ tenant: stream.tenant, plugin: stream.plugin });
     }
