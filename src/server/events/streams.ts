@@ -14,11 +14,12 @@
  * `event: reset` frame instead, so its client knows to reload what it shows.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Session, createEventBuffer, type EventBuffer } from 'better-sse';
+import { Session, type EventBuffer } from 'better-sse';
 import type { Logger } from 'pino';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
 import type { BffMetrics } from '../metrics/index.js';
 import { markOutcome } from '../outcome.js';
+import { PING_FRAME, RETRY_MS, REVOKED_FRAME, SESSION_ENDED_FRAME, SHUTDOWN_FRAME, UNAVAILABLE_FRAME, messageFrame, resetFrame, sanitizer } from './frames.js';
 import { compareEventIds } from './ids.js';
 import { covers } from './topics.js';
 import type { EventHub, HubEvent, ResetReason } from './types.js';
@@ -67,28 +68,9 @@ export interface StreamRegistryOptions {
   endGraceMs?: number;
 }
 
-// better-sse writes `field:value`; the space gives the documented `field: value` framing.
-// Values never legitimately hold line breaks (JSON, numbers, names), so they are removed.
-const sanitizer = (text: string): string => ` ${text.replace(/[\r\n]+/g, '')}`;
 const MAX_PENDING = 1000;
 const MAX_UNSENT_BYTES = 1024 * 1024;
-/** The reconnection delay the SDK is told (on open, and again when the BFF ends a stream). */
-const RETRY_MS = 2000;
 const END_GRACE_MS = 2000;
-
-// The last frame tells the SDK why the stream ends; on any end it reconnects after `retry`
-// (to another replica during a rolling deploy; a revoked topic is then refused with 403).
-const SHUTDOWN_FRAME = () => createEventBuffer({ sanitizer }).retry(RETRY_MS).comment('shutdown').dispatch();
-const REVOKED_FRAME = () => createEventBuffer({ sanitizer }).comment('revoked').dispatch();
-const SESSION_ENDED_FRAME = () => createEventBuffer({ sanitizer }).comment('session ended').dispatch();
-// The replay could not be read (the store went away as the stream opened): the client
-// reconnects with the same Last-Event-ID, having received nothing.
-const UNAVAILABLE_FRAME = () => createEventBuffer({ sanitizer }).retry(RETRY_MS).comment('unavailable').dispatch();
-
-/** `id: <id>` / `event: message` / `data: {topic, data, ts}`: read, never consumed, so one frame serves every stream. */
-function messageFrame(event: HubEvent): EventBuffer {
-  return createEventBuffer({ sanitizer }).id(event.id).event('message').data({ topic: event.topic, data: event.data, ts: event.ts }).dispatch();
-}
 
 export class StreamRegistry {
   private readonly byTenant = new Map<string, Set<Stream>>();
@@ -173,7 +155,7 @@ export class StreamRegistry {
     // Ended or dropped while replaying: no heartbeat for a stream nobody will clear it from.
     if (stream.closed) return true;
     stream.ready = true;
-    stream.heartbeat = setInterval(() => this.send(stream, createEventBuffer({ sanitizer }).comment('ping').dispatch()), this.options.heartbeatMs);
+    stream.heartbeat = setInterval(() => this.send(stream, PING_FRAME()), this.options.heartbeatMs);
     stream.heartbeat.unref();
     return true;
   }
@@ -335,9 +317,7 @@ export class StreamRegistry {
 
   /** `event: reset` (with the head as its id, when known): the client missed events it cannot be given. */
   private reset(stream: Stream, reason: ResetReason, head: string | undefined): void {
-    const frame = createEventBuffer({ sanitizer });
-    if (head !== undefined) frame.id(head);
-    if (this.send(stream, frame.event('reset').data({ reason }).dispatch())) {
+    if (this.send(stream, resetFrame(reason, head))) {
       if (head !== undefined) stream.lastId = head;
       this.options.metrics.sseResets.inc({ tenant: stream.tenant, reason });
     }
