@@ -10,7 +10,7 @@ import { createDevIdentityProvider } from './auth/dev-provider.js';
 import type { IdentityProvider } from './auth/types.js';
 import { BundleStore } from './bundles/store.js';
 import type { AppDeps } from './deps.js';
-import { MemoryEventHub } from './events/memory-hub.js';
+import { createEventHub } from './events/create.js';
 import { StreamRegistry } from './events/streams.js';
 import type { EventHub } from './events/types.js';
 import { createLogger } from './logger.js';
@@ -76,7 +76,7 @@ export function createApp(options: AppOptions): BffApp {
   const { settings, source } = options;
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
   const metrics = createMetrics(source, { defaultMetrics: options.defaultMetrics });
-  const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
+  const hub = options.hub ?? createEventHub({ redisUrl: settings.redisUrl, bufferSize: settings.sseReplayBuffer, logger, metrics });
   const limiter = options.limiter ?? new MemoryRateLimiter();
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
   const providers = new Map<string, IdentityProvider>();

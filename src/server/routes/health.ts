@@ -26,7 +26,9 @@ function shownIssue(issue: ConfigIssue) {
  * whether the last reload failed (the last good state keeps serving), with each issue and its
  * message. Files by name only, never a path: not even the one the operator configured.
  * 503 `{ready: false, draining: true}` once a graceful stop began, so a load balancer sends
- * nothing new.
+ * nothing new. `stores` says whether each shared store is reached; an unreachable one does not
+ * make the replica unready: every replica shares it, and taking them all out of the load
+ * balancer would turn refused publishes into a whole site down.
  */
 export function readyzRoute(deps: AppDeps): BffMiddleware {
   return async function readyz(ctx) {
@@ -48,6 +50,7 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
     }
     const { revision, last, failures } = status;
     const issues = last.issues ?? [];
+    const store = deps.hub.health();
     ctx.body = {
       ready: true,
       revision: { id: revision.id, policy: revision.policy, data: revision.data, config: revision.config, loadedAt: revision.loadedAt },
@@ -63,6 +66,7 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
             }),
       },
       reloadFailures: failures,
+      ...(store ? { stores: { [store.store]: store.up ? 'up' : 'down' } } : {}),
     };
   };
 }
