@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
+import { testCatalogues } from '../../engine/testing/catalogues.js';
 import { EMPTY_IDENTITY } from '../../identity/index.js';
 import { UnavailableError } from '../errors.js';
 import { createLogger } from '../logger.js';
@@ -23,6 +24,7 @@ const snapshot: Snapshot = {
     sse: () => ({ allow: true, reason: 'allowed' }),
     contributions: () => ({ plugins: [] }),
     authz: () => ({ allow: false, reason: 'not_granted' }),
+    reasons: testCatalogues(),
   },
   config: { tenants: { localhost: [] }, upstreams: [] },
   identity: EMPTY_IDENTITY,
