@@ -25,6 +25,7 @@ import { createUnreadBody } from './middleware/unread-body/index.js';
 import { markOutcome, markedOutcome } from './outcome.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/index.js';
+import { registerStoreMetrics, type RedisConnection } from './redis/index.js';
 import { createRequestTarget } from './request-target.js';
 import { createRoutes } from './router.js';
 import { MemorySessionStore } from './sessions/memory-store.js';
@@ -48,6 +49,11 @@ export interface AppOptions {
   sessions?: Sessions;
   /** Process metrics (CPU, memory, event loop) in the registry the metrics listener serves; default true. */
   defaultMetrics?: boolean;
+  /**
+   * The Redis the replicas share (start.ts connects it when REDIS_URL is set): the event hub
+   * keeps a Redis stream per tenant there. The caller owns it (close() leaves it open).
+   */
+  redis?: RedisConnection;
 }
 
 export interface BffApp {
@@ -76,7 +82,9 @@ export function createApp(options: AppOptions): BffApp {
   const { settings, source } = options;
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
   const metrics = createMetrics(source, { defaultMetrics: options.defaultMetrics });
-  const hub = options.hub ?? createEventHub({ redisUrl: settings.redisUrl, bufferSize: settings.sseReplayBuffer, logger, metrics });
+  const { redis } = options;
+  if (redis) registerStoreMetrics(metrics.registry, redis);
+  const hub = options.hub ?? createEventHub({ redis, redisUrl: settings.redisUrl, bufferSize: settings.sseReplayBuffer, logger, connectTimeoutMs: settings.redisConnectTimeoutMs });
   const limiter = options.limiter ?? new MemoryRateLimiter();
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
   const providers = new Map<string, IdentityProvider>();
@@ -105,6 +113,7 @@ export function createApp(options: AppOptions): BffApp {
     agents,
     providers,
     lifecycle,
+    redis,
   };
 
   const app = new Koa<BffState>({ proxy: settings.trustProxy, keys: settings.sessionKeys });

@@ -8,6 +8,7 @@ import type { BffMetrics } from './metrics/index.js';
 import type { Sessions } from './middleware/session/index.js';
 import type { UpstreamAgents } from './proxy/forward.js';
 import type { RateLimiter } from './ratelimit/index.js';
+import type { RedisConnection } from './redis/index.js';
 import type { ServerSettings } from './settings.js';
 
 /** Everything the routes share, built once per app by createApp. */
@@ -23,6 +24,8 @@ export interface AppDeps {
   bundles: BundleStore;
   agents: UpstreamAgents;
   providers: ReadonlyMap<string, IdentityProvider>;
+  /** The Redis the replicas share (REDIS_URL); undefined: state in this process. */
+  redis: Pick<RedisConnection, 'state' | 'since'> | undefined;
   /** `draining` from the start of a graceful stop (readyz then answers 503). */
   lifecycle: { readonly draining: boolean };
 }

@@ -7,7 +7,7 @@ export { createMetrics, type BffMetrics } from './metrics/index.js';
 export { MemoryRateLimiter, type RateLimit, type RateLimitResult, type RateLimiter } from './ratelimit/index.js';
 export { MemoryEventHub } from './events/memory-hub.js';
 export { RedisEventHub, type RedisEventHubOptions } from './events/redis/index.js';
-export type { EventHub, HubEvent, PublishInput, Replay, ResetReason, StoreHealth } from './events/types.js';
+export type { EventHub, HubEvent, PublishInput, Replay, ResetReason } from './events/types.js';
 export type { IdentityProvider } from './auth/types.js';
 export type { Identity } from './middleware/session/index.js';
 export { createAgents, forwardRequest, type ProxyOptions, type UpstreamAgents } from './proxy/forward.js';

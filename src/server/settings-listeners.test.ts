@@ -74,3 +74,28 @@ describe('loadSettings: REDIS_URL', () => {
     }
   });
 });
+
+describe('loadSettings: running as replicas (Redis)', () => {
+  it('has defaults: start-up fails without Redis, 500 ms per call, 5 s to connect, one replica', () => {
+    expect(loadSettings({ ...base, REDIS_URL: 'redis://127.0.0.1:6379' }, '/srv')).toMatchObject({ redisStartDegraded: false, redisTimeoutMs: 500, redisConnectTimeoutMs: 5000, replicas: 1 });
+    expect(loadSettings({ ...base, REDIS_START_DEGRADED: 'true', REDIS_TIMEOUT_MS: '50', REDIS_CONNECT_TIMEOUT_MS: '1000', REPLICAS: '3' }, '/srv')).toMatchObject({ redisStartDegraded: true, redisTimeoutMs: 50, redisConnectTimeoutMs: 1000, replicas: 3 });
+  });
+
+  it.each([
+    [{ REDIS_START_DEGRADED: 'maybe' }, 'REDIS_START_DEGRADED must be true or false'],
+    [{ REPLICAS: '0' }, 'REPLICAS must be between 1 and 1000'],
+    [{ REPLICAS: '2.5' }, 'REPLICAS must be a whole number'],
+    [{ REDIS_TIMEOUT_MS: '5' }, 'REDIS_TIMEOUT_MS must be between 10 and 60000'],
+    [{ REDIS_CONNECT_TIMEOUT_MS: 'soon' }, 'REDIS_CONNECT_TIMEOUT_MS must be a whole number'],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadSettings({ ...base, ...env }, '/srv')).toThrow(message);
+  });
+
+  it('refuses REDIS_URL without SESSION_KEYS (generated keys differ per replica), in every mode', () => {
+    for (const mode of ['development', 'test']) {
+      expect(() => loadSettings({ UPSTREAM_URL: base.UPSTREAM_URL, NODE_ENV: mode, REDIS_URL: 'redis://127.0.0.1:6379' }, '/srv')).toThrow(SettingsError);
+      expect(() => loadSettings({ UPSTREAM_URL: base.UPSTREAM_URL, NODE_ENV: mode, REDIS_URL: 'redis://127.0.0.1:6379' }, '/srv')).toThrow('REDIS_URL needs SESSION_KEYS');
+      expect(loadSettings({ UPSTREAM_URL: base.UPSTREAM_URL, NODE_ENV: mode }, '/srv').redisUrl).toBeUndefined();
+    }
+  });
+});

@@ -62,6 +62,14 @@ export interface ServerSettings {
   publishToken: string | undefined;
   /** Shared state for several replicas (sessions, rate limits, events); unset: in this process. */
   redisUrl: string | undefined;
+  /** Start even when Redis cannot be reached (sessions 503 until it can); otherwise start-up fails. */
+  redisStartDegraded: boolean;
+  /** Bounds every Redis call; a Redis slower than this counts as down. */
+  redisTimeoutMs: number;
+  /** How long start-up waits for Redis. */
+  redisConnectTimeoutMs: number;
+  /** How many replicas share the rate limits: while Redis is down each allows 1/replicas of a limit. */
+  replicas: number;
   rateLimit: RateLimitSettings;
   sseHeartbeatMs: number;
   sseMaxStreams: number;
@@ -153,6 +161,8 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   const publishToken = env.PUBLISH_TOKEN?.trim() || undefined;
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new SettingsError('REDIS_URL must be a redis:// or rediss:// URL');
+  // Generated keys differ per process: no replica could open another's sealed tokens or sign-ins.
+  if (redisUrl !== undefined && keys.generated) throw new SettingsError('REDIS_URL needs SESSION_KEYS: the replicas that share Redis must share the keys too');
   if (publishToken !== undefined && publishToken.length < 16) throw new SettingsError('PUBLISH_TOKEN must be at least 16 characters');
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new SettingsError('METRICS_TOKEN must be at least 16 characters');
@@ -210,6 +220,10 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     trustProxy: bool(env, 'TRUST_PROXY', false),
     publishToken,
     redisUrl,
+    redisStartDegraded: bool(env, 'REDIS_START_DEGRADED', false),
+    redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 500, 10, 60_000),
+    redisConnectTimeoutMs: int(env, 'REDIS_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    replicas: int(env, 'REPLICAS', 1, 1, 1000),
     rateLimit: {
       requestsPerSecond: int(env, 'RATE_LIMIT_RPS', 50, 1, 1_000_000),
       burst: int(env, 'RATE_LIMIT_BURST', 100, 0, 1_000_000),

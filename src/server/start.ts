@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger.js';
 import { exposureWarnings } from './exposure.js';
 import { createMetricsApp } from './metrics/index.js';
 import { securityHeaderValues } from './middleware/security-headers/index.js';
+import { connectRedis } from './redis/index.js';
 import type { ServerSettings } from './settings.js';
 
 export interface StartOptions extends Partial<Omit<AppOptions, 'settings' | 'source'>> {
@@ -121,7 +122,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await reloader.close();
     throw error;
   }
-  const bff = createApp({ ...options, settings, source: reloader, logger });
+  // Without the shared store (and without REDIS_START_DEGRADED) the process does not start.
+  let ownedRedis;
+  try {
+    ownedRedis =
+      options.redis === undefined && settings.redisUrl !== undefined
+        ? await connectRedis({ url: settings.redisUrl, logger, timeoutMs: settings.redisTimeoutMs, connectTimeoutMs: settings.redisConnectTimeoutMs, startDegraded: settings.redisStartDegraded })
+        : undefined;
+  } catch (error) {
+    await reloader.close();
+    throw error;
+  }
+  const redis = options.redis ?? ownedRedis;
+  const bff = createApp({ ...options, settings, source: reloader, logger, ...(redis ? { redis } : {}) });
   const production = settings.mode === 'production';
   const parserErrors = clientErrorHandler(await securityHeaderValues({ production }));
   // requireHostHeader off: the app refuses a missing Host itself, as JSON with the security headers.
@@ -147,12 +160,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await Promise.all([closeServer(server), closeServer(metricsServer)]);
     await bff.close();
     await reloader.close();
+    await ownedRedis?.close();
     throw error;
   }
   const port = bound.port;
   const revision = reloader.status().revision;
   logger.info(
-    { host: bound.address, port, metrics: metricsBound ? { host: metricsBound.address, port: metricsBound.port } : 'off', mode: settings.mode, revision, devLogin: settings.devLogin },
+    { host: bound.address, port, metrics: metricsBound ? { host: metricsBound.address, port: metricsBound.port } : 'off', mode: settings.mode, revision, devLogin: settings.devLogin, sharedState: redis ? { store: 'redis', url: redis.shownUrl, state: redis.state, replicas: settings.replicas } : 'in-process' },
     'BFF listening',
   );
   const exposure = { devLogin: settings.devLogin, metricsToken: settings.metricsToken, app: bound.address, metrics: metricsBound?.address };
@@ -170,6 +184,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (cut > 0) logger.warn({ cut, timeoutMs }, `shutdown timeout: ${cut} in-flight request(s) cut`);
       // Only now: the requests that were running needed the upstream agents, hub, limiter and state.
       await bff.close();
+      await ownedRedis?.close();
       // Operators may scrape until here; the metrics listener has no long-lived requests.
       metricsServer?.closeAllConnections();
       await closeServer(metricsServer);

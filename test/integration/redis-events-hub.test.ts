@@ -2,7 +2,8 @@
  * The Redis event hub against a real redis-server, two hubs in this process standing for two
  * replicas: ids are stream ids, an event published on one reaches the other, replay and resets
  * from any hub, trimming, a reader that loses its connection and resumes from its position
- * (or reports a gap when the stream moved past it), and Redis stopped and started again.
+ * (or reports a gap when the stream moved past it), and Redis stopped and started again. Each
+ * hub has a shared connection of its own (src/server/redis, as each replica does).
  */
 import { Writable } from 'node:stream';
 import { createClient } from 'redis';
@@ -11,11 +12,13 @@ import { createLogger } from '../../src/server/logger.js';
 import { isEventId } from '../../src/server/events/ids.js';
 import { MIN_KEPT, RedisEventHub, keyOf, type RedisEventHubOptions } from '../../src/server/events/redis/index.js';
 import type { HubEvent } from '../../src/server/events/types.js';
+import { connectRedis, type RedisConnection } from '../../src/server/redis/index.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 let redis: RedisServer;
 let direct: ReturnType<typeof createClient>;
 const hubs: RedisEventHub[] = [];
+const connections: RedisConnection[] = [];
 let tenantN = 0;
 const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
@@ -27,6 +30,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   for (const hub of hubs.splice(0)) await hub.close();
+  for (const connection of connections.splice(0)) await connection.close();
 });
 afterAll(async () => {
   direct?.destroy();
@@ -36,8 +40,11 @@ afterAll(async () => {
 /** A tenant of its own per test: the streams outlive the hubs. */
 const freshTenant = () => `t${++tenantN}.localhost`;
 
-function hub(options: Partial<RedisEventHubOptions> = {}): RedisEventHub {
-  const h = new RedisEventHub({ url: redis.url, bufferSize: 100, logger, blockMs: 1000, backoff: { baseMs: 50, maxMs: 200 }, ...options });
+/** A hub on a shared connection of its own, connected (REDIS_TIMEOUT_MS 500 as by default). */
+async function hub(options: Partial<RedisEventHubOptions> = {}): Promise<RedisEventHub> {
+  const connection = await connectRedis({ url: redis.url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false });
+  connections.push(connection);
+  const h = new RedisEventHub({ redis: connection, url: redis.url, bufferSize: 100, logger, blockMs: 1000, ...options });
   hubs.push(h);
   return h;
 }
@@ -57,7 +64,7 @@ function record(h: RedisEventHub) {
   return { events, gaps };
 }
 
-const up = (h: RedisEventHub) => h.health().up;
+const up = (h: RedisEventHub) => h.up;
 
 /**
  * Cuts the (only) hub's reader off: its connection is killed and Redis refuses new ones
@@ -77,7 +84,7 @@ async function cutReader(): Promise<() => Promise<void>> {
 
 describe('RedisEventHub', () => {
   it('an event published on one hub reaches every hub watching its tenant, with the stream id as its id', async () => {
-    const [a, b] = [hub(), hub()];
+    const [a, b] = [await hub(), await hub()];
     await until(() => up(a) && up(b), 'both hubs connected');
     const tenant = freshTenant();
     const [ra, rb] = [record(a), record(b)];
@@ -96,7 +103,7 @@ describe('RedisEventHub', () => {
   });
 
   it('starts reading a tenant watched later without a wait of its block timeout', async () => {
-    const a = hub({ blockMs: 30_000 });
+    const a = await hub({ blockMs: 30_000 });
     await until(() => up(a), 'connected');
     const first = freshTenant();
     const r = record(a);
@@ -113,7 +120,7 @@ describe('RedisEventHub', () => {
   it('stays up while it has no tenant to read (its reader PINGs within its idle timeout)', async () => {
     // blockMs 300: the reader's socket is dropped after 1.9 s without a byte.
     const healths: boolean[] = [];
-    const a = hub({ blockMs: 300, onHealth: (u) => healths.push(u) });
+    const a = await hub({ blockMs: 300, onHealth: (u) => healths.push(u) });
     await until(() => up(a), 'connected');
     await new Promise((r) => setTimeout(r, 4000));
     // Never down (a dropped socket reconnects within milliseconds, but is reported).
@@ -126,7 +133,7 @@ describe('RedisEventHub', () => {
   });
 
   it('replays from any hub after an id, and resets for an id it cannot resume from', async () => {
-    const [a, b] = [hub({ bufferSize: 0 }), hub({ bufferSize: 0 })];
+    const [a, b] = [await hub({ bufferSize: 0 }), await hub({ bufferSize: 0 })];
     await until(() => up(a) && up(b), 'both hubs connected');
     const tenant = freshTenant();
     const sent: HubEvent[] = [];
@@ -153,7 +160,7 @@ describe('RedisEventHub', () => {
   });
 
   it('a reader whose connection drops resumes from its position: nothing published meanwhile is lost', async () => {
-    const a = hub();
+    const a = await hub();
     await until(() => up(a), 'connected');
     const tenant = freshTenant();
     const r = record(a);
@@ -174,7 +181,7 @@ describe('RedisEventHub', () => {
   });
 
   it('reports a gap when its stream was trimmed past its position while it was away', async () => {
-    const a = hub({ bufferSize: 0 });
+    const a = await hub({ bufferSize: 0 });
     await until(() => up(a), 'connected');
     const tenant = freshTenant();
     const r = record(a);
@@ -196,8 +203,8 @@ describe('RedisEventHub', () => {
 
   it('while Redis is down: publish and watch refuse at once (503 code), health says down; afterwards reading goes on', async () => {
     const healths: boolean[] = [];
-    const a = hub({ onHealth: (u) => healths.push(u) });
-    const publisher = hub();
+    const a = await hub({ onHealth: (u) => healths.push(u) });
+    const publisher = await hub();
     await until(() => up(a) && up(publisher), 'connected');
     const tenant = freshTenant();
     const r = record(a);
@@ -206,12 +213,11 @@ describe('RedisEventHub', () => {
     await until(() => r.events.length === 1, 'the first event');
     await redis.stop();
     await until(() => !up(a), 'health down');
-    expect(a.health()).toEqual({ store: 'redis_events', up: false });
     const started = Date.now();
     await expect(a.publish({ tenant, topic: 'orders.x', data: 'lost' })).rejects.toMatchObject({ code: 'event_store_unavailable' });
     await expect(a.watch(freshTenant())).rejects.toMatchObject({ code: 'event_store_unavailable' });
     await expect(a.since(tenant, before.id)).rejects.toMatchObject({ code: 'event_store_unavailable' });
-    // Refused, not queued until Redis returns (generous bound: the command timeout is 2 s).
+    // Refused, not queued until Redis returns (generous bound: four times REDIS_TIMEOUT_MS).
     expect(Date.now() - started).toBeLessThan(2000);
     await redis.start();
     await until(() => up(a) && up(publisher), 'both back', 15_000);

@@ -19,6 +19,12 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and directory. */
   start(): Promise<void>;
+  /** The running server's process id (for CPU accounting), if it runs. */
+  pid(): number | undefined;
+  /** SIGSTOP: a hung server (connections stay open, nothing answers) until `resume()`. */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
   /** Stops it and removes its directory. */
   close(): Promise<void>;
 }
@@ -100,7 +106,16 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
     port,
     start,
     stop,
+    pid: () => (child && child.exitCode === null ? child.pid : undefined),
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
     async close() {
+      // A paused server would never act on SIGTERM.
+      child?.kill('SIGCONT');
       await stop();
       await rm(dir, { recursive: true, force: true });
     },

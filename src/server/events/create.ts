@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { BffMetrics } from '../metrics/index.js';
+import type { RedisConnection } from '../redis/index.js';
 import { MemoryEventHub } from './memory-hub.js';
 import { RedisEventHub } from './redis/index.js';
 import type { EventHub } from './types.js';
 
 /**
- * The hub the settings ask for: on Redis Streams when REDIS_URL is set (replicas share it),
- * else in this process's memory. `experience_store_up{store="redis_events"}` follows Redis.
+ * The hub the settings ask for: on Redis Streams when the process has the shared Redis
+ * connection (REDIS_URL; replicas share the streams), else in this process's memory.
  */
-export function createEventHub(options: { redisUrl: string | undefined; bufferSize: number; logger: Logger; metrics: BffMetrics }): EventHub {
-  const { redisUrl, bufferSize, logger, metrics } = options;
-  if (redisUrl === undefined) return new MemoryEventHub({ bufferSize });
-  return new RedisEventHub({ url: redisUrl, bufferSize, logger, onHealth: (up) => metrics.storeUp.set({ store: 'redis_events' }, up ? 1 : 0) });
+export function createEventHub(options: { redis: RedisConnection | undefined; redisUrl: string | undefined; bufferSize: number; logger: Logger; connectTimeoutMs?: number }): EventHub {
+  const { redis, redisUrl, bufferSize, logger } = options;
+  if (redis === undefined || redisUrl === undefined) return new MemoryEventHub({ bufferSize });
+  return new RedisEventHub({ redis, url: redisUrl, bufferSize, logger, ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) });
 }

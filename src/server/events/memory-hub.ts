@@ -63,10 +63,6 @@ export class MemoryEventHub implements EventHub {
     return Promise.resolve({ kind: 'events', events: buffer.filter((k) => k.seq > after).map((k) => k.event) });
   }
 
-  health(): undefined {
-    return undefined;
-  }
-
   close(): Promise<void> {
     this.listeners.clear();
     this.buffers.clear();

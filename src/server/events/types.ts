@@ -28,12 +28,6 @@ export type Replay =
   /** `head`: the newest event id now (the reset frame's id, so the next reconnect resumes there). */
   | { kind: 'reset'; reason: Exclude<ResetReason, 'gap'>; head: string | undefined };
 
-/** A shared store's state, for /readyz and `experience_store_up{store}`. */
-export interface StoreHealth {
-  store: string;
-  up: boolean;
-}
-
 /**
  * Where published events meet open streams: in this process's memory (MemoryEventHub), or a
  * Redis stream per tenant that every replica reads (RedisEventHub).
@@ -55,7 +49,5 @@ export interface EventHub {
   watch(tenant: string): Promise<() => void>;
   /** The kept events of a tenant newer than `afterId` (a Last-Event-ID as sent), oldest first, or a reset. */
   since(tenant: string, afterId: string): Promise<Replay>;
-  /** A shared store's state; undefined for the in-process hub. */
-  health(): StoreHealth | undefined;
   close(): Promise<void>;
 }

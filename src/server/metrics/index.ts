@@ -19,7 +19,6 @@ export interface BffMetrics {
   readonly sseDelivered: Counter<'tenant' | 'plugin'>;
   readonly sseRevoked: Counter<'tenant' | 'plugin'>;
   readonly sseResets: Counter<'tenant' | 'reason'>;
-  readonly storeUp: Gauge<'store'>;
   readonly authEvents: Counter<'tenant' | 'event' | 'outcome'>;
 }
 
@@ -120,12 +119,6 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
       name: 'experience_sse_resets_total',
       help: 'event: reset frames written to SSE streams, by reason (expired, unknown, gap): the client missed events',
       labelNames: ['tenant', 'reason'],
-      registers,
-    }),
-    storeUp: new Gauge({
-      name: 'experience_store_up',
-      help: '1 while the BFF reaches a shared store (store="redis_events": the SSE event streams), 0 while it does not',
-      labelNames: ['store'],
       registers,
     }),
     authEvents: new Counter({

@@ -26,9 +26,9 @@ function shownIssue(issue: ConfigIssue) {
  * whether the last reload failed (the last good state keeps serving), with each issue and its
  * message. Files by name only, never a path: not even the one the operator configured.
  * 503 `{ready: false, draining: true}` once a graceful stop began, so a load balancer sends
- * nothing new. `stores` says whether each shared store is reached; an unreachable one does not
- * make the replica unready: every replica shares it, and taking them all out of the load
- * balancer would turn refused publishes into a whole site down.
+ * nothing new. With REDIS_URL, `stores.redis` says whether the shared store answers; a Redis
+ * that is down does not make a replica unready: it is down for every replica at once, and
+ * taking them all out would refuse the shell and sign-in pages too, not only what needs a session.
  */
 export function readyzRoute(deps: AppDeps): BffMiddleware {
   return async function readyz(ctx) {
@@ -50,7 +50,6 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
     }
     const { revision, last, failures } = status;
     const issues = last.issues ?? [];
-    const store = deps.hub.health();
     ctx.body = {
       ready: true,
       revision: { id: revision.id, policy: revision.policy, data: revision.data, config: revision.config, loadedAt: revision.loadedAt },
@@ -66,7 +65,7 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
             }),
       },
       reloadFailures: failures,
-      ...(store ? { stores: { [store.store]: store.up ? 'up' : 'down' } } : {}),
+      ...(deps.redis ? { stores: { redis: { state: deps.redis.state, since: new Date(deps.redis.since).toISOString() } } } : {}),
     };
   };
 }

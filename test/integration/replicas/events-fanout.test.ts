@@ -3,22 +3,20 @@
  * every replica, with the same id everywhere, still filtered per stream (topic prefix, tenant).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../../support/redis-server.js';
 import type { SseClient } from '../support/sse.js';
-import { nextEvent, payload, published, startReplicas, stopReplicas, stream, type Replica } from './support.js';
+import { nextEvent, payload, published, startEventReplicas, stream, type EventReplicas, type Replica } from './events-support.js';
 
-let redis: RedisServer;
+let cluster: EventReplicas;
 let replicas: Replica[];
 const open: SseClient[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis();
-  replicas = await startReplicas(3, redis.url);
+  cluster = await startEventReplicas();
+  replicas = cluster.replicas;
 }, 120_000);
 afterAll(async () => {
   for (const s of open) s.close();
-  await stopReplicas(replicas);
-  await redis?.close();
+  await cluster?.close();
 });
 
 async function opened(replica: Replica, topics: string): Promise<SseClient> {

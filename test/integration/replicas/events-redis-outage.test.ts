@@ -7,29 +7,32 @@
  * from the stream's end), and a client resumes across the restart on any replica.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../../support/redis-server.js';
+import type { RedisServer } from '../../support/redis-server.js';
 import type { SseClient } from '../support/sse.js';
-import { nextEvent, publish, published, readyz, startReplicas, stopReplicas, stream, waitUntil, type Replica } from './support.js';
+import { nextEvent, publish, published, readyz, startEventReplicas, stream, waitUntil, type EventReplicas, type Replica } from './events-support.js';
 
+let cluster: EventReplicas;
 let redis: RedisServer;
 let replicas: Replica[];
 const open: SseClient[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis({ persist: true });
-  replicas = await startReplicas(3, redis.url, { SSE_HEARTBEAT_MS: '300' });
+  cluster = await startEventReplicas({ persist: true, env: { SSE_HEARTBEAT_MS: '300' } });
+  ({ replicas } = cluster);
+  redis = cluster.cluster.redis;
 }, 120_000);
 afterAll(async () => {
   for (const r of replicas ?? []) r.process.signal('SIGCONT');
   for (const s of open) s.close();
-  await stopReplicas(replicas);
-  await redis?.close();
+  await cluster?.close();
 });
 
 async function storeUp(replica: Replica): Promise<string | undefined> {
   const text = await (await fetch(`${replica.metricsUrl}/metrics`)).text();
-  return /^experience_store_up\{store="redis_events"\} (\d)$/m.exec(text)?.[1];
+  return /^experience_store_up\{store="redis"\} (\d)$/m.exec(text)?.[1];
 }
+
+const redisState = async (replica: Replica) => (await readyz(replica.url)).stores?.redis?.state;
 
 describe('Redis stopped and restarted mid-stream', () => {
   it('refuses while down, keeps streams open, resumes every stream from its position, loses nothing Redis holds', async () => {
@@ -41,10 +44,10 @@ describe('Redis stopped and restarted mid-stream', () => {
     expect(await Promise.all(replicas.map(storeUp))).toEqual(['1', '1', '1']);
 
     await redis.stop();
-    for (const r of replicas) await waitUntil(async () => (await readyz(r.url)).stores?.redis_events === 'down', `${r.name} seeing Redis down`);
+    for (const r of replicas) await waitUntil(async () => (await redisState(r)) === 'down', `${r.name} seeing Redis down`);
     for (const r of replicas) {
       // Still ready: every replica shares the store; the rest of the BFF works.
-      expect(await readyz(r.url)).toMatchObject({ ready: true, stores: { redis_events: 'down' } });
+      expect(await readyz(r.url)).toMatchObject({ ready: true, stores: { redis: { state: 'down', since: expect.any(String) } } });
       expect(await storeUp(r)).toBe('0');
       const refused = await publish(r, 'orders.updated', { n: 'refused' });
       expect(refused).toEqual({ status: 503, body: { code: 'event_store_unavailable', message: expect.any(String) } });
@@ -62,14 +65,14 @@ describe('Redis stopped and restarted mid-stream', () => {
     r1.process.signal('SIGSTOP');
     r2.process.signal('SIGSTOP');
     await redis.start();
-    await waitUntil(async () => (await readyz(r0.url)).stores?.redis_events === 'up', 'replica 0 reaching Redis again');
+    await waitUntil(async () => (await redisState(r0)) === 'up', 'replica 0 reaching Redis again');
     // Stored while replicas 1 and 2 cannot have read anything.
     const during = await published(r0, 'orders.updated', { n: 'while two replicas were away' });
     expect((await nextEvent(streams[0] as SseClient)).id).toBe(during);
     r1.process.signal('SIGCONT');
     r2.process.signal('SIGCONT');
     for (const s of streams.slice(1)) expect((await nextEvent(s, 20_000)).id).toBe(during);
-    for (const r of [r1, r2]) await waitUntil(async () => (await readyz(r.url)).stores?.redis_events === 'up', `${r.name} reaching Redis again`);
+    for (const r of [r1, r2]) await waitUntil(async () => (await redisState(r)) === 'up', `${r.name} reaching Redis again`);
 
     const after = await published(r1, 'orders.updated', { n: 'after' });
     for (const s of streams) expect((await nextEvent(s)).id).toBe(after);

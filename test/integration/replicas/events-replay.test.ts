@@ -6,27 +6,28 @@
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PREFIX, MIN_KEPT } from '../../../src/server/events/redis/index.js';
-import { startRedis, type RedisServer } from '../../support/redis-server.js';
+import type { RedisServer } from '../../support/redis-server.js';
 import type { SseClient } from '../support/sse.js';
-import { nextEvent, payload, published, startReplicas, stopReplicas, stream, type Replica } from './support.js';
+import { nextEvent, payload, published, startEventReplicas, stream, type EventReplicas, type Replica } from './events-support.js';
 
+let cluster: EventReplicas;
 let redis: RedisServer;
 let replicas: Replica[];
 const open: SseClient[] = [];
 let r0: Replica, r1: Replica, r2: Replica;
 
 beforeAll(async () => {
-  redis = await startRedis();
   // The smallest buffer: the streams still keep MIN_KEPT entries each.
-  replicas = await startReplicas(3, redis.url, { SSE_REPLAY_BUFFER: '0', SSE_MAX_STREAMS: '50' });
+  cluster = await startEventReplicas({ env: { SSE_REPLAY_BUFFER: '0', SSE_MAX_STREAMS: '50' } });
+  ({ replicas } = cluster);
+  redis = cluster.cluster.redis;
   [r0, r1, r2] = replicas as [Replica, Replica, Replica];
 }, 120_000);
 afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 afterAll(async () => {
-  await stopReplicas(replicas);
-  await redis?.close();
+  await cluster?.close();
 });
 
 async function opened(replica: Replica, lastEventId?: string): Promise<SseClient> {

@@ -1,13 +1,22 @@
 /**
- * The hub's own node-redis connections (a private factory for now; the shared Redis module
- * will make them): one for commands, one that only blocks in XREAD. Commands fail at once
- * while a connection is down (no offline queue: a publish answers 503 instead of waiting),
- * and each connection reconnects by itself with capped, jittered exponential backoff.
+ * What the hub uses of Redis. Its commands (XADD, XRANGE, XINFO, CLIENT UNBLOCK) go through the
+ * process's shared connection (src/server/redis): bounded by REDIS_TIMEOUT_MS and refused at
+ * once while Redis is down. XREAD BLOCK holds a connection for seconds, longer than that bound,
+ * so the reader has a connection of its own, made here beside the shared module as it says.
  */
 import { createClient } from 'redis';
+import { backoffMs, type RedisConnection } from '../../redis/index.js';
 
-/** What the hub needs of a connection: raw commands and its state. */
-export interface RedisConnection {
+/** One command on the shared connection; rejects with RedisUnavailableError. */
+export type SendCommand = (args: readonly string[]) => Promise<unknown>;
+
+/** The shared connection's `run`, as one raw command at a time. */
+export function commandsOf(redis: Pick<RedisConnection, 'run'>): SendCommand {
+  return (args) => redis.run((client) => client.sendCommand([...args]));
+}
+
+/** What the reader needs of its connection: raw commands and its state. */
+export interface ReaderConnection {
   readonly isReady: boolean;
   connect(): Promise<unknown>;
   sendCommand<T = unknown>(args: readonly string[], options?: { timeout?: number }): Promise<T>;
@@ -17,29 +26,19 @@ export interface RedisConnection {
   destroy(): void;
 }
 
-export interface Backoff {
-  /** First reconnection delay (default 100 ms); doubled per attempt. */
-  baseMs?: number;
-  /** Longest delay (default 5 s). */
-  maxMs?: number;
-}
-
-/** The delay before reconnection attempt `retries` (0-based): base * 2^retries, capped, between half and all of it. */
-export function reconnectDelay(retries: number, backoff: Backoff = {}, random: () => number = Math.random): number {
-  const base = backoff.baseMs ?? 100;
-  const max = backoff.maxMs ?? 5000;
-  const full = Math.min(max, base * 2 ** Math.min(retries, 30));
-  return Math.round(full / 2 + (full / 2) * random());
-}
-
 /**
- * @param readerIdleMs the reader's socket is closed (and reconnected) after this long with no
- *   byte: longer than its XREAD block, so only a connection that died silently trips it.
+ * The reader's connection: no offline queue (a command while it is down fails at once), the
+ * shared module's backoff, RESP2 (the replies entries.ts reads are its arrays).
+ * @param idleMs the socket is closed (and reconnected) after this long with no byte: longer than
+ *   an XREAD block, so only a connection that died silently trips it.
  */
-export function createEventConnections(url: string, options: { backoff?: Backoff; readerIdleMs: number }): { command: RedisConnection; reader: RedisConnection } {
-  const socket = { connectTimeout: 5000, reconnectStrategy: (retries: number) => reconnectDelay(retries, options.backoff) };
-  // RESP2: the replies entries.ts reads are its arrays.
-  const command = createClient({ url, RESP: 2, disableOfflineQueue: true, socket, name: 'experience-events' });
-  const reader = createClient({ url, RESP: 2, disableOfflineQueue: true, socket: { ...socket, socketTimeout: options.readerIdleMs }, name: 'experience-events-reader' });
-  return { command: command as unknown as RedisConnection, reader: reader as unknown as RedisConnection };
+export function createReaderConnection(url: string, options: { idleMs: number; connectTimeoutMs: number }): ReaderConnection {
+  const client = createClient({
+    url,
+    RESP: 2,
+    disableOfflineQueue: true,
+    name: 'experience-events-reader',
+    socket: { connectTimeout: options.connectTimeoutMs, socketTimeout: options.idleMs, reconnectStrategy: (retries: number) => backoffMs(retries) },
+  });
+  return client as unknown as ReaderConnection;
 }

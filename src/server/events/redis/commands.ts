@@ -1,12 +1,14 @@
-import type { RedisConnection } from './clients.js';
+import type { SendCommand } from './clients.js';
 import { keyOf, readStreamInfo, type StreamInfo } from './entries.js';
 
 /** XINFO STREAM of a tenant's stream; undefined when there is no such stream. */
-export async function streamInfo(connection: RedisConnection, tenant: string, timeout: number): Promise<StreamInfo | undefined> {
+export async function streamInfo(send: SendCommand, tenant: string): Promise<StreamInfo | undefined> {
   try {
-    return readStreamInfo(await connection.sendCommand(['XINFO', 'STREAM', keyOf(tenant)], { timeout }));
+    return readStreamInfo(await send(['XINFO', 'STREAM', keyOf(tenant)]));
   } catch (error) {
-    if (error instanceof Error && /no such key/i.test(error.message)) return undefined;
+    // The shared connection wraps the server's answer (RedisUnavailableError `error`, cause: the reply).
+    const cause = error instanceof Error ? error.cause : undefined;
+    if ([error, cause].some((e) => e instanceof Error && /no such key/i.test(e.message))) return undefined;
     throw error;
   }
 }

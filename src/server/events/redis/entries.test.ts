@@ -27,7 +27,7 @@ describe('stream entries', () => {
   });
 
   it('names one key per tenant and reads the tenant back', () => {
-    expect(keyOf('acme.localhost')).toBe('experience:events:acme.localhost');
+    expect(keyOf('acme.localhost')).toBe('xp:events:acme.localhost');
     expect(tenantOfKey(keyOf('acme.localhost'))).toBe('acme.localhost');
     expect(tenantOfKey('other:key')).toBeUndefined();
   });
@@ -40,6 +40,14 @@ describe('stream entries', () => {
     });
     expect(readStreamInfo(['length', 0, 'last-generated-id', '0-0', 'first-entry', null])).toEqual({ length: 0, lastGeneratedId: '0-0', firstId: undefined, entriesAdded: undefined });
     expect(readStreamInfo('nope')).toBeUndefined();
+    expect(readStreamInfo(null)).toBeUndefined();
     expect(readStreamInfo(['length', '2'])).toBeUndefined();
+  });
+
+  it('reads XINFO STREAM the same in each form a client gives it (RESP2 list, RESP3 object or Map)', () => {
+    const fields: Array<[string, unknown]> = [['length', 2], ['radix-tree-keys', 1], ['last-generated-id', '3-0'], ['entries-added', 4], ['first-entry', ['2-0', ['a', 'b']]]];
+    const expected = { length: 2, lastGeneratedId: '3-0', firstId: '2-0', entriesAdded: 4 };
+    for (const reply of [fields.flat(), Object.fromEntries(fields), new Map(fields)]) expect(readStreamInfo(reply)).toEqual(expected);
+    for (const reply of [{ length: '2', 'last-generated-id': '3-0' }, new Map([['length', 2]]), {}]) expect(readStreamInfo(reply)).toBeUndefined();
   });
 });

@@ -1,12 +1,13 @@
 /**
- * How events sit in Redis: one stream per tenant, `experience:events:<tenant>`, each entry
- * `topic`, `data` (JSON) and `ts` (ISO 8601), its entry id the event id. And the replies of
- * the stream commands as node-redis returns them (RESP2 arrays), read without trusting them.
+ * How events sit in Redis: one stream per tenant, `xp:events:<tenant>` (the `xp:` of every key the
+ * BFF writes), each entry `topic`, `data` (JSON) and `ts` (ISO 8601), its entry id the event id.
+ * And the replies of the stream commands as node-redis returns them (arrays; XINFO STREAM is a
+ * flat list in RESP2, an object in RESP3), read without trusting them.
  */
 import { isTopic } from '../topics.js';
 import type { HubEvent, PublishInput } from '../types.js';
 
-export const KEY_PREFIX = 'experience:events:';
+export const KEY_PREFIX = 'xp:events:';
 
 export function keyOf(tenant: string): string {
   return `${KEY_PREFIX}${tenant}`;
@@ -71,11 +72,18 @@ export interface StreamInfo {
   entriesAdded: number | undefined;
 }
 
-/** An XINFO STREAM reply (a flat `[name, value, ...]` list). */
+/** An XINFO STREAM reply: a flat `[name, value, ...]` list (RESP2), or a map of them (RESP3: an object or a Map). */
 export function readStreamInfo(reply: unknown): StreamInfo | undefined {
-  if (!Array.isArray(reply)) return undefined;
   const map = new Map<string, unknown>();
-  for (let i = 0; i + 1 < reply.length; i += 2) if (typeof reply[i] === 'string') map.set(reply[i] as string, reply[i + 1]);
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) if (typeof reply[i] === 'string') map.set(reply[i] as string, reply[i + 1]);
+  } else if (reply instanceof Map) {
+    for (const [k, v] of reply) if (typeof k === 'string') map.set(k, v);
+  } else if (typeof reply === 'object' && reply !== null) {
+    for (const [k, v] of Object.entries(reply)) map.set(k, v);
+  } else {
+    return undefined;
+  }
   const length = map.get('length');
   const last = map.get('last-generated-id');
   if (typeof length !== 'number' || typeof last !== 'string') return undefined;

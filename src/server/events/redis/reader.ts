@@ -7,18 +7,21 @@
 import type { Logger } from 'pino';
 import { previousEventId } from '../ids.js';
 import type { HubEvent } from '../types.js';
-import type { RedisConnection } from './clients.js';
+import type { ReaderConnection, SendCommand } from './clients.js';
 import { streamInfo } from './commands.js';
 import { decodeEntry, keyOf, readEntries, readStreams, tenantOfKey, type StreamInfo } from './entries.js';
 import { lostAfter } from './resume.js';
 
 export interface StreamReaderOptions {
-  command: RedisConnection;
-  reader: RedisConnection;
+  /** Commands on the shared connection (XREVRANGE, XINFO, CLIENT UNBLOCK). */
+  send: SendCommand;
+  /** The reader's own connection: XREAD BLOCK, CLIENT ID, PING. */
+  reader: ReaderConnection;
   /** Entries per stream and read; at most what a stream keeps, so a read that is not full proves nothing was skipped. */
   count: number;
   blockMs: number;
-  commandTimeoutMs: number;
+  /** Bounds the reader connection's CLIENT ID and PING. */
+  readerTimeoutMs: number;
   logger: Logger;
   emit(event: HubEvent): void;
   gap(tenant: string): void;
@@ -91,7 +94,7 @@ export class StreamReader {
 
   /** The newest id of the tenant's stream now (`0-0`: none yet): where reading it starts. */
   private async position(tenant: string): Promise<void> {
-    const reply = await this.options.command.sendCommand(['XREVRANGE', keyOf(tenant), '+', '-', 'COUNT', '1'], { timeout: this.options.commandTimeoutMs });
+    const reply = await this.options.send(['XREVRANGE', keyOf(tenant), '+', '-', 'COUNT', '1']);
     const last = readEntries(reply)[0]?.id ?? '0-0';
     if (this.interest.has(tenant) && !this.positions.has(tenant)) {
       this.positions.set(tenant, last);
@@ -110,7 +113,7 @@ export class StreamReader {
     for (let i = 0; i < 20; i++) {
       if (this.closed || this.blockingGeneration === undefined || this.blockingGeneration >= this.generation || !this.readerId) return;
       try {
-        const unblocked = await this.options.command.sendCommand(['CLIENT', 'UNBLOCK', this.readerId], { timeout: this.options.commandTimeoutMs });
+        const unblocked = await this.options.send(['CLIENT', 'UNBLOCK', this.readerId]);
         if (unblocked === 1) return;
       } catch {
         return; // The read ends by its block timeout.
@@ -128,7 +131,7 @@ export class StreamReader {
       }
       if (this.suspect) {
         try {
-          this.readerId = String(await this.options.reader.sendCommand(['CLIENT', 'ID'], { timeout: this.options.commandTimeoutMs }));
+          this.readerId = String(await this.options.reader.sendCommand(['CLIENT', 'ID'], { timeout: this.options.readerTimeoutMs }));
           await this.checkPositions([...this.positions.keys()]);
           this.suspect = false;
         } catch (error) {
@@ -168,7 +171,7 @@ export class StreamReader {
     this.wakeIdle = undefined;
     if (woken || this.closed) return;
     try {
-      await this.options.reader.sendCommand(['PING'], { timeout: this.options.commandTimeoutMs });
+      await this.options.reader.sendCommand(['PING'], { timeout: this.options.readerTimeoutMs });
     } catch {
       this.suspect = true; // the connection's own error handling reconnects it
     }
@@ -234,7 +237,7 @@ export class StreamReader {
   }
 
   private info(tenant: string): Promise<StreamInfo | undefined> {
-    return streamInfo(this.options.command, tenant, this.options.commandTimeoutMs);
+    return streamInfo(this.options.send, tenant);
   }
 
 
