@@ -96,6 +96,8 @@ async function main(): Promise<void> {
             METRICS_PORT: '0',
             TRUST_PROXY: 'true',
             REDIS_URL: redisUrl,
+            // How many share the rate limits (the local fallback while Redis is down allows 1/REPLICAS).
+            REPLICAS: String(REPLICAS),
             PUBLISH_TOKEN: token,
             UPSTREAM_URL: upstream.url,
             SESSION_KEYS: sessionKeys,
