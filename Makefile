@@ -106,6 +106,10 @@ run: build ## Start the BFF with the embedded default config on http://localhost
 dev: deps policy ## BFF, shell and a dev server per plugin in development mode on 127.0.0.1:8080; edits show on reload; Ctrl-C stops
 	node --import tsx src/dev/main.ts
 
+.PHONY: run-cluster
+run-cluster: build servers ## Redis, three BFF replicas and HAProxy on http://localhost:8080 (demo provider, upstream and publisher); Ctrl-C stops all
+	node dist/demo/cluster/main.js
+
 # ---------------------------------------------------------------- checks and tests
 
 .PHONY: validate
@@ -161,10 +165,11 @@ test: deps $(OPA_DEP) $(REGAL_DEP) help-check policy-check policy-test typecheck
 # ---------------------------------------------------------------- benchmarks
 
 .PHONY: bench
-bench: build ## Benchmarks: tables on stdout, JSON in bench/results/
+bench: build servers ## Benchmarks: tables on stdout, JSON in bench/results/
 	npx tsx test/bench/engine.bench.ts
 	@if [ -f test/bench/bff.bench.ts ]; then npx tsx test/bench/bff.bench.ts; fi
 	npx tsx test/bench/decision-log.bench.ts
+	npx tsx test/bench/events-fanout.bench.ts
 
 .PHONY: clean
 clean: ## Remove every build output (keeps node_modules and .tools)

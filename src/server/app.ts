@@ -13,7 +13,7 @@ import { BundleStore } from './bundles/store.js';
 import { withContributionsMemo } from './decisions.js';
 import { decorateSnapshots } from './decorated-source.js';
 import type { AppDeps } from './deps.js';
-import { MemoryEventHub } from './events/memory-hub.js';
+import { createEventHub } from './events/create.js';
 import { StreamRegistry } from './events/streams.js';
 import type { EventHub } from './events/types.js';
 import { createLogger } from './logger.js';
@@ -57,8 +57,8 @@ export interface AppOptions {
   defaultMetrics?: boolean;
   /**
    * The Redis the replicas share (start.ts connects it when REDIS_URL is set): sessions, rate
-   * limits and replay guards live there, and every replica closes the streams of a session that
-   * ended anywhere. The caller owns it (close() leaves it open).
+   * limits, replay guards and the event hub's stream per tenant live there, and every replica
+   * closes the streams of a session that ended anywhere. The caller owns it (close() leaves it open).
    */
   redis?: RedisConnection;
 }
@@ -86,7 +86,7 @@ export interface BffApp {
  * http.createServer(bff.callback()).listen(8080);
  */
 export function createApp(options: AppOptions): BffApp {
-  const { settings } = options;
+  const { settings, redis } = options;
   const logger = options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
   // The gauge reads the log at scrape time only, by when it exists.
   const metrics = createMetrics(options.source, { defaultMetrics: options.defaultMetrics, decisionLogBuffered: () => decisionLog?.buffered ?? 0 });
@@ -104,8 +104,7 @@ export function createApp(options: AppOptions): BffApp {
     const memoised = withContributionsMemo(engine);
     return decisionLog ? withDecisionLog(memoised, decisionLog) : memoised;
   });
-  const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
-  const { redis } = options;
+  const hub = options.hub ?? createEventHub({ redis, redisUrl: settings.redisUrl, bufferSize: settings.sseReplayBuffer, logger, connectTimeoutMs: settings.redisConnectTimeoutMs });
   const localDecisions = redis ? registerStoreMetrics(metrics.registry, redis).localDecisions : undefined;
   const limiter = options.limiter ?? (redis ? new RedisRateLimiter({ redis, replicas: settings.replicas, logger, onLocal: () => localDecisions?.inc() }) : new MemoryRateLimiter());
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });

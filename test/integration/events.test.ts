@@ -40,7 +40,7 @@ describe('GET /events/stream', () => {
     const res = await publish('orders.updated', { orderId: '1001', status: 'shipped' });
     expect(res.status).toBe(202);
     const frame = await s.next((f) => f.event === 'message');
-    expect(frame.raw).toMatch(/^id: \d+\nevent: message\ndata: \{.*\}$/);
+    expect(frame.raw).toMatch(/^id: \d+-\d+\nevent: message\ndata: \{.*\}$/);
     expect(frame.id).toBe(String(res.body.id));
     const body = payload(frame);
     expect(body).toEqual({ topic: 'orders.updated', data: { orderId: '1001', status: 'shipped' }, ts: expect.any(String) });

@@ -133,22 +133,28 @@ describe('GET /events/stream judges exactly what was asked', () => {
 
 describe('POST /events/publish takes the same topic rule', () => {
   const publish = (topic: unknown) => bff.http().post('/events/publish').set('Authorization', `Bearer ${PUBLISH_TOKEN}`).send({ tenant: 'localhost', topic, data: null });
+  // Every event the hub accepted, as its subscribers see it.
+  const published: string[] = [];
+  beforeAll(() => {
+    bff.running.bff.hub.subscribe((e) => published.push(e.topic));
+  });
 
   it.each([' orders', 'orders ', 'orders\n', 'orders\u0000', '\u00a0orders', 'orders\ufeff', 'orders,stock.levels', '', 'orders.', `orders.${'a'.repeat(200)}`, 42, null, ['orders']])(
     '%j -> 400 invalid_topic, nothing published',
     async (topic) => {
-      const before = (await bff.running.bff.hub.since('localhost', 0)).length;
+      const before = published.length;
       const res = await publish(topic);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('invalid_topic');
-      expect((await bff.running.bff.hub.since('localhost', 0)).length).toBe(before);
+      expect(published.length).toBe(before);
     },
   );
 
   it('a topic of 200 characters is published as sent', async () => {
     const topic = `orders.${'a'.repeat(193)}`;
+    const before = published.length;
     const res = await publish(topic);
     expect(res.status).toBe(202);
-    expect((await bff.running.bff.hub.since('localhost', res.body.id - 1)).map((e) => e.topic)).toEqual([topic]);
+    expect(published.slice(before)).toEqual([topic]);
   });
 });

@@ -28,6 +28,8 @@ export function useLiveOrders(sdk: PluginSdk, keep = 5) {
       if (m.data?.orderId) void sdk.api.invalidate(`/api/orders/${m.data.orderId}`);
     }, {
       onOpen: () => setState('live'),
+      // Events were missed (the BFF could not replay them): the list is fetched again.
+      onReset: () => void sdk.api.invalidate('/api/orders'),
       onError: (error, info) => {
         setState(info.retrying ? 'reconnecting' : 'refused');
         setProblem(error.message);

@@ -71,7 +71,10 @@ async function run(
         const parser = createSseParser();
         await read(res, (chunk) => {
           attempt = 0; // bytes are flowing: the next outage starts the backoff afresh
-          for (const ev of parser.feed(chunk)) deliver(ev, handler, report, where);
+          for (const ev of parser.feed(chunk)) {
+            if (ev.event === 'reset') onReset(ev, options, logger);
+            else deliver(ev, handler, report, where);
+          }
           lastEventId = parser.lastEventId ?? lastEventId;
           retryMs = parser.retryMs ?? retryMs;
         });
@@ -131,6 +134,26 @@ function deliver(
     handler(message);
   } catch (cause) {
     report(new SdkError('handler_failed', `the subscriber threw on ${message.topic}`, { ...where, cause }), { retrying: true });
+  }
+}
+
+/** `event: reset`: events were missed; the subscriber reloads what they update. */
+function onReset(ev: ParsedEvent, options: SubscribeOptions, logger: PluginLogger): void {
+  let reason = 'unknown';
+  try {
+    const body = JSON.parse(ev.data) as { reason?: unknown };
+    if (typeof body.reason === 'string') reason = body.reason;
+  } catch {
+    // A reset without a readable reason is still a reset.
+  }
+  if (!options.onReset) {
+    logger.warn('events were missed and cannot be replayed (reset); reload what they update', { reason });
+    return;
+  }
+  try {
+    options.onReset({ reason });
+  } catch (cause) {
+    logger.error('the onReset handler threw', { reason, error: cause instanceof Error ? cause.message : String(cause) });
   }
 }
 

@@ -15,9 +15,25 @@ export interface SseErrorInfo {
   delayMs?: number;
 }
 
+/**
+ * Why the BFF sent `event: reset`: `expired` (the last event received is older than what it
+ * keeps), `unknown` (it did not issue that id: a restart, another in-memory replica),
+ * `gap` (its event store lost events during an outage). Other values may be added.
+ */
+export type SseResetReason = 'expired' | 'unknown' | 'gap' | (string & {});
+
+export interface SseResetInfo {
+  reason: SseResetReason;
+}
+
 export interface SubscribeOptions {
   /** Called on every failure; without it the SDK logs through the plugin's logger. */
   onError?: (error: SdkError, info: SseErrorInfo) => void;
+  /**
+   * Called when events were missed and cannot be replayed (`event: reset`): reload the state
+   * the events update (e.g. refetch the list). Live events follow. Without it the SDK logs a warning.
+   */
+  onReset?: (info: SseResetInfo) => void;
   /** Called each time the stream is (re)opened. */
   onOpen?: () => void;
   signal?: AbortSignal;

@@ -14,7 +14,7 @@ import { createMetrics } from '../metrics/index.js';
 import { outcomeOf } from '../outcome.js';
 import { MemoryEventHub } from './memory-hub.js';
 import { StreamRegistry } from './streams.js';
-import type { HubEvent } from './types.js';
+import type { Replay } from './types.js';
 
 const revision = { id: 1, policy: 'p', data: 'd', config: 'c', identity: 'none', loadedAt: '' };
 const snapshot: Snapshot = {
@@ -44,10 +44,10 @@ class GatedHub extends MemoryEventHub {
   open(): void {
     this.opened();
   }
-  override async since(tenant: string, afterSeq: number): Promise<HubEvent[]> {
+  override async since(tenant: string, afterId: string): Promise<Replay> {
     this.asked = true;
     await this.gate;
-    return super.since(tenant, afterSeq);
+    return super.since(tenant, afterId);
   }
 }
 
@@ -68,7 +68,7 @@ describe('StreamRegistry releasing streams', () => {
     let response: http.ServerResponse | undefined;
     const server = http.createServer((req, res) => {
       response = res;
-      void streams.open({ req, res, tenant: 'localhost', plugin: 'p', sid: 's', topics: ['orders'], lastEventId: 0, snapshot });
+      void streams.open({ req, res, tenant: 'localhost', plugin: 'p', sid: 's', topics: ['orders'], lastEventId: '0-0', snapshot });
     });
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

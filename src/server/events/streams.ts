@@ -8,15 +8,21 @@
  * However a stream ends, the BFF lets go of its socket and unsent data: a stream that falls
  * too far behind is destroyed at once; one ended by a reload or a shutdown gets a last frame
  * and an orderly end, and is destroyed if its client does not take that within a grace period.
+ *
+ * A stream that cannot be given every event since its Last-Event-ID (older than the hub keeps,
+ * an id the hub never issued, or events this replica lost in a store outage) gets an
+ * `event: reset` frame instead, so its client knows to reload what it shows.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Session, createEventBuffer, type EventBuffer } from 'better-sse';
+import { Session, type EventBuffer } from 'better-sse';
 import type { Logger } from 'pino';
 import type { Snapshot, SnapshotSource } from '../../engine/state.js';
 import type { BffMetrics } from '../metrics/index.js';
 import { markOutcome } from '../outcome.js';
+import { PING_FRAME, RETRY_MS, REVOKED_FRAME, SESSION_ENDED_FRAME, SHUTDOWN_FRAME, UNAVAILABLE_FRAME, messageFrame, resetFrame, sanitizer } from './frames.js';
+import { compareEventIds } from './ids.js';
 import { covers } from './topics.js';
-import type { EventHub, HubEvent } from './types.js';
+import type { EventHub, HubEvent, ResetReason } from './types.js';
 
 export interface StreamRequest {
   req: IncomingMessage;
@@ -25,8 +31,8 @@ export interface StreamRequest {
   plugin: string;
   sid: string;
   topics: string[];
-  /** From Last-Event-ID: replay buffered events newer than this. */
-  lastEventId: number | undefined;
+  /** Last-Event-ID as sent: replay the kept events newer than this (or a reset). */
+  lastEventId: string | undefined;
   /** The snapshot the topics were checked against. */
   snapshot: Snapshot;
 }
@@ -39,12 +45,18 @@ interface Stream {
   readonly topics: string[];
   readonly session: Session;
   readonly res: ServerResponse;
-  lastSeq: number;
+  /** Ends this stream's interest in its tenant's events (the hub's watch). */
+  readonly release: () => void;
+  /** The newest event id the stream has had, or the reset's head; undefined: every event is new. */
+  lastId: string | undefined;
   ready: boolean;
-  queue: HubEvent[];
+  queue: Array<HubEvent | typeof GAP>;
   heartbeat: NodeJS.Timeout | undefined;
   closed: boolean;
 }
+
+/** In a queue: the hub lost events here (a reset frame, in order with the events). */
+const GAP = Symbol('gap');
 
 export interface StreamRegistryOptions {
   hub: EventHub;
@@ -56,20 +68,9 @@ export interface StreamRegistryOptions {
   endGraceMs?: number;
 }
 
-// better-sse writes `field:value`; the space gives the documented `field: value` framing.
-// Values never legitimately hold line breaks (JSON, numbers, names), so they are removed.
-const sanitizer = (text: string): string => ` ${text.replace(/[\r\n]+/g, '')}`;
 const MAX_PENDING = 1000;
 const MAX_UNSENT_BYTES = 1024 * 1024;
-/** The reconnection delay the SDK is told (on open, and again when the BFF ends a stream). */
-const RETRY_MS = 2000;
 const END_GRACE_MS = 2000;
-
-// The last frame tells the SDK why the stream ends; on any end it reconnects after `retry`
-// (to another replica during a rolling deploy; a revoked topic is then refused with 403).
-const SHUTDOWN_FRAME = () => createEventBuffer({ sanitizer }).retry(RETRY_MS).comment('shutdown').dispatch();
-const REVOKED_FRAME = () => createEventBuffer({ sanitizer }).comment('revoked').dispatch();
-const SESSION_ENDED_FRAME = () => createEventBuffer({ sanitizer }).comment('session ended').dispatch();
 
 export class StreamRegistry {
   private readonly byTenant = new Map<string, Set<Stream>>();
@@ -80,7 +81,10 @@ export class StreamRegistry {
 
   constructor(private readonly options: StreamRegistryOptions) {
     this.unsubscribe = [
-      options.hub.subscribe((event) => this.deliver(event)),
+      options.hub.subscribe(
+        (event) => this.deliver(event),
+        (tenant) => this.gap(tenant),
+      ),
       options.source.subscribe((snapshot) => this.revalidate(snapshot)),
     ];
   }
@@ -98,11 +102,17 @@ export class StreamRegistry {
 
   /**
    * Opens the stream, unless a reload since the topics were checked withdrew one of them
-   * (then false, and nothing was written: the caller answers 403).
+   * (then false, and nothing was written: the caller answers 403). Rejects, with nothing
+   * written, when the hub cannot read the tenant's events (UnavailableError: a 503).
    */
   async open(request: StreamRequest): Promise<boolean> {
+    const release = await this.options.hub.watch(request.tenant);
+    // After the wait: a reload while the hub got ready is seen here.
     const current = this.options.source.current();
-    if (current !== request.snapshot && !this.permitted(current, request.tenant, request.plugin, request.topics)) return false;
+    if (current !== request.snapshot && !this.permitted(current, request.tenant, request.plugin, request.topics)) {
+      release();
+      return false;
+    }
     const session = new Session(request.req, request.res, {
       statusCode: 200,
       keepAlive: null,
@@ -118,12 +128,14 @@ export class StreamRegistry {
       topics: request.topics,
       session,
       res: request.res,
-      lastSeq: request.lastEventId ?? 0,
+      release,
+      lastId: undefined,
       ready: false,
       queue: [],
       heartbeat: undefined,
       closed: false,
     };
+    // From here every event reaches the queue; the replay below may overlap it (ids sort that out).
     this.add(stream);
     session.once('disconnected', () => this.remove(stream));
     // Opened while shutting down (a request already on its way): ended at once, the client reconnects elsewhere.
@@ -134,21 +146,41 @@ export class StreamRegistry {
       session.once('disconnected', resolve);
     });
     if (stream.closed || !session.isConnected) return true;
-    if (request.lastEventId !== undefined) {
-      const missed = await this.options.hub.since(request.tenant, request.lastEventId);
-      const engine = this.options.source.current().engine;
-      for (const event of missed) {
-        if (this.wants(stream, event) && this.allowed(engine, stream, event.topic)) this.write(stream, event);
-      }
+    if (request.lastEventId !== undefined && !(await this.replay(stream, request.lastEventId))) return true;
+    for (const item of stream.queue) {
+      if (item === GAP) this.reset(stream, 'gap', undefined);
+      else if (this.newer(stream, item)) this.write(stream, item);
     }
-    for (const event of stream.queue) if (event.seq > stream.lastSeq) this.write(stream, event);
     stream.queue = [];
     // Ended or dropped while replaying: no heartbeat for a stream nobody will clear it from.
     if (stream.closed) return true;
     stream.ready = true;
-    stream.heartbeat = setInterval(() => this.send(stream, createEventBuffer({ sanitizer }).comment('ping').dispatch()), this.options.heartbeatMs);
+    stream.heartbeat = setInterval(() => this.send(stream, PING_FRAME()), this.options.heartbeatMs);
     stream.heartbeat.unref();
     return true;
+  }
+
+  /** Writes what the stream missed since `lastEventId`, or a reset; false when the stream ended instead. */
+  private async replay(stream: Stream, lastEventId: string): Promise<boolean> {
+    let replay;
+    try {
+      replay = await this.options.hub.since(stream.tenant, lastEventId);
+    } catch (error) {
+      this.options.logger.warn({ tenant: stream.tenant, plugin: stream.plugin, err: error }, 'sse stream closed: its replay could not be read');
+      this.end(stream, UNAVAILABLE_FRAME);
+      return false;
+    }
+    if (stream.closed) return false;
+    if (replay.kind === 'reset') {
+      this.reset(stream, replay.reason, replay.head);
+      return !stream.closed;
+    }
+    stream.lastId = lastEventId;
+    const engine = this.options.source.current().engine;
+    for (const event of replay.events) {
+      if (this.wants(stream, event) && this.allowed(engine, stream, event.topic)) this.write(stream, event);
+    }
+    return !stream.closed;
   }
 
   /**
@@ -204,6 +236,7 @@ export class StreamRegistry {
     else this.perKey.delete(stream.key);
     if (stream.heartbeat) clearInterval(stream.heartbeat);
     stream.closed = true;
+    stream.release();
     this.options.metrics.sseStreams.dec({ tenant: stream.tenant, plugin: stream.plugin });
   }
 
@@ -233,8 +266,12 @@ export class StreamRegistry {
     stream.res.destroy();
   }
 
+  private newer(stream: Stream, event: HubEvent): boolean {
+    return stream.lastId === undefined || compareEventIds(event.id, stream.lastId) > 0;
+  }
+
   private wants(stream: Stream, event: HubEvent): boolean {
-    return event.seq > stream.lastSeq && stream.topics.some((prefix) => covers(prefix, event.topic));
+    return this.newer(stream, event) && stream.topics.some((prefix) => covers(prefix, event.topic));
   }
 
   private allowed(engine: Snapshot['engine'], stream: Stream, topic: string): boolean {
@@ -251,6 +288,8 @@ export class StreamRegistry {
       return; // No state, no decision: deliver nothing.
     }
     const verdicts = new Map<string, boolean>();
+    // The same bytes for every stream: serialised once per event, not once per stream.
+    let frame: EventBuffer | undefined;
     for (const stream of set) {
       if (!this.wants(stream, event)) continue;
       let allow = verdicts.get(stream.plugin);
@@ -259,21 +298,34 @@ export class StreamRegistry {
         verdicts.set(stream.plugin, allow);
       }
       if (!allow) continue;
-      if (stream.ready) this.write(stream, event);
+      if (stream.ready) this.write(stream, event, (frame ??= messageFrame(event)));
       else if (stream.queue.length < MAX_PENDING) stream.queue.push(event);
       // Dropping events would skip them silently; dropping the stream makes the client resume from Last-Event-ID.
       else this.drop(stream, 'sse stream closed: too many events while it opened');
     }
   }
 
-  private write(stream: Stream, event: HubEvent): void {
-    const buffer = createEventBuffer({ sanitizer })
-      .id(String(event.seq))
-      .event('message')
-      .data({ topic: event.topic, data: event.data, ts: event.ts })
-      .dispatch();
-    if (this.send(stream, buffer)) {
-      stream.lastSeq = event.seq;
+  /** The hub lost events of this tenant: every stream on it is told, in order with its events. */
+  private gap(tenant: string): void {
+    const set = this.byTenant.get(tenant);
+    if (!set) return;
+    for (const stream of [...set]) {
+      if (stream.ready) this.reset(stream, 'gap', undefined);
+      else stream.queue.push(GAP);
+    }
+  }
+
+  /** `event: reset` (with the head as its id, when known): the client missed events it cannot be given. */
+  private reset(stream: Stream, reason: ResetReason, head: string | undefined): void {
+    if (this.send(stream, resetFrame(reason, head))) {
+      if (head !== undefined) stream.lastId = head;
+      this.options.metrics.sseResets.inc({ tenant: stream.tenant, reason });
+    }
+  }
+
+  private write(stream: Stream, event: HubEvent, frame: EventBuffer = messageFrame(event)): void {
+    if (this.send(stream, frame)) {
+      stream.lastId = event.id;
       this.options.metrics.sseDelivered.inc({ tenant: stream.tenant, plugin: stream.plugin });
     }
   }

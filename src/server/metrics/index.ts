@@ -18,6 +18,7 @@ export interface BffMetrics {
   readonly sseEvents: Counter<'tenant'>;
   readonly sseDelivered: Counter<'tenant' | 'plugin'>;
   readonly sseRevoked: Counter<'tenant' | 'plugin'>;
+  readonly sseResets: Counter<'tenant' | 'reason'>;
   readonly authEvents: Counter<'tenant' | 'event' | 'outcome'>;
   readonly decisionLogDropped: Counter<'reason'>;
   readonly decisionLogSent: Counter;
@@ -131,6 +132,12 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
       name: 'experience_sse_streams_revoked_total',
       help: 'SSE streams closed because a reload withdrew their permission',
       labelNames: ['tenant', 'plugin'],
+      registers,
+    }),
+    sseResets: new Counter({
+      name: 'experience_sse_resets_total',
+      help: 'event: reset frames written to SSE streams, by reason (expired, unknown, gap): the client missed events',
+      labelNames: ['tenant', 'reason'],
       registers,
     }),
     authEvents: new Counter({

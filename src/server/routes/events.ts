@@ -100,10 +100,17 @@ export function streamRoute(deps: AppDeps): BffMiddleware {
     if (deps.streams.count(session.sid, plugin) >= deps.settings.sseMaxStreams) {
       throw new TooManyRequestsError('too_many_streams', 'Too many open streams for this plugin', 5);
     }
-    const header = ctx.get('Last-Event-ID');
-    const lastEventId = /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+    // As sent: the hub resumes from an id it issued, and answers any other with `event: reset`.
+    const lastEventId = ctx.get('Last-Event-ID') || undefined;
     ctx.respond = false;
-    const opened = await deps.streams.open({ req: ctx.req, res: ctx.res, tenant, plugin, sid: session.sid, topics, lastEventId, snapshot });
+    let opened: boolean;
+    try {
+      opened = await deps.streams.open({ req: ctx.req, res: ctx.res, tenant, plugin, sid: session.sid, topics, lastEventId, snapshot });
+    } catch (error) {
+      // Nothing was written (the event store is unavailable): the error handler answers.
+      ctx.respond = true;
+      throw error;
+    }
     if (!opened) {
       ctx.respond = true;
       // A reload withdrew a topic between the guard and the stream: refused as the new policy says.
@@ -116,8 +123,9 @@ export function streamRoute(deps: AppDeps): BffMiddleware {
 }
 
 /**
- * `POST /events/publish` (Bearer PUBLISH_TOKEN) `{tenant, topic, data}` -> 202: how services
- * hand events to the BFF. Only registered when a token is configured.
+ * `POST /events/publish` (Bearer PUBLISH_TOKEN) `{tenant, topic, data}` -> 202 `{id}`: how services
+ * hand events to the BFF. Only registered when a token is configured. 503
+ * `event_store_unavailable` when the shared event store (Redis) cannot take the event.
  */
 export function publishRoute(deps: AppDeps, token: string): BffMiddleware {
   const valid = createBearerCheck(token);
@@ -131,6 +139,6 @@ export function publishRoute(deps: AppDeps, token: string): BffMiddleware {
     deps.metrics.sseEvents.inc({ tenant });
     ctx.state.tenant = tenant;
     ctx.status = 202;
-    ctx.body = { id: event.seq };
+    ctx.body = { id: event.id };
   };
 }
