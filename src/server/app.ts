@@ -13,6 +13,7 @@ import type { AppDeps } from './deps.js';
 import { MemoryEventHub } from './events/memory-hub.js';
 import { StreamRegistry } from './events/streams.js';
 import type { EventHub } from './events/types.js';
+import { reportDisabledPlugins } from './kill-switch/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type BffMetrics } from './metrics/index.js';
 import { createCsrfGuard } from './middleware/csrf/index.js';
@@ -79,6 +80,7 @@ export function createApp(options: AppOptions): BffApp {
   const hub = options.hub ?? new MemoryEventHub({ bufferSize: settings.sseReplayBuffer });
   const limiter = options.limiter ?? new MemoryRateLimiter();
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
+  const stopReporting = reportDisabledPlugins(source, logger);
   const providers = new Map<string, IdentityProvider>();
   for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);
   if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
@@ -147,6 +149,7 @@ export function createApp(options: AppOptions): BffApp {
     },
     async close() {
       lifecycle.draining = true;
+      stopReporting();
       await streams.close();
       await hub.close();
       await limiter.close();
