@@ -2,6 +2,7 @@ import { AppError } from '../errors/index.js';
 import { ConfigError, defaultHostVersion, formatIssue } from '../config/index.js';
 import { SettingsError } from '../settings/index.js';
 import { diffCommand, diffSpec } from './commands/diff/index.js';
+import { disableCommand, disableSpec, enableCommand, enableSpec } from './commands/disable/index.js';
 import { explainCommand, explainSpec } from './commands/explain/index.js';
 import { harnessCommand, harnessSpec } from './commands/harness/index.js';
 import { hashCommand, hashSpec } from './commands/hash/index.js';
@@ -17,6 +18,8 @@ export const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: validateSpec, run: validateCommand },
   { spec: explainSpec, run: explainCommand },
   { spec: hashSpec, run: hashCommand },
+  { spec: disableSpec, run: disableCommand },
+  { spec: enableSpec, run: enableCommand },
   { spec: harnessSpec, run: harnessCommand },
   { spec: migrateSpec, run: migrateCommand },
   { spec: diffSpec, run: diffCommand },

@@ -25,6 +25,7 @@ export const ISSUE_CODES = {
   invalid_bundle_url: 'bundle.url is not http://localhost[:port]/... or http://127.0.0.1[:port]/...',
   invalid_integrity: 'bundle.integrity is neither sha256: followed by 64 lower-case hex digits nor none',
   missing_integrity: 'production mode and a bundle without integrity (pin it, or opt out with integrity: none)',
+  invalid_disabled_reason: 'disabled.reason is empty, only spaces, longer than 200 characters or holds a control character',
   invalid_method: 'a method is not an upper-case HTTP method',
   invalid_path_template: 'an API path template breaks the template rules',
   invalid_sse_prefix: 'an SSE topic prefix is not dot-separated words',

@@ -67,6 +67,8 @@ function compilePlugin(plugin: PluginConfig, hostVersion: string): RegistryPlugi
     api,
     api_index: indexApi(api),
     compatible: satisfiesEngine(hostVersion, plugin.engine.experience),
+    // Only when set, so the data of every plugin that is on stays as it was.
+    ...(plugin.disabled ? { disabled: { reason: plugin.disabled.reason } } : {}),
     id: plugin.id,
     routes: plugin.contributions.routes.map((r) => ({ action: r.action, component: r.component, path: r.path, resource: r.resource })),
     sse,

@@ -14,6 +14,7 @@ export { compileRegistry, compileApiPermission, compileSsePermission, satisfiesE
 export { indexApi, indexSse } from './compile-index.js';
 export { serializeRegistry } from './serialize.js';
 export { configDigest } from './digest.js';
+export { disabledPlugins, type DisabledPlugin } from './disabled.js';
 export { parseApiTemplate, type ParsedTemplate } from './path-template.js';
 export { resolveBundlePath, isCleanMount, DEFAULT_BUNDLE_MOUNT } from './bundle-source.js';
 export { locateBundleFile, type BundleLocation } from './bundle-locate.js';
@@ -26,6 +27,6 @@ export { ID_TOKEN_ALGORITHMS } from './identity-types.js';
 export { parseIdentity, type ParseIdentityOptions } from './parse-identity.js';
 export { loadIdentityFile, type LoadIdentityOptions } from './load-identity.js';
 export { editDistance } from './edit-distance.js';
-export { matches, TOPIC } from './names.js';
+export { DISABLED_REASON, matches, TOPIC } from './names.js';
 export { nodeOffset } from './yaml-source.js';
 export { integrityOf } from './integrity.js';

@@ -43,6 +43,13 @@ export const ROLE = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$';
 /** A user id in grants.yaml, as the session carries it: no whitespace, no leading `_` (keeps `__proto__` out). */
 export const USER_ID = '^[^\\s_][^\\s]{0,255}$';
 
+/**
+ * `disabled.reason` in plugins.yaml: why an operator turned a plugin off, for explain, /readyz and the log.
+ * One line of 1-200 characters with something besides spaces: no control characters (C0, DEL, C1) and no
+ * Unicode line or paragraph separator, so it cannot break a log line or a terminal's output.
+ */
+export const DISABLED_REASON = '^(?=.*\\S)[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]{1,200}$';
+
 /** The methods a plugin may be allowed, stored upper-case. `*` is not a method. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

@@ -64,6 +64,8 @@ function toPlugin(p: Data): PluginConfig {
   };
   const rate = p['rateLimit'];
   if (isRecord(rate)) plugin.rateLimit = { requestsPerSecond: Number(rate['requestsPerSecond']), burst: Number(rate['burst']) };
+  const disabled = p['disabled'];
+  if (isRecord(disabled)) plugin.disabled = { reason: String(disabled['reason']) };
   return plugin;
 }
 

@@ -59,6 +59,11 @@ export interface RegistryPlugin {
   sse_index: SseIndex;
   routes: RouteConfig[];
   widgets: WidgetConfig[];
+  /**
+   * Present only when the operator turned the plugin off (plugins.yaml `disabled`): the policy refuses it
+   * (`plugin_disabled`) and leaves it out of the contributions. The reason is for explain, never a response.
+   */
+  disabled?: { reason: string };
 }
 
 export interface RegistryGrants {

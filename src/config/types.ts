@@ -54,6 +54,8 @@ export interface PluginConfig {
   permissions: { api: ApiPermission[]; sse: string[] };
   contributions: { routes: RouteConfig[]; widgets: WidgetConfig[] };
   rateLimit?: RateLimitConfig;
+  /** The kill switch: set when the operator turned the plugin off for this tenant (`disabled.reason`). */
+  disabled?: { reason: string };
 }
 
 /** A further upstream service for plugin API calls under a path prefix (longest prefix wins). */

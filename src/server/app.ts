@@ -16,6 +16,7 @@ import type { AppDeps } from './deps.js';
 import { createEventHub } from './events/create.js';
 import { StreamRegistry } from './events/streams.js';
 import type { EventHub } from './events/types.js';
+import { reportDisabledPlugins } from './kill-switch/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type BffMetrics } from './metrics/index.js';
 import { createCsrfGuard } from './middleware/csrf/index.js';
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions): BffApp {
   const localDecisions = redis ? registerStoreMetrics(metrics.registry, redis).localDecisions : undefined;
   const limiter = options.limiter ?? (redis ? new RedisRateLimiter({ redis, replicas: settings.replicas, logger, onLocal: () => localDecisions?.inc() }) : new MemoryRateLimiter());
   const streams = new StreamRegistry({ hub, source, metrics, logger, heartbeatMs: settings.sseHeartbeatMs });
+  const stopReporting = reportDisabledPlugins(source, logger);
   const providers = new Map<string, IdentityProvider>();
   for (const provider of options.identityProviders ?? []) providers.set(provider.id, provider);
   if (settings.devLogin) providers.set('dev', createDevIdentityProvider());
@@ -185,6 +187,7 @@ export function createApp(options: AppOptions): BffApp {
     },
     async close() {
       lifecycle.draining = true;
+      stopReporting();
       await streams.close();
       await stopWatching?.();
       await hub.close();

@@ -24,6 +24,7 @@ export function jsApiDecision(
   if (!tenant) return { allow: false, reason: 'unknown_tenant' };
   const plugin = tenant.plugins[input.plugin_id];
   if (!plugin) return { allow: false, reason: 'unknown_plugin' };
+  if (plugin.disabled) return { allow: false, reason: 'plugin_disabled' };
   if (!plugin.compatible) return { allow: false, reason: 'incompatible_plugin' };
   if (!input.path.startsWith('/') || MALFORMED.test(input.path)) return { allow: false, reason: 'malformed_path' };
   const segments = input.path.split('/').slice(1);

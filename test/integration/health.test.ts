@@ -36,6 +36,8 @@ describe('health', () => {
       revision: { id: 1, policy: expect.stringMatching(/^[0-9a-f]{12}$/), data: expect.stringMatching(/^[0-9a-f]{12}$/), config: expect.stringMatching(/^[0-9a-f]{12}$/), loadedAt: expect.any(String) },
       lastReload: { ok: true, at: expect.any(String), trigger: 'startup' },
       reloadFailures: 0,
+      // Informational items (disabled plugins): none in this config.
+      notices: [],
     });
   });
 

@@ -23,8 +23,20 @@ let registry: Registry;
 let wasm: Uint8Array;
 let engine: WasmEngine;
 
+/** The default config with one plugin turned off (the kill switch), so that plugin_disabled is decided both ways too. */
+async function dataWithDisabled(): Promise<{ dataJson: string; registry: Registry }> {
+  const { registry: base } = await defaultData();
+  // One without SSE topics in one tenant, one with them in the other.
+  for (const [tenant, id] of [['acme.localhost', 'hello'], ['localhost', 'sneaky']] as const) {
+    const plugin = base.tenants[tenant]?.plugins[id];
+    if (!plugin) throw new Error(`the default config no longer has ${id} in ${tenant}`);
+    plugin.disabled = { reason: 'differential test' };
+  }
+  return { dataJson: JSON.stringify({ registry: base }), registry: base };
+}
+
 beforeAll(async () => {
-  ({ dataJson, registry } = await defaultData());
+  ({ dataJson, registry } = await dataWithDisabled());
   wasm = await readFile('build/policy.wasm');
   engine = await createWasmEngine({ wasm, dataJson, cache: false });
 });
@@ -69,7 +81,7 @@ describe(`Wasm decisions equal opa eval (seed ${SEED})`, () => {
     });
     // The sample must exercise both outcomes and the near-miss reasons, or it proves little.
     const reasons = new Set(opaOut.map((o) => (o as { reason: string }).reason));
-    for (const r of ['allowed', 'allowlist_violation', 'malformed_path', 'unknown_plugin', 'missing_plugin_id', 'unknown_tenant']) {
+    for (const r of ['allowed', 'allowlist_violation', 'malformed_path', 'unknown_plugin', 'missing_plugin_id', 'unknown_tenant', 'plugin_disabled']) {
       expect(reasons, `no generated request was decided '${r}'`).toContain(r);
     }
   });
@@ -78,7 +90,7 @@ describe(`Wasm decisions equal opa eval (seed ${SEED})`, () => {
     const inputs = fc.sample(sseRequests(registry), { numRuns: SSE_RUNS, seed: SEED });
     const opaOut = await compareBoth(ENTRYPOINTS.sse, inputs);
     const reasons = new Set(opaOut.map((o) => (o as { reason: string }).reason));
-    for (const r of ['allowed', 'topic_not_allowed', 'malformed_topic']) expect(reasons).toContain(r);
+    for (const r of ['allowed', 'topic_not_allowed', 'malformed_topic', 'plugin_disabled']) expect(reasons).toContain(r);
   });
 
   it('contributions and authz for every role combination of every tenant', async () => {

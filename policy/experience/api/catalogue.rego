@@ -25,6 +25,10 @@ package experience.api
 #       http_status: 403
 #       violation: allowlist
 #       message: This plugin is not installed for this site
+#     plugin_disabled:
+#       http_status: 403
+#       plugin_recognised: true
+#       message: This plugin is turned off for this site
 #     incompatible_plugin:
 #       http_status: 403
 #       violation: allowlist

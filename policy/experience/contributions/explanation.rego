@@ -43,13 +43,25 @@ _listed_value(plugin) if _listed(plugin)
 _plugin_rule(plugin) := reasons.summary(rego.metadata.rule()) if _listed(plugin)
 
 # METADATA
+# title: Plugin disabled
+# description: >-
+#   An operator turned the plugin off for the tenant (plugins.yaml disabled): it is left out of the manifests, its
+#   bundle is not served, and its API calls and streams are refused.
+# custom:
+#   reason: plugin_disabled
+_plugin_rule(plugin) := reasons.summary(rego.metadata.rule()) if _disabled(plugin)
+
+# METADATA
 # title: Left out
 # description: >-
 #   The host version does not satisfy the plugin's engine.experience range: it is left out of the manifests,
 #   with all its routes and widgets.
 # custom:
 #   reason: left_out
-_plugin_rule(plugin) := reasons.summary(rego.metadata.rule()) if not _listed(plugin)
+_plugin_rule(plugin) := reasons.summary(rego.metadata.rule()) if {
+	not _listed(plugin)
+	not _disabled(plugin)
+}
 
 _item(i, contribution) := {
 	"index": i,

@@ -23,6 +23,10 @@ package experience.sse
 #     unknown_plugin:
 #       http_status: 403
 #       message: This plugin is not installed for this site
+#     plugin_disabled:
+#       http_status: 403
+#       plugin_recognised: true
+#       message: This plugin is turned off for this site
 #     incompatible_plugin:
 #       http_status: 403
 #       plugin_recognised: true

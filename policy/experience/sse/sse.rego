@@ -19,6 +19,7 @@ import data.experience.lib.registry
 #     - missing_plugin_id
 #     - unknown_tenant
 #     - unknown_plugin
+#     - plugin_disabled
 #     - incompatible_plugin
 #     - malformed_topic
 #     - topic_not_allowed

@@ -9,6 +9,7 @@ const DEF_RULES: Record<string, { code: IssueCode; what: string }> = {
   tenantHost: { code: 'invalid_tenant_host', what: 'tenant host (lower-case host name, no port)' },
   pluginId: { code: 'invalid_plugin_id', what: 'plugin id (lower-case letters, digits and "-", starting with a letter, at most 63)' },
   integrity: { code: 'invalid_integrity', what: 'integrity ("sha256:" and 64 lower-case hex digits, or none)' },
+  disabledReason: { code: 'invalid_disabled_reason', what: 'disabled reason (one line of 1-200 characters, not only spaces, no control characters)' },
   topicPrefix: { code: 'invalid_sse_prefix', what: 'SSE topic prefix (dot-separated words of letters, digits, "_" and "-")' },
   component: { code: 'schema', what: 'component (a JavaScript identifier the bundle exports)' },
   resource: { code: 'schema', what: 'resource (dot-separated words, e.g. plugin.route)' },

@@ -80,6 +80,7 @@ export const PLUGINS_SCHEMA = {
             widgets: { type: 'array', default: [], items: { $ref: '#/$defs/widget' } },
           },
         },
+        disabled: { $ref: '#/$defs/disabled' },
         rateLimit: {
           title: 'Rate limit',
           description: 'Per plugin and tenant: a sustained rate and a burst above it.',
@@ -92,6 +93,21 @@ export const PLUGINS_SCHEMA = {
           },
         },
       },
+    },
+    disabled: {
+      title: 'Disabled',
+      description:
+        'The kill switch: the plugin stays configured but is off for this tenant. It leaves the manifests, its bundle answers 404 and every API call and stream of it is refused (403 plugin_disabled); open streams close at the reload. The reason is for operators (explain, /readyz, the log), never sent to a browser.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason'],
+      properties: { reason: { $ref: '#/$defs/disabledReason' } },
+      examples: [{ reason: 'INC-1234: leaks order data, off until 2.1.1' }],
+    },
+    disabledReason: {
+      description: 'Why the plugin is off: one line of 1-200 characters, not only spaces, no control characters.',
+      type: 'string',
+      pattern: names.DISABLED_REASON,
     },
     pluginId: {
       description: 'Lower-case letters, digits and "-", starting with a letter, at most 63 characters.',

@@ -343,14 +343,25 @@ export class StreamRegistry {
   }
 
   private permitted(snapshot: Snapshot, tenant: string, plugin: string, topics: readonly string[]): boolean {
-    if (!Object.hasOwn(snapshot.config.tenants, tenant)) return false;
-    return topics.every((topic) => snapshot.engine.sse({ tenant, plugin_id: plugin, topic }).allow === true);
+    return this.refusal(snapshot, tenant, plugin, topics) === undefined;
+  }
+
+  /** Why the snapshot no longer allows these topics (the first denied topic's reason), or undefined when it does. */
+  private refusal(snapshot: Snapshot, tenant: string, plugin: string, topics: readonly string[]): string | undefined {
+    if (!Object.hasOwn(snapshot.config.tenants, tenant)) return 'tenant_removed';
+    for (const topic of topics) {
+      const decision = snapshot.engine.sse({ tenant, plugin_id: plugin, topic });
+      if (decision.allow !== true) return decision.reason;
+    }
+    return undefined;
   }
 
   private check(stream: Stream, snapshot: Snapshot): void {
-    if (this.permitted(snapshot, stream.tenant, stream.plugin, stream.topics)) return;
+    const reason = this.refusal(snapshot, stream.tenant, stream.plugin, stream.topics);
+    if (reason === undefined) return;
     this.options.metrics.sseRevoked.inc({ tenant: stream.tenant, plugin: stream.plugin });
-    this.options.logger.info({ tenant: stream.tenant, plugin: stream.plugin, topics: stream.topics, revision: snapshot.revision.id }, 'sse stream closed: no longer allowed');
+    // The reason (plugin_disabled, topic_not_allowed, ...) is the policy's, for the operator reading the log.
+    this.options.logger.info({ tenant: stream.tenant, plugin: stream.plugin, topics: stream.topics, reason, revision: snapshot.revision.id }, 'sse stream closed: no longer allowed');
     this.end(stream, REVOKED_FRAME);
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ReloadStatus } from '../../engine/state.js';
 import type { AppDeps } from '../deps.js';
-import { testContext, testSnapshot } from '../testing/context.js';
+import type { PluginsConfig } from '../../config/types.js';
+import { TEST_CONFIG, testContext, testSnapshot } from '../testing/context.js';
 import { healthzRoute, readyzRoute } from './health.js';
 
 function status(overrides: Partial<ReloadStatus['last']> = {}): ReloadStatus {
@@ -10,6 +11,12 @@ function status(overrides: Partial<ReloadStatus['last']> = {}): ReloadStatus {
     last: { at: '2026-01-01T00:00:01.000Z', ok: true, trigger: 'startup', ...overrides },
     failures: overrides.ok === false ? 1 : 0,
   };
+}
+
+/** `n` plugins of localhost, every one disabled. */
+function disabledConfig(n: number): PluginsConfig {
+  const base = TEST_CONFIG.tenants['localhost']![0]!;
+  return { ...TEST_CONFIG, tenants: { localhost: Array.from({ length: n }, (_, i) => ({ ...base, id: `p${i}`, disabled: { reason: `reason ${i}` } })) } };
 }
 
 async function readyz(deps: Partial<AppDeps>) {
@@ -43,6 +50,25 @@ describe('readyzRoute', () => {
     expect(last.issues[0]?.file).toBe('plugins.yaml');
     expect(last.issues[0]?.message).toHaveLength(300);
     expect(JSON.stringify(res.body)).not.toContain('/etc/secret');
+  });
+
+  it('lists disabled plugins as notices with their reason, without making the BFF unready', async () => {
+    const config = disabledConfig(2);
+    const res = await readyz({ source: { ...source(status()), current: () => testSnapshot({}, config) } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ready: true, lastReload: { ok: true } });
+    expect(res.body['notices']).toEqual([
+      { code: 'plugin_disabled', tenant: 'localhost', plugin: 'p0', version: '1.0.0', reason: 'reason 0' },
+      { code: 'plugin_disabled', tenant: 'localhost', plugin: 'p1', version: '1.0.0', reason: 'reason 1' },
+    ]);
+    expect(res.body).not.toHaveProperty('moreNotices');
+  });
+
+  it('has no notices when nothing is disabled, and at most 100', async () => {
+    expect((await readyz({ source: source(status()) })).body['notices']).toEqual([]);
+    const many = await readyz({ source: { ...source(status()), current: () => testSnapshot({}, disabledConfig(130)) } });
+    expect(many.body['notices']).toHaveLength(100);
+    expect(many.body['moreNotices']).toBe(30);
   });
 
   it('is 503 while draining, and 503 when nothing is loaded', async () => {

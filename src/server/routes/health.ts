@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ConfigIssue } from '../../config/types.js';
 import type { AppDeps } from '../deps.js';
+import { disabledOf } from '../kill-switch/index.js';
 import type { BffMiddleware } from '../state.js';
 
 /** `GET /healthz`: the process is up. */
@@ -21,10 +22,22 @@ function shownIssue(issue: ConfigIssue) {
   return { code: issue.code, file: path.basename(issue.file), line: issue.line, col: issue.col, path: issue.path, message };
 }
 
+const MAX_NOTICES = 100;
+
+/** The serving config's disabled plugins as /readyz lists them (bounded; the reason is at most 200 characters). */
+function notices(config: Parameters<typeof disabledOf>[0]) {
+  const all = disabledOf(config);
+  return {
+    notices: all.slice(0, MAX_NOTICES).map((d) => ({ code: 'plugin_disabled', tenant: d.tenant, plugin: d.plugin, version: d.version, reason: d.reason })),
+    ...(all.length > MAX_NOTICES ? { moreNotices: all.length - MAX_NOTICES } : {}),
+  };
+}
+
 /**
  * `GET /readyz`: 200 while a policy and config are loaded, with the serving revision and
  * whether the last reload failed (the last good state keeps serving), with each issue and its
- * message. Files by name only, never a path: not even the one the operator configured.
+ * message, and `notices`: informational items (a plugin the operator disabled, with tenant, id and
+ * reason), never a reason to be unready. Files by name only, never a path: not even the one the operator configured.
  * 503 `{ready: false, draining: true}` once a graceful stop began, so a load balancer sends
  * nothing new. With REDIS_URL, `stores.redis` says whether the shared store answers; a Redis
  * that is down does not make a replica unready: it is down for every replica at once, and
@@ -40,9 +53,10 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
       return;
     }
     let status;
+    let snapshot;
     try {
       status = deps.source.status();
-      deps.source.current();
+      snapshot = deps.source.current();
     } catch {
       ctx.status = 503;
       ctx.body = { ready: false };
@@ -66,6 +80,8 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
       },
       reloadFailures: failures,
       ...(deps.redis ? { stores: { redis: { state: deps.redis.state, since: new Date(deps.redis.since).toISOString() } } } : {}),
+      // Informational, not a failure: what the operator turned off (plugins.yaml disabled), and why.
+      ...notices(snapshot.config),
     };
   };
 }

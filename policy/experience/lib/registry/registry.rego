@@ -32,6 +32,13 @@ plugin := tenant.plugins[plugin_id]
 compatible if plugin.compatible == true
 
 # METADATA
+# title: Disabled
+# description: >-
+#   True when the operator turned the plugin off for the tenant (plugins.yaml disabled, compiled as
+#   plugin.disabled = {reason}); any value but false counts, so a malformed flag never turns a plugin on.
+disabled if plugin.disabled
+
+# METADATA
 # title: Missing plugin id
 # description: The request carries no plugin id, or an empty or non-string one.
 # custom:
@@ -51,6 +58,15 @@ plugin_denials contains reasons.summary(rego.metadata.rule()) if not tenant
 # custom:
 #   reason: unknown_plugin
 plugin_denials contains reasons.summary(rego.metadata.rule()) if not plugin
+
+# METADATA
+# title: Plugin disabled
+# description: >-
+#   An operator turned the plugin off for the tenant (plugins.yaml disabled: the kill switch). The operator's reason
+#   is in the data for explain, never in the answer.
+# custom:
+#   reason: plugin_disabled
+plugin_denials contains reasons.summary(rego.metadata.rule()) if disabled
 
 # METADATA
 # title: Incompatible plugin

@@ -53,6 +53,16 @@ export function unknownPluginDetail(ctx: ExplainContext, tenant: string, pluginI
   return `plugin "${pluginId}" is not installed for tenant ${tenant}; installed: ${installed.join(', ') || 'none'}${hint ? ` (did you mean "${hint}"?)` : ''}`;
 }
 
+/** The operator's reason for a disabled plugin (plugins.yaml `disabled.reason`), where it is written, and how to undo it. */
+export function disabledDetail(ctx: ExplainContext, tenant: string, pluginId: string): { detail: string; location?: Location } {
+  const reason = registryPlugin(ctx, tenant, pluginId)?.disabled?.reason;
+  const at = pluginPath(ctx, tenant, pluginId);
+  return {
+    detail: `disabled by an operator${reason === undefined ? '' : `: "${reason}"`} (experience-plugins enable ${pluginId} --tenant ${tenant} turns it on)`,
+    ...(at ? { location: locateIn(ctx.pluginsFile, ctx.pluginsDoc, [...at, 'disabled', 'reason']) } : {}),
+  };
+}
+
 export function incompatibleDetail(ctx: ExplainContext, tenant: string, pluginId: string): { detail: string; location?: Location } {
   const plugin = pluginConfig(ctx, tenant, pluginId);
   const at = pluginPath(ctx, tenant, pluginId);

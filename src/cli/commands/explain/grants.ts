@@ -42,8 +42,11 @@ export interface ContributionsExplanation {
   decision: ContributionsDecision;
   detail?: string;
   plugins: { id: string; version: string; contributions: ContributionLine[] }[];
-  /** Installed but left out: the host version does not satisfy engine.experience. */
-  leftOut: { id: string; version: string; range: string; rule: RuleSummary; location?: Location }[];
+  /**
+   * Installed but left out: disabled by an operator (`disabled`, its reason), or the host version does not
+   * satisfy engine.experience (`range`). `location` is where that is written.
+   */
+  leftOut: { id: string; version: string; range: string; disabled?: string; rule: RuleSummary; location?: Location }[];
 }
 
 export interface AuthzExplanation {
@@ -87,7 +90,10 @@ export function explainContributions(ctx: ExplainContext, input: ContributionsIn
     if (!plugin || !at) continue;
     if (!p.listed) {
       const range = config.find((c) => c.id === p.id)?.engine.experience ?? '?';
-      out.leftOut.push({ id: p.id, version: p.version, range, rule: p.rule, location: locateIn(ctx.pluginsFile, ctx.pluginsDoc, [...at, 'engine', 'experience']) });
+      // The policy's rule says why; the operator's words and where they are written come from the data.
+      const disabled = plugin.disabled?.reason;
+      const field = disabled === undefined ? ['engine', 'experience'] : ['disabled', 'reason'];
+      out.leftOut.push({ id: p.id, version: p.version, range, ...(disabled === undefined ? {} : { disabled }), rule: p.rule, location: locateIn(ctx.pluginsFile, ctx.pluginsDoc, [...at, ...field]) });
       continue;
     }
     const line = (kind: 'route' | 'widget', target: string, item: { component: string; resource: string; action: string }, e: ExplainedContribution): ContributionLine => ({

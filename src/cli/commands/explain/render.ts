@@ -79,7 +79,10 @@ function contributionLines(e: ContributionsExplanation): string[] {
     lines.push(`${p.id} ${p.version}`);
     for (let i = 0; i < p.contributions.length; i++) lines.push(formatted[next++] ?? '');
   }
-  for (const l of e.leftOut) lines.push(label('left out', `${l.id} ${l.version}: engine.experience "${l.range}" is not satisfied by the host version${at(l.location)}`));
+  for (const l of e.leftOut) {
+    const why = l.disabled === undefined ? `engine.experience "${l.range}" is not satisfied by the host version` : `disabled by an operator: "${l.disabled}"`;
+    lines.push(label('left out', `${l.id} ${l.version}: ${why}${at(l.location)}`));
+  }
   return lines;
 }
 

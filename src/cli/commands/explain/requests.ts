@@ -1,5 +1,6 @@
 import type { ApiDecision, ApiInput, ExplainedApi, ExplainedSse, RuleSummary, SseDecision, SseInput } from '../../../engine/index.js';
 import {
+  disabledDetail,
   incompatibleDetail,
   locateIn,
   pluginPath,
@@ -120,6 +121,10 @@ function commonDetail(ctx: ExplainContext, input: { tenant: string; plugin_id?: 
       return { detail: unknownPluginDetail(ctx, input.tenant, input.plugin_id ?? '') };
     case 'incompatible_plugin': {
       const { detail, location } = incompatibleDetail(ctx, input.tenant, input.plugin_id ?? '');
+      return { detail, ...(location ? { detailLocation: location } : {}) };
+    }
+    case 'plugin_disabled': {
+      const { detail, location } = disabledDetail(ctx, input.tenant, input.plugin_id ?? '');
       return { detail, ...(location ? { detailLocation: location } : {}) };
     }
     case 'evaluation_error':

@@ -97,7 +97,7 @@ export async function validateConfig(options: ValidateOptions): Promise<Validate
     const doc = parseYamlDoc(text);
     const issue = (code: string, path: FieldPath, message: string): ConfigIssue => ({ code, file, ...doc.locate(path), path: formatPath(path), message });
     if (options.pluginsRoot !== undefined) bundlesChecked = await checkBundles(config, options, options.pluginsRoot, issue, errors);
-    warnings.push(...engineWarnings(config, options, issue), ...unverifiedWarnings(config, issue));
+    warnings.push(...engineWarnings(config, options, issue), ...unverifiedWarnings(config, issue), ...disabledWarnings(config, issue));
     if (grants) {
       const checked = await grantWarnings(config, grants, options, issue);
       warnings.push(...checked.warnings);
@@ -182,6 +182,17 @@ function engineWarnings(config: PluginsConfig, options: ValidateOptions, issue: 
     }
   }
   return warnings;
+}
+
+/** Each disabled plugin (the kill switch): a reviewer sees that it is off, where, and why, in every run. */
+function disabledWarnings(config: PluginsConfig, issue: MakeIssue): ConfigIssue[] {
+  return Object.entries(config.tenants).flatMap(([host, plugins]) =>
+    plugins.flatMap((plugin, i) =>
+      plugin.disabled
+        ? [issue('plugin_disabled', ['tenants', host, i, 'disabled', 'reason'], `${plugin.id} is disabled in tenant ${host} ("${plugin.disabled.reason}"): left out of the manifests, its bundle, API calls and streams refused (experience-plugins enable ${plugin.id} --tenant ${host} turns it on)`)]
+        : [],
+    ),
+  );
 }
 
 /** Each `integrity: none`: what the opt-out costs, named per plugin and tenant, so a reviewer sees it in every run. */
