@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
+import { dataDocumentJson, defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
 import { createWasmEngine, ENTRYPOINTS, type WasmEngine } from '../../src/engine/index.js';
 import { opaEvalBatch } from '../support/opa.js';
 import { apiRequests, sseRequests } from '../support/requests.js';
@@ -29,8 +29,8 @@ beforeAll(async () => {
     mode: 'production',
     hostVersion: await defaultHostVersion(),
   });
-  dataJson = `{"registry":${loaded.registryJson}}`;
-  registry = JSON.parse(loaded.registryJson);
+  dataJson = dataDocumentJson(loaded.registry);
+  registry = loaded.registry;
   wasm = await readFile('build/policy.wasm');
   engine = await createWasmEngine({ wasm, dataJson, cache: false });
 });

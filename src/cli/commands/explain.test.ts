@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureIo, GRANTS_YAML, pluginEntry, pluginsYaml, REPO, policyWasm, tempDir, writeFiles } from '../../../test/cli/support.js';
-import { compileRegistry, parseApiTemplate, serializeRegistry, type PluginConfig } from '../../config/index.js';
+import { compileRegistry, dataDocumentJson, parseApiTemplate, type PluginConfig } from '../../config/index.js';
 import { createWasmEngine } from '../../engine/index.js';
 import { malformedPathReason, templateMatches } from '../matching.js';
 import { run } from '../program.js';
@@ -175,7 +175,7 @@ describe('the explanation mirrors the policy', () => {
       contributions: { routes: [], widgets: [] },
     };
     const { registry } = compileRegistry({ tenants: { t: [plugin] }, upstreams: [] }, { tenants: {} }, { hostVersion: '1.4.0' });
-    const engine = await createWasmEngine({ wasm: await readFile(policy), dataJson: `{"registry":${serializeRegistry(registry)}}`, cache: false });
+    const engine = await createWasmEngine({ wasm: await readFile(policy), dataJson: dataDocumentJson(registry), cache: false });
     const entries = registry.tenants['t']?.plugins['p']?.api ?? [];
     const segment = fc.constantFrom('api', 'orders', 'catalog', 'notes', 'x', '42', 'Orders', '', '.', '%2F', 'a%2e');
     fc.assert(

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfigFiles } from '../../config/index.js';
+import { ConfigError, dataDocumentJson, loadConfigFiles } from '../../config/index.js';
 import { createWasmEngine, EngineLoadError, type WasmEngine } from '../../engine/index.js';
 import { command, flag, list, str, UsageError, type CommandSpec, type Values } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -118,10 +118,10 @@ export async function loadExplainer(io: Io, values: Values): Promise<LoadedExpla
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new CliError(`cannot read the policy ${policyFile.shown} (${code}): build it with \`make policy\`, or pass --policy <file>`);
   }
-  // Exactly the data document the reloader builds (src/engine/reloader.ts).
+  // Exactly the data document the BFF loads (src/config/data-document.ts).
   let engine: WasmEngine;
   try {
-    engine = await createWasmEngine({ wasm, dataJson: `{"registry":${loaded.registryJson}}`, cache: false });
+    engine = await createWasmEngine({ wasm, dataJson: dataDocumentJson(loaded.registry), cache: false });
   } catch (error) {
     // The engine only sees bytes: name the file as the user did.
     if (error instanceof EngineLoadError) throw new CliError(`cannot load the policy ${policyFile.shown} (${error.code}): ${error.message}`);
