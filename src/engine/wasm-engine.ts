@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
+import { wholeDocument, type EngineData } from './data.js';
 import { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
-import { EngineLoadError, toError } from './errors.js';
+import { toError } from './errors.js';
+import { PolicyInstances } from './instances.js';
 import { compilePolicyModule } from './policy-module.js';
 import {
   asApiDecision,
@@ -25,86 +26,60 @@ import type {
   SseInput,
 } from './types.js';
 
-export interface WasmEngineOptions {
+interface EngineOptions {
   /** The compiled policy (`opa build -t wasm` -> policy.wasm). */
   wasm: Uint8Array;
-  /** The whole OPA data document as JSON text, e.g. `{"registry": {...}}`. */
-  dataJson: string;
   /** Decision cache for `api`; `false` turns it off (the benchmark compares both). */
   cache?: ApiCacheOptions | false;
   /** Told about every evaluation failure; the decision is a deny either way. */
   onError?: (error: Error, entrypoint: EntrypointName) => void;
 }
 
-const WASM_PAGE = 64 * 1024;
-
-function shortHash(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-}
+/** The data as one JSON text (`dataDocumentJson`), or in shards by tenant (`shardDataDocument`). */
+export type WasmEngineOptions = EngineOptions &
+  (
+    | { /** The whole OPA data document as JSON text, e.g. `{"registry": {...}}`. */ dataJson: string; data?: never }
+    | { /** The data document in shards, loaded one per event-loop turn. */ data: EngineData; dataJson?: never }
+  );
 
 /**
- * A DecisionEngine backed by one opa-wasm instance with its data set once. Evaluation is
- * synchronous and single-threaded, so one instance serves every request of the process.
+ * A DecisionEngine backed by opa-wasm instances with their data set once: one, or one per data
+ * shard, each decision made on its tenant's. Evaluation is synchronous and single-threaded, so
+ * the instances serve every request of the process.
  */
 export class WasmEngine implements DecisionEngine {
   readonly revision: EngineRevision;
-  readonly #policy: LoadedPolicy;
+  readonly #instances: PolicyInstances;
   readonly #cache: ApiDecisionCache | undefined;
   readonly #onError: WasmEngineOptions['onError'];
 
-  private constructor(policy: LoadedPolicy, revision: EngineRevision, options: WasmEngineOptions) {
-    this.#policy = policy;
+  private constructor(instances: PolicyInstances, revision: EngineRevision, options: WasmEngineOptions) {
+    this.#instances = instances;
     this.revision = revision;
     this.#cache = options.cache === false ? undefined : new ApiDecisionCache(options.cache);
     this.#onError = options.onError;
   }
 
-  /** Compiles the module, checks it is an OPA policy with every entrypoint, and sets the data. Throws EngineLoadError. */
+  /**
+   * Compiles the module, checks it is an OPA policy with every entrypoint, and sets the data
+   * (shard by shard, one per event-loop turn). Throws EngineLoadError.
+   */
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
-    let data: unknown;
-    try {
-      data = JSON.parse(options.dataJson);
-    } catch (cause) {
-      throw new EngineLoadError('policy_data_invalid', 'the policy data is not valid JSON', { cause });
-    }
+    const data = options.data ?? wholeDocument(options.dataJson);
     const module = await compilePolicyModule(options.wasm);
-    let policy: LoadedPolicy;
-    try {
-      // Start with room for the data document; opa-wasm grows memory as needed up to the maximum.
-      const initial = Math.max(8, Math.ceil((options.dataJson.length * 4) / WASM_PAGE));
-      policy = await loadPolicy(module, { initial, maximum: 16_384 });
-    } catch (thrown) {
-      throw new EngineLoadError('policy_load_failed', `the OPA policy could not be instantiated: ${toError(thrown, 'load').message}`, {
-        cause: thrown,
-      });
-    }
-    const exported = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
-    const missing = Object.values(ENTRYPOINTS).filter((e) => !exported.includes(e));
-    if (missing.length > 0) {
-      throw new EngineLoadError(
-        'policy_entrypoints_missing',
-        `the policy lacks entrypoint(s) ${missing.join(', ')} (has: ${exported.join(', ') || 'none'}): build it with \`make policy\``,
-      );
-    }
-    try {
-      policy.setData(data as object);
-    } catch (thrown) {
-      throw new EngineLoadError('policy_data_invalid', `the policy data could not be set: ${toError(thrown, 'setData').message}`, {
-        cause: thrown,
-      });
-    }
+    const instances = await PolicyInstances.load(module, data, Object.values(ENTRYPOINTS));
     const revision: EngineRevision = {
-      policy: shortHash(options.wasm),
-      data: shortHash(options.dataJson),
+      policy: createHash('sha256').update(options.wasm).digest('hex').slice(0, 12),
+      data: data.digest.slice(0, 12),
       loadedAt: new Date().toISOString(),
     };
-    return new WasmEngine(policy, revision, options);
+    return new WasmEngine(instances, revision, options);
   }
 
   /** Evaluates one entrypoint; `undefined` means no usable result, `failed` says why. */
-  #evaluate(name: EntrypointName, input: object): { value: unknown } | { failed: EngineFailureReason } {
+  #evaluate(name: EntrypointName, input: { tenant: string }): { value: unknown } | { failed: EngineFailureReason } {
     try {
-      const value = singleResult(this.#policy.evaluate(input, ENTRYPOINTS[name]));
+      const value = singleResult(this.#instances.for(input.tenant).evaluate(input, ENTRYPOINTS[name]));
       return value === undefined ? { failed: 'undefined_result' } : { value };
     } catch (thrown) {
       this.#onError?.(toError(thrown, ENTRYPOINTS[name]), name);
@@ -131,7 +106,8 @@ export class WasmEngine implements DecisionEngine {
   }
 
   sse(input: SseInput): SseDecision {
-    const out = this.#evaluate('sse', { ...input, plugin_id: input.plugin_id ?? null });
+    const normalized: SseInput = { ...input, plugin_id: input.plugin_id ?? null };
+    const out = this.#evaluate('sse', normalized);
     if ('failed' in out) return { allow: false, reason: out.failed };
     return asSseDecision(out.value) ?? { allow: false, reason: 'undefined_result' };
   }
@@ -151,6 +127,11 @@ export class WasmEngine implements DecisionEngine {
   /** Entries in the API decision cache (for metrics and tests). */
   get cacheSize(): number {
     return this.#cache?.size ?? 0;
+  }
+
+  /** How many Wasm instances (data shards) it decides on. */
+  get shards(): number {
+    return this.#instances.size;
   }
 }
 
