@@ -1,14 +1,10 @@
-import { createHash } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import { formatIssue, loadConfigFiles } from '../config/index.js';
-import type { Mode, PluginsConfig } from '../config/types.js';
-import { EngineLoadError } from './errors.js';
+import { formatIssue, type Mode } from '../config/index.js';
+import type { ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource, WasmEngineOptions } from '../engine/index.js';
+import { buildSnapshot, type Built } from './build.js';
 import { describeLoadFailure, nameFiles } from './load-failure.js';
-import { silentLogger, type EngineLogger } from './logger.js';
-import type { ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource } from './state.js';
-import { createWasmEngine, type WasmEngine, type WasmEngineOptions } from './wasm-engine.js';
+import { silentLogger, type ReloadLogger } from './logger.js';
+import type { PrepareInput } from './prepare.js';
+import { watchFiles } from './watch.js';
 
 export interface ReloaderOptions {
   pluginsFile: string;
@@ -23,7 +19,11 @@ export interface ReloaderOptions {
   watch?: boolean;
   /** Quiet period after the last file event before reloading (default 200 ms). */
   debounceMs?: number;
-  logger?: EngineLogger;
+  /** A load whose reading, parsing and compiling takes longer fails, its worker stopped (default 120 s). */
+  timeoutMs?: number;
+  /** Most bytes of tenant entries per data shard, i.e. per Wasm instance and event-loop turn (default 512 KiB). */
+  maxShardBytes?: number;
+  logger?: ReloadLogger;
   engine?: Pick<WasmEngineOptions, 'cache' | 'onError'>;
   /** How errors, logs and /readyz name the files: as the operator configured them (default: the paths above). */
   shownFiles?: { plugins?: string; grants?: string; policy?: string };
@@ -32,72 +32,37 @@ export interface ReloaderOptions {
 export interface Reloader extends SnapshotSource {
   /** Loads everything again; on failure the previous snapshot keeps serving. Never rejects. */
   reload(trigger?: string): Promise<ReloadOutcome>;
+  /** Stops watching, cancels a reload in progress (it fails, nothing is swapped) and waits for it. */
   close(): Promise<void>;
 }
 
-interface Built {
-  engine: WasmEngine;
-  config: PluginsConfig;
-  /** Full sha256 of policy.wasm and of the whole config model: equal means nothing changed. */
-  digests: { policy: string; config: string };
-}
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
- * Loads config + policy into an engine, serves it as a Snapshot, and swaps in a new one
- * atomically when the files change. A failed reload is reported and changes nothing.
+ * Serves a Snapshot and swaps in a new one atomically when the files change. Every reload is
+ * built off the main thread (build.ts); a failed reload is reported and changes nothing.
  */
 class FileReloader implements Reloader {
   readonly #options: ReloaderOptions;
-  readonly #log: EngineLogger;
+  readonly #log: ReloadLogger;
   readonly #listeners = new Set<(snapshot: Snapshot) => void>();
-  readonly #watchers: FSWatcher[] = [];
+  readonly #closing = new AbortController();
   #snapshot: Snapshot;
   #digests: Built['digests'];
   #status: ReloadStatus;
   #queue: Promise<unknown> = Promise.resolve();
-  #timer: NodeJS.Timeout | undefined;
-  #pending = new Set<string>();
+  #unwatch: (() => void) | undefined;
 
   constructor(options: ReloaderOptions, first: Built) {
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
-    this.#snapshot = FileReloader.#snapshotOf(first, 1);
+    this.#snapshot = snapshotOf(first, 1);
     this.#digests = first.digests;
     this.#status = {
       revision: this.#snapshot.revision,
       last: { at: this.#snapshot.revision.loadedAt, ok: true, trigger: 'startup' },
       failures: 0,
     };
-  }
-
-  static #snapshotOf(built: Built, id: number): Snapshot {
-    const { policy, data, loadedAt } = built.engine.revision;
-    const config = built.digests.config.slice(0, 12);
-    return Object.freeze({ engine: built.engine, config: built.config, revision: Object.freeze({ id, policy, data, config, loadedAt }) });
-  }
-
-  static async build(options: ReloaderOptions): Promise<Built> {
-    const loaded = await loadConfigFiles({
-      pluginsFile: options.pluginsFile,
-      grantsFile: options.grantsFile,
-      mode: options.mode,
-      hostVersion: options.hostVersion,
-      ...(options.bundleMount ? { bundleMount: options.bundleMount } : {}),
-    });
-    let wasm: Uint8Array;
-    try {
-      wasm = await readFile(options.policyFile);
-    } catch (cause) {
-      // The code only (ENOENT, EISDIR, ...): the system message carries the resolved path. The file is named later.
-      const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-      throw new EngineLoadError('policy_unreadable', `cannot read the file (${code}): build it with \`make policy\``, { cause });
-    }
-    const engine = await createWasmEngine({
-      wasm,
-      dataJson: `{"registry":${loaded.registryJson}}`,
-      ...options.engine,
-    });
-    return { engine, config: loaded.plugins, digests: { policy: createHash('sha256').update(wasm).digest('hex'), config: loaded.digest } };
   }
 
   current(): Snapshot {
@@ -122,28 +87,24 @@ class FileReloader implements Reloader {
 
   async #reloadNow(trigger: string): Promise<ReloadOutcome> {
     const at = new Date().toISOString();
-    let built: Built;
+    let built: Built | 'unchanged';
     try {
-      built = await FileReloader.build(this.#options);
+      built = await build(this.#options, { where: 'worker', serving: { ...this.#digests }, signal: this.#closing.signal });
     } catch (error) {
       return this.#failed(at, trigger, error);
     }
     const old = this.#snapshot.revision;
-    // The whole model, not only the compiled data: bundle pins, files, rate limits and upstreams
-    // are config the BFF serves from, and a change to any of them must be applied. (The data is
-    // compiled from the model and the fixed host version: equal models give equal data.)
-    const changed = { policy: built.digests.policy !== this.#digests.policy, config: built.digests.config !== this.#digests.config };
-    if (!changed.policy && !changed.config) {
-      const outcome: ReloadOutcome = { at, ok: true, trigger };
+    const outcome: ReloadOutcome = { at, ok: true, trigger };
+    if (built === 'unchanged') {
       this.#status = { ...this.#status, last: outcome };
       this.#log.info({ trigger, revision: old }, 'reload: nothing changed');
       return outcome;
     }
-    this.#snapshot = FileReloader.#snapshotOf(built, old.id + 1);
+    const changed = { policy: built.digests.policy !== this.#digests.policy, config: built.digests.config !== this.#digests.config };
+    this.#snapshot = snapshotOf(built, old.id + 1);
     this.#digests = built.digests;
-    const outcome: ReloadOutcome = { at, ok: true, trigger };
     this.#status = { ...this.#status, revision: this.#snapshot.revision, last: outcome };
-    this.#log.info({ trigger, changed, revision: this.#snapshot.revision }, 'reload: new policy/config serving');
+    this.#log.info({ trigger, changed, revision: this.#snapshot.revision, shards: built.engine.shards }, 'reload: new policy/config serving');
     for (const listener of this.#listeners) {
       try {
         listener(this.#snapshot);
@@ -158,7 +119,8 @@ class FileReloader implements Reloader {
     const { summary, issues } = describeLoadFailure(error, this.#options);
     const outcome: ReloadOutcome = { at, ok: false, trigger, error: summary, issues };
     this.#status = { ...this.#status, last: outcome, failures: this.#status.failures + 1 };
-    const unexpected = issues[0]?.code === 'internal_error' ? { err: error } : {};
+    const code = issues[0]?.code;
+    const unexpected = code === 'internal_error' || code === 'snapshot_build_crashed' ? { err: error } : {};
     this.#log.error(
       { trigger, error: summary, issues: issues.map(formatIssue), serving: this.#snapshot.revision, ...unexpected },
       'reload failed: the previous policy/config keeps serving',
@@ -166,47 +128,50 @@ class FileReloader implements Reloader {
     return outcome;
   }
 
-  /** Watches the folders, not the files: editors and `mv` replace files, which ends a file watch. */
   startWatching(): void {
-    const files = new Map<string, string>([
-      [resolve(this.#options.pluginsFile), 'plugins'],
-      [resolve(this.#options.grantsFile), 'grants'],
-      [resolve(this.#options.policyFile), 'policy'],
-    ]);
-    const dirs = new Set([...files.keys()].map((f) => dirname(f)));
-    for (const dir of dirs) {
-      const watcher = watch(dir, (_event, name) => {
-        if (!name) return;
-        const trigger = files.get(resolve(dir, basename(name.toString())));
-        if (trigger) this.#schedule(trigger);
-      });
-      watcher.on('error', (err) => this.#log.warn({ err, dir }, 'file watch error'));
-      this.#watchers.push(watcher);
-    }
-  }
-
-  #schedule(trigger: string): void {
-    this.#pending.add(trigger);
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      const triggers = [...this.#pending].sort().join('+');
-      this.#pending.clear();
-      void this.reload(triggers);
-    }, this.#options.debounceMs ?? 200);
+    const { pluginsFile: plugins, grantsFile: grants, policyFile: policy } = this.#options;
+    this.#unwatch = watchFiles({ plugins, grants, policy }, this.#options.debounceMs ?? 200, (names) => void this.reload(names), this.#log);
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.#timer);
-    for (const w of this.#watchers) w.close();
-    this.#watchers.length = 0;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     this.#listeners.clear();
+    this.#closing.abort();
     await this.#queue;
   }
 }
 
+function snapshotOf(built: Built, id: number): Snapshot {
+  const { policy, data, loadedAt } = built.engine.revision;
+  const config = built.digests.config.slice(0, 12);
+  return Object.freeze({ engine: built.engine, config: built.config, revision: Object.freeze({ id, policy, data, config, loadedAt }) });
+}
+
+interface BuildRun {
+  where: 'inline' | 'worker';
+  /** The serving snapshot's digests (nothing is built when the files still hold the same). */
+  serving?: Built['digests'];
+  signal?: AbortSignal;
+}
+
+function build(options: ReloaderOptions, { where, serving, signal }: BuildRun): Promise<Built | 'unchanged'> {
+  const input: PrepareInput = {
+    pluginsFile: options.pluginsFile,
+    grantsFile: options.grantsFile,
+    policyFile: options.policyFile,
+    mode: options.mode,
+    hostVersion: options.hostVersion,
+    ...(options.bundleMount ? { bundleMount: options.bundleMount } : {}),
+    ...(options.maxShardBytes === undefined ? {} : { maxShardBytes: options.maxShardBytes }),
+    ...(serving ? { serving } : {}),
+  };
+  return buildSnapshot(input, { where, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(signal ? { signal } : {}), ...(options.engine ? { engine: options.engine } : {}) });
+}
+
 /**
  * Loads the first snapshot (rejecting with ConfigError or EngineLoadError, files named as in
- * `shownFiles`, if it cannot) and returns a Reloader serving it.
+ * `shownFiles`, or SnapshotBuildError, if it cannot) and returns a Reloader serving it.
  *
  * @example
  * const source = await createReloader({ pluginsFile: 'config/plugins.yaml', grantsFile: 'config/grants.yaml',
@@ -214,12 +179,15 @@ class FileReloader implements Reloader {
  * source.current().engine.api({ tenant: 'localhost', plugin_id: 'hello', method: 'GET', path: '/api/hello' });
  */
 export async function createReloader(options: ReloaderOptions): Promise<Reloader> {
-  let first: Built;
+  let first: Built | 'unchanged';
   try {
-    first = await FileReloader.build(options);
+    // Before the server listens: blocking is harmless, and a worker would only add its start-up.
+    first = await build(options, { where: 'inline' });
   } catch (error) {
     throw nameFiles(error, options);
   }
+  // Without `serving` digests there is nothing to be unchanged against.
+  if (first === 'unchanged') throw new Error('the first load cannot be unchanged');
   const reloader = new FileReloader(options, first);
   if (options.watch) reloader.startWatching();
   return reloader;
