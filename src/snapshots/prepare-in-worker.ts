@@ -61,13 +61,20 @@ export function prepareInWorker(input: PrepareInput, options: WorkerRunOptions):
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    // One part per event-loop turn: the next is asked for only after other callbacks had their turn.
+    const askNext = () =>
+      setImmediate(() => {
+        if (!settled) worker.postMessage('next');
+      });
     worker.on('message', (message: WorkerMessage) => {
       switch (message.kind) {
         case 'tenants':
           tenants.push(...message.entries);
+          askNext();
           return;
         case 'shard':
           shards.push({ tenants: message.tenants, json: message.json });
+          askNext();
           return;
         case 'unchanged':
           finish(() => resolve({ unchanged: true, digests: message.digests }));
