@@ -14,6 +14,8 @@ export interface WorkerRunOptions {
   timeoutMs: number;
   /** Aborting stops the worker and fails with snapshot_build_cancelled. */
   signal?: AbortSignal;
+  /** The worker's entry (default prepare-worker beside this file); tests run misbehaving ones. */
+  script?: URL;
 }
 
 // Beside this file: prepare-worker.ts when running from source, prepare-worker.js from dist/.
@@ -41,7 +43,7 @@ export function prepareInWorker(input: PrepareInput, options: WorkerRunOptions):
       reject(new SnapshotBuildError('snapshot_build_cancelled', 'the reload was cancelled: the reloader closed'));
       return;
     }
-    const worker = startWorker(WORKER_URL, input);
+    const worker = startWorker(options.script ?? WORKER_URL, input);
     const tenants: [string, PluginConfig[]][] = [];
     const shards: Prepared['data']['shards'] = [];
     let settled = false;
