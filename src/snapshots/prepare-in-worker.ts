@@ -18,6 +18,9 @@ export interface WorkerRunOptions {
   script?: URL;
 }
 
+// How long a worker that answered may take to exit before its answer is used anyway.
+const EXIT_WAIT_MS = 2_000;
+
 // Beside this file: prepare-worker.ts when running from source, prepare-worker.js from dist/.
 const WORKER_URL = new URL(`./prepare-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
 
@@ -47,13 +50,25 @@ export function prepareInWorker(input: PrepareInput, options: WorkerRunOptions):
     const tenants: [string, PluginConfig[]][] = [];
     const shards: Prepared['data']['shards'] = [];
     let settled = false;
-    const finish = (outcome: () => void): void => {
+    /** Stops the worker; a success is reported once it has exited (or EXIT_WAIT_MS passed), a failure at once. */
+    const finish = (outcome: () => void, afterExit = false): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      outcome();
+      const exited = worker.terminate();
+      if (!afterExit) {
+        // A worker stuck in a read may not exit until the read returns: do not wait for it.
+        outcome();
+        return;
+      }
+      // Its heap (over a GB for 3,000 tenants) is unmapped as it exits, which stalled this
+      // thread's own mappings for up to 0.1 s: the Wasm data is loaded after, not meanwhile.
+      let waited: NodeJS.Timeout | undefined;
+      void Promise.race([exited, new Promise((r) => (waited = setTimeout(r, EXIT_WAIT_MS)))]).then(() => {
+        clearTimeout(waited);
+        outcome();
+      });
     };
     const fail = (error: Error) => finish(() => reject(error));
     const onAbort = () => fail(new SnapshotBuildError('snapshot_build_cancelled', 'the reload was cancelled: the reloader closed'));
@@ -79,7 +94,7 @@ export function prepareInWorker(input: PrepareInput, options: WorkerRunOptions):
           askNext();
           return;
         case 'unchanged':
-          finish(() => resolve({ unchanged: true, digests: message.digests }));
+          finish(() => resolve({ unchanged: true, digests: message.digests }), true);
           return;
         case 'failed':
           fail(fromWire(message.error));
@@ -87,7 +102,7 @@ export function prepareInWorker(input: PrepareInput, options: WorkerRunOptions):
         case 'done': {
           const config = { tenants: Object.fromEntries(tenants), upstreams: message.upstreams };
           const data = { digest: message.dataDigest, shards };
-          finish(() => resolve({ unchanged: false, config, policy: message.policy, data, digests: message.digests }));
+          finish(() => resolve({ unchanged: false, config, policy: message.policy, data, digests: message.digests }), true);
         }
       }
     });

@@ -10,14 +10,20 @@ import { loadConfigFiles, shardDataDocument } from '../config/index.js';
 import type { Mode, PluginsConfig } from '../config/types.js';
 import { EngineLoadError } from '../engine/index.js';
 
-/** What a snapshot is built from (structured-cloneable: it is a worker's workerData). */
-export interface PrepareInput {
+/** The files a snapshot is built from, and how they are read. */
+export interface SnapshotFiles {
   pluginsFile: string;
   grantsFile: string;
+  /** The built policy module (`make policy` -> build/policy.wasm). */
   policyFile: string;
   mode: Mode;
+  /** Host version that `engine.experience` ranges are resolved against. */
   hostVersion: string;
   bundleMount?: string;
+}
+
+/** What a snapshot is built from (structured-cloneable: it is a worker's workerData). */
+export interface PrepareInput extends SnapshotFiles {
   /** Most bytes of tenant entries per data shard (see shardDataDocument). */
   maxShardBytes?: number;
   /** The serving snapshot's digests: when both are equal nothing is compiled or sent. */

@@ -1,20 +1,12 @@
-import { formatIssue, type Mode } from '../config/index.js';
+import { formatIssue } from '../config/index.js';
 import type { ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource, WasmEngineOptions } from '../engine/index.js';
 import { buildSnapshot, type Built } from './build.js';
 import { describeLoadFailure, nameFiles } from './load-failure.js';
 import { silentLogger, type ReloadLogger } from './logger.js';
-import type { PrepareInput } from './prepare.js';
+import type { PrepareInput, SnapshotFiles } from './prepare.js';
 import { watchFiles } from './watch.js';
 
-export interface ReloaderOptions {
-  pluginsFile: string;
-  grantsFile: string;
-  /** The built policy module (`make policy` -> build/policy.wasm). */
-  policyFile: string;
-  mode: Mode;
-  /** Host version that `engine.experience` ranges are resolved against. */
-  hostVersion: string;
-  bundleMount?: string;
+export interface ReloaderOptions extends SnapshotFiles {
   /** Watch the three files and reload on change (default false). */
   watch?: boolean;
   /** Quiet period after the last file event before reloading (default 200 ms). */

@@ -22,7 +22,7 @@ import { prepareSnapshot } from '../../src/snapshots/prepare.js';
 import { apiRequests } from '../support/requests.js';
 import { scalePluginsYaml, writeScaleConfig, type ScaleShape } from '../support/scale-config.js';
 import { monitorLoop, type LoopBlocks } from './loop-monitor.js';
-import { printGoals, saveJson, summarize } from './report.js';
+import { printCells, printGoals, saveJson, summarize } from './report.js';
 import type { ScaleServerStats } from './scale-server.js';
 
 const ROWS: ScaleShape[] = [
@@ -215,18 +215,9 @@ const cell = (value: number, base: number, digits: number, unit: string) => `${f
 const held = (b: LoopBlocks) => `${fmt(b.longestGapMs, 1)} / ${fmt(b.longestBusyMs, 1)} ms`;
 const name = (r: Row) => `${r.shape.tenants} x ${r.shape.plugins} x ${r.shape.entries}`;
 
-function printTableOf(title: string, header: string[], body: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((c) => c[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  console.log(`\n${title}\n`);
-  console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const c of body) console.log(line(c));
-}
-
 function printRows(rows: Row[]): void {
   const [b] = rows as [Row];
-  printTableOf(
+  printCells(
     'Scale, engine alone: generated configs (tenants x plugins x API entries per plugin), one run each; (Nx) against the first row',
     ['config', 'YAML', 'data JSON', 'shards', 'load + compile', 'Wasm data load', 'loop held: wall / CPU', 'decision p50 / p99'],
     rows.map((r) => [
@@ -240,7 +231,7 @@ function printRows(rows: Row[]): void {
       `${fmt(r.engine.p50us, 1)} / ${fmt(r.engine.p99us, 1)} µs (${fmt(r.engine.p50us / b.engine.p50us, 1)}x / ${fmt(r.engine.p99us / b.engine.p99us, 1)}x)`,
     ]),
   );
-  printTableOf(
+  printCells(
     'Scale, the BFF: RSS, and a one-line edit reloaded while /healthz is probed',
     ['config', 'RSS', 'peak RSS', 'reload', '/healthz max: before / during', 'extra wait', 'main thread held: wall / CPU'],
     rows.map((r) => [
