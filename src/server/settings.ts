@@ -61,7 +61,7 @@ export interface ServerSettings {
   proxyMaxBodyBytes: number;
   watch: boolean;
   reloadDebounceMs: number;
-  /** A reload whose worker (reading, parsing, compiling) takes longer fails; the last good state serves. */
+  /** A reload whose build process (reading, parsing, compiling) takes longer fails; the last good state serves. */
   reloadTimeoutMs: number;
   logLevel: string;
   shutdownTimeoutMs: number;

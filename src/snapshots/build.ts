@@ -1,12 +1,12 @@
 /**
  * Builds the next snapshot without stalling the main thread: the files are read, parsed,
- * validated and compiled in a worker (prepare-in-worker.ts); here only the Wasm instances are
- * made, one data shard per event-loop turn (src/engine, WasmEngine.create). The first load, before
- * the server listens, may block: it prepares in this thread and spares a worker's start.
+ * validated and compiled in a child process (prepare-in-child.ts); here only the Wasm instances
+ * are made, one data shard per event-loop turn (src/engine, WasmEngine.create). The first load,
+ * before the server listens, may block: it prepares in this thread and spares a process's start.
  */
 import type { PluginsConfig } from '../config/types.js';
 import { createWasmEngine, type WasmEngine, type WasmEngineOptions } from '../engine/index.js';
-import { prepareInWorker } from './prepare-in-worker.js';
+import { prepareInChild } from './prepare-in-child.js';
 import { prepareSnapshot, type Digests, type PrepareInput } from './prepare.js';
 
 /** A built snapshot before it is numbered and swapped in. */
@@ -17,9 +17,9 @@ export interface Built {
 }
 
 export interface BuildOptions {
-  /** `inline`: prepare in this thread (start-up only); `worker` (default): in a worker thread. */
-  where?: 'inline' | 'worker';
-  /** The worker (reading, parsing, validating, compiling) fails after this long. */
+  /** `inline`: prepare in this thread (start-up only); `child` (default): in a child process. */
+  where?: 'inline' | 'child';
+  /** The child (reading, parsing, validating, compiling) fails after this long. */
   timeoutMs: number;
   signal?: AbortSignal;
   engine?: Pick<WasmEngineOptions, 'cache' | 'onError'>;
@@ -34,7 +34,7 @@ export async function buildSnapshot(input: PrepareInput, options: BuildOptions):
   const prepared =
     options.where === 'inline'
       ? await prepareSnapshot(input)
-      : await prepareInWorker(input, { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+      : await prepareInChild(input, { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
   if (prepared.unchanged) return 'unchanged';
   const engine = await createWasmEngine({ wasm: prepared.policy, data: prepared.data, ...options.engine });
   return { engine, config: prepared.config, digests: prepared.digests };

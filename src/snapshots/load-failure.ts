@@ -47,7 +47,7 @@ export function describeLoadFailure(error: unknown, files: LoadFiles): { summary
     const issues = loadIssues(named);
     return { summary: issues.map(formatIssue).join('; '), issues };
   }
-  // No file is at fault: the build itself did not finish (timeout, crashed worker, closed).
+  // No file is at fault: the build itself did not finish (timeout, crashed build process, closed).
   if (named instanceof SnapshotBuildError) {
     return { summary: named.message, issues: [{ code: named.code, file: '', line: 0, col: 0, path: '', message: named.message }] };
   }

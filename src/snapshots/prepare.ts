@@ -1,8 +1,8 @@
 /**
  * Everything of a snapshot but its Wasm instances: the files read, the config validated and
  * compiled, the data document cut into shards. The expensive part of a load, and all of it
- * without the engine, so it runs in a worker thread (prepare-worker.ts) while the main thread
- * keeps serving.
+ * without the engine, so a reload runs it in a child process (prepare-child.ts) while the main
+ * thread keeps serving.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ export interface SnapshotFiles {
   bundleMount?: string;
 }
 
-/** What a snapshot is built from (structured-cloneable: it is a worker's workerData). */
+/** What a snapshot is built from (structured-cloneable: the child's first message). */
 export interface PrepareInput extends SnapshotFiles {
   /** Most bytes of tenant entries per data shard (see shardDataDocument). */
   maxShardBytes?: number;
@@ -36,7 +36,7 @@ export interface Digests {
   config: string;
 }
 
-/** A prepared snapshot: the data shards as UTF-8 bytes, so a worker can transfer them without a copy. */
+/** A prepared snapshot, the data shards as UTF-8 bytes (what the engine loads). */
 export interface Prepared {
   config: PluginsConfig;
   policy: Uint8Array;

@@ -11,7 +11,7 @@ export interface ReloaderOptions extends SnapshotFiles {
   watch?: boolean;
   /** Quiet period after the last file event before reloading (default 200 ms). */
   debounceMs?: number;
-  /** A load whose reading, parsing and compiling takes longer fails, its worker stopped (default 120 s). */
+  /** A reload whose reading, parsing and compiling takes longer fails, its process killed (default 120 s). */
   timeoutMs?: number;
   /** Most bytes of tenant entries per data shard, i.e. per Wasm instance and event-loop turn (default 512 KiB). */
   maxShardBytes?: number;
@@ -81,7 +81,7 @@ class FileReloader implements Reloader {
     const at = new Date().toISOString();
     let built: Built | 'unchanged';
     try {
-      built = await build(this.#options, { where: 'worker', serving: { ...this.#digests }, signal: this.#closing.signal });
+      built = await build(this.#options, { where: 'child', serving: { ...this.#digests }, signal: this.#closing.signal });
     } catch (error) {
       return this.#failed(at, trigger, error);
     }
@@ -141,7 +141,7 @@ function snapshotOf(built: Built, id: number): Snapshot {
 }
 
 interface BuildRun {
-  where: 'inline' | 'worker';
+  where: 'inline' | 'child';
   /** The serving snapshot's digests (nothing is built when the files still hold the same). */
   serving?: Built['digests'];
   signal?: AbortSignal;
@@ -173,7 +173,7 @@ function build(options: ReloaderOptions, { where, serving, signal }: BuildRun): 
 export async function createReloader(options: ReloaderOptions): Promise<Reloader> {
   let first: Built | 'unchanged';
   try {
-    // Before the server listens: blocking is harmless, and a worker would only add its start-up.
+    // Before the server listens: blocking is harmless, and a child process would only add its start-up.
     first = await build(options, { where: 'inline' });
   } catch (error) {
     throw nameFiles(error, options);

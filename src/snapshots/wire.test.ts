@@ -4,10 +4,10 @@ import { ConfigError } from '../config/index.js';
 import { EngineLoadError } from '../engine/index.js';
 import { fromWire, toWire } from './wire.js';
 
-/** Through the structured clone a worker's postMessage uses. */
+/** Through the structured clone the child's IPC channel (advanced serialisation) uses. */
 const across = (error: unknown) => fromWire(deserialize(serialize(toWire(error))) as ReturnType<typeof toWire>);
 
-describe('errors across the worker boundary', () => {
+describe('errors across the process boundary', () => {
   it('keep a ConfigError with every issue', () => {
     const issues = [
       { code: 'yaml_syntax', file: '/srv/plugins.yaml', line: 3, col: 5, path: 'tenants', message: 'bad' },

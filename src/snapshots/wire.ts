@@ -1,24 +1,24 @@
 /**
- * What the prepare worker and the main thread say to each other. A prepared snapshot is sent in
- * parts, so that no single message takes the main thread long to receive (structured-clone
- * deserialisation runs on the receiving thread: the whole model of 3,000 tenants took 0.2 s).
+ * What the prepare child process and the BFF say to each other. A prepared snapshot is sent in
+ * parts, so that no single message takes the main thread long to receive (deserialising runs on
+ * the receiving thread: the whole model of 3,000 tenants took 0.2 s).
  */
 import { ConfigError } from '../config/index.js';
 import type { ConfigIssue, PluginConfig, UpstreamRoute } from '../config/types.js';
 import { EngineLoadError, type EngineLoadCode } from '../engine/index.js';
 import type { Digests } from './prepare.js';
 
-export type WorkerMessage =
+export type ChildMessage =
   /** Some tenants of the model, in file order. */
   | { kind: 'tenants'; entries: [string, PluginConfig[]][] }
-  /** One data shard (its bytes transferred, not copied). */
+  /** One data shard, its UTF-8 bytes. */
   | { kind: 'shard'; tenants: readonly string[]; json: Uint8Array }
   /** The rest; the snapshot is complete. */
   | { kind: 'done'; upstreams: UpstreamRoute[]; policy: Uint8Array; dataDigest: string; digests: Digests }
   | { kind: 'unchanged'; digests: Digests }
   | { kind: 'failed'; error: WireError };
 
-/** An error as it crosses the thread boundary: its class and fields, not its prototype. */
+/** An error as it crosses the process boundary: its class and fields, not its prototype. */
 export type WireError =
   | { kind: 'config'; issues: ConfigIssue[] }
   | { kind: 'engine'; code: EngineLoadCode; message: string; file?: string }

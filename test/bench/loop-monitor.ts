@@ -2,50 +2,54 @@
  * How long this process's main thread was held between two event-loop turns: as wall time (what
  * a request waits), and as the main thread's own CPU time in the same interval (Linux
  * /proc/<pid>/task/<pid>/schedstat). On a shared machine the first also counts time the thread
- * was runnable but not scheduled; the second is what this process's code cost.
+ * was runnable but not scheduled; for the longest gap that share is reported as well.
  */
 import { readFileSync } from 'node:fs';
 
 export interface LoopBlocks {
   /** Longest wall time between two ticks (ms). */
   longestGapMs: number;
-  /** Longest main-thread CPU time between two ticks (ms); NaN where schedstat is not available. */
+  /** Of that gap, the time the main thread waited for a core (ms); NaN without schedstat. */
+  longestGapQueuedMs: number;
+  /** Longest main-thread CPU time between two ticks (ms): what this process's code held it for; NaN without schedstat. */
   longestBusyMs: number;
 }
 
 const SCHEDSTAT = `/proc/${process.pid}/task/${process.pid}/schedstat`;
 
-function cpuNs(): number {
+/** [on-CPU ns, waiting-for-a-core ns] of the main thread. */
+function sched(): [number, number] {
   try {
-    return Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]);
+    const [cpu, queued] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
+    return [cpu ?? Number.NaN, queued ?? Number.NaN];
   } catch {
-    return Number.NaN;
+    return [Number.NaN, Number.NaN];
   }
 }
 
 /** Ticks every millisecond until stopped. */
 export function monitorLoop(): { read(): LoopBlocks; reset(): void; stop(): LoopBlocks } {
   let lastAt = performance.now();
-  let lastCpu = cpuNs();
-  let longestGapMs = 0;
-  let longestBusyMs = 0;
+  let last = sched();
+  let blocks: LoopBlocks = { longestGapMs: 0, longestGapQueuedMs: 0, longestBusyMs: 0 };
   const timer = setInterval(() => {
     const at = performance.now();
-    const cpu = cpuNs();
-    longestGapMs = Math.max(longestGapMs, at - lastAt);
-    longestBusyMs = Math.max(longestBusyMs, (cpu - lastCpu) / 1e6);
+    const now = sched();
+    const gap = at - lastAt;
+    if (gap > blocks.longestGapMs) blocks = { ...blocks, longestGapMs: gap, longestGapQueuedMs: (now[1] - last[1]) / 1e6 };
+    blocks.longestBusyMs = Math.max(blocks.longestBusyMs, (now[0] - last[0]) / 1e6);
     lastAt = at;
-    lastCpu = cpu;
+    last = now;
   }, 1);
   return {
     reset() {
       lastAt = performance.now();
-      lastCpu = cpuNs();
-      longestGapMs = 0;
-      longestBusyMs = Number.isNaN(lastCpu) ? Number.NaN : 0;
+      last = sched();
+      blocks = { longestGapMs: 0, longestGapQueuedMs: 0, longestBusyMs: 0 };
     },
     read() {
-      return { longestGapMs, longestBusyMs: Number.isNaN(lastCpu) ? Number.NaN : longestBusyMs };
+      const unknown = Number.isNaN(last[0]);
+      return unknown ? { ...blocks, longestGapQueuedMs: Number.NaN, longestBusyMs: Number.NaN } : { ...blocks };
     },
     stop() {
       clearInterval(timer);

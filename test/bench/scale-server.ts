@@ -1,8 +1,9 @@
 /**
  * Scale bench child process: the real BFF (startServer) on a generated config, watching its
  * files (50 ms debounce), so an edit reloads it the way it does in production. Prints its port on
- * stdout; over IPC answers `stats` with its RSS, peak RSS, serving revision and how long its
- * main thread was held at most since the last `mark` (loop-monitor.ts).
+ * stdout; over IPC answers `stats` with its RSS, peak RSS, the largest RSS its build processes
+ * reached (sampled every 50 ms), serving revision and how long its main thread was held at most
+ * since the last `mark` (loop-monitor.ts).
  *
  * Run by scale.bench.ts: scale-server.ts <plugins.yaml> <grants.yaml>
  */
@@ -17,16 +18,33 @@ if (!pluginsFile || !grantsFile || !process.send) throw new Error('usage (with a
 export interface ScaleServerStats extends LoopBlocks {
   rssMB: number;
   peakRssMB: number;
+  /** The largest RSS a reload's build process (a child of this one) was seen at since the mark. */
+  buildPeakRssMB: number;
   revision: number;
   lastReloadOk: boolean;
 }
 
-/** VmRSS / VmHWM (Linux), in MB. */
-function memory(): { rssMB: number; peakRssMB: number } {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMB: kb('VmRSS') / 1024, peakRssMB: kb('VmHWM') / 1024 };
+/** A field of /proc/<pid>/status in MB (Linux). */
+function statusMB(pid: number | 'self', field: string): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    // A process that has exited (a zombie) has no VmRSS any more.
+    return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0; // gone meanwhile
+  }
 }
+
+function memory(): { rssMB: number; peakRssMB: number } {
+  return { rssMB: statusMB('self', 'VmRSS'), peakRssMB: statusMB('self', 'VmHWM') };
+}
+
+let buildPeakRssMB = 0;
+setInterval(() => {
+  const children = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  const rss = children.reduce((n, pid) => n + statusMB(Number(pid), 'VmRSS'), 0);
+  buildPeakRssMB = Math.max(buildPeakRssMB, rss);
+}, 50).unref();
 
 const settings = loadSettings({
   NODE_ENV: 'test',
@@ -51,10 +69,11 @@ const loop = monitorLoop();
 process.on('message', (message: { cmd: string }) => {
   if (message.cmd === 'mark') {
     loop.reset();
+    buildPeakRssMB = 0;
     process.send!({ marked: true });
   } else if (message.cmd === 'stats') {
     const status = running.reloader.status();
-    const stats: ScaleServerStats = { ...memory(), ...loop.read(), revision: status.revision.id, lastReloadOk: status.last.ok };
+    const stats: ScaleServerStats = { ...memory(), buildPeakRssMB, ...loop.read(), revision: status.revision.id, lastReloadOk: status.last.ok };
     process.send!(stats);
   }
 });

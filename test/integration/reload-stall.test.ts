@@ -1,6 +1,6 @@
 /**
  * A reload never stalls serving: reading, parsing, validating and compiling the config happen in
- * a worker thread, and the Wasm data loads a shard per event-loop turn. Checked structurally (the
+ * a child process, and the Wasm data loads a shard per event-loop turn. Checked structurally (the
  * main thread never parses a reload's config) and by what a client sees: /healthz keeps answering
  * while a large generated config reloads, none of its answers waiting anything like as long as
  * the reload itself (a parse on the main thread would hold one for most of it).
@@ -12,7 +12,7 @@ import { loadConfigFiles } from '../../src/config/index.js';
 import { pluginId, scalePluginsYaml, tenantHost, writeScaleConfig, type ScaleShape } from '../support/scale-config.js';
 import { startBff, type TestBff } from './support/bff.js';
 
-// Counts the loads on this thread; the worker has a module graph of its own, unmocked.
+// Counts the loads in this process; the build process has modules of its own, unmocked.
 vi.mock('../../src/config/load-files.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/config/load-files.js')>();
   return { ...real, loadConfigFiles: vi.fn(real.loadConfigFiles) };
