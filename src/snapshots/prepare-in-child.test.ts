@@ -32,7 +32,8 @@ async function script(name: string, body: string): Promise<URL> {
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
-describe('prepareInChild', () => {
+// Each case starts a Node process (from source, through tsx, at a low priority): seconds on a busy machine.
+describe('prepareInChild', { timeout: 60_000 }, () => {
   it('brings back what the files hold: the model in file order, the data shards, the policy and the digests', async () => {
     const result = await prepareInChild({ ...input, maxShardBytes: 1 }, { timeoutMs: 60_000 });
     if (result.unchanged) throw new Error('expected a snapshot');
