@@ -164,6 +164,7 @@ test: deps $(OPA_DEP) $(REGAL_DEP) help-check policy-check policy-test typecheck
 bench: build ## Benchmarks: tables on stdout, JSON in bench/results/
 	npx tsx test/bench/engine.bench.ts
 	@if [ -f test/bench/bff.bench.ts ]; then npx tsx test/bench/bff.bench.ts; fi
+	npx tsx test/bench/scale.bench.ts
 
 .PHONY: clean
 clean: ## Remove every build output (keeps node_modules and .tools)
