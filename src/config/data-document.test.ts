@@ -60,13 +60,42 @@ describe('shardDataDocument', () => {
 
   it('keeps a document without tenants as one shard', () => {
     const registry: Registry = { host_version: '1.4.0', tenants: {} };
-    expect(shardDataDocument(registry, { maxShardBytes: 1 }).shards).toEqual([{ tenants: [], json: '{"registry":{"host_version":"1.4.0","tenants":{}}}' }]);
+    const json = '{"registry":{"host_version":"1.4.0","tenants":{}}}';
+    expect(shardDataDocument(registry, { maxShardBytes: 1 }).shards).toEqual([{ tenants: [], json, digest: sha256(json) }]);
   });
 
   it('puts a tenant larger than the limit in a shard of its own', () => {
     const big = { plugins: { p: { padding: 'x'.repeat(100) } }, grants: { roles: {}, users: {} } };
     const small = { plugins: {}, grants: { roles: {}, users: {} } };
     const registry = { host_version: '1.4.0', tenants: { a: small, b: big, c: small, d: small } } as unknown as Registry;
-    expect(shardDataDocument(registry, { maxShardBytes: 110 }).shards.map((s) => s.tenants)).toEqual([['a'], ['b'], ['c', 'd']]);
+    const shards = shardDataDocument(registry, { maxShardBytes: 110 }).shards.map((s) => s.tenants);
+    expect(shards).toContainEqual(['b']);
+    expect(shards.flat()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  // What lets a reload keep the Wasm instances of the shards an edit did not touch.
+  it('changes only the edited tenant\'s shard, and the next, when one tenant grows or shrinks (property)', () => {
+    const tenant = (n: number) => ({ plugins: { p: { api: Array.from({ length: n }, (_, i) => `/api/r${i}`) } }, grants: { roles: {}, users: {} } });
+    fc.assert(
+      fc.property(
+        // 7-12 entries: tenants of 147-201 bytes, so the average stays between 128 and 256 bytes
+        // whatever the edit, and the boundaries' power of two (4 KiB / 2 / average -> 8) with it.
+        fc.array(fc.integer({ min: 7, max: 12 }), { minLength: 50, maxLength: 400 }),
+        fc.nat(),
+        fc.integer({ min: -3, max: 3 }),
+        (sizes, at, delta) => {
+          const i = at % sizes.length;
+          const hosts = sizes.map((_, k) => `t${k}.example.com`);
+          const registryOf = (ns: number[]) => ({ host_version: '1.4.0', tenants: Object.fromEntries(hosts.map((h, k) => [h, tenant(ns[k]!)])) }) as unknown as Registry;
+          const edited = sizes.map((n, k) => (k === i ? Math.max(0, n + delta) : n));
+          const options = { maxShardBytes: 4 * 1024 };
+          const before = shardDataDocument(registryOf(sizes), options).shards.map((s) => s.digest);
+          const after = shardDataDocument(registryOf(edited), options).shards.map((s) => s.digest);
+          const kept = new Set(before);
+          expect(after.filter((d) => !kept.has(d)).length).toBeLessThanOrEqual(2);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

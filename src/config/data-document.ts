@@ -1,7 +1,8 @@
 /**
  * The OPA data document, `{"registry": ...}` (docs/contracts.md), as the one canonical JSON text
  * the BFF, the CLI, the tests and the benchmarks give the policy; and the same document cut by
- * tenant into parts, so a large one can be loaded into Wasm a part at a time.
+ * tenant into parts, so a large one can be loaded into Wasm a part at a time, and a reload can
+ * keep the parts an edit did not touch.
  */
 import { createHash } from 'node:crypto';
 import type { Registry } from './registry-types.js';
@@ -13,6 +14,8 @@ export interface DataShard {
   readonly tenants: readonly string[];
   /** Its canonical JSON: `{"registry":{"host_version":…,"tenants":{…only these…}}}`. */
   readonly json: string;
+  /** sha256 (hex) of `json`: equal digests, the same shard. */
+  readonly digest: string;
 }
 
 /** The data document cut into shards by tenant. */
@@ -29,6 +32,15 @@ export interface ShardOptions {
 }
 
 const DEFAULT_SHARD_BYTES = 512 * 1024;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** FNV-1a over the UTF-16 code units: a cheap, stable hash of a tenant host. */
+function hostHash(host: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < host.length; i++) h = Math.imul(h ^ host.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
 
 /** The document around its tenant entries: everything but `tenants` is copied into every shard. */
 function frame(registry: Registry): { head: string; tail: string } {
@@ -56,30 +68,43 @@ export function dataDocumentJson(registry: Registry): string {
 /**
  * The data document in shards of at most `maxShardBytes` of tenant entries. Each shard is a valid
  * data document; joined, their tenant entries are exactly `dataDocumentJson(registry)`'s.
+ *
+ * Where a shard ends depends on the tenants' names, not on their sizes (content-defined, as in
+ * rsync or restic): a shard ends after a tenant whose host hashes to 0 modulo `per`, a power of two
+ * chosen from the average tenant size so that shards hold about half the limit; the limit only
+ * cuts a shard that grew too long. So an edit of one tenant changes its shard (and at most the
+ * shards up to the next name boundary, when it makes one overflow), never the rest: a reload
+ * keeps those shards' Wasm instances. Everything fits in one shard when it fits the limit.
  * @example shardDataDocument(loaded.registry, { maxShardBytes: 256 * 1024 }).shards.length
  */
 export function shardDataDocument(registry: Registry, options: ShardOptions = {}): DataDocument {
   const max = options.maxShardBytes ?? DEFAULT_SHARD_BYTES;
   const { head, tail } = frame(registry);
-  const hash = createHash('sha256').update(head);
+  const entries = tenantEntries(registry).map((e) => ({ ...e, size: Buffer.byteLength(e.text) }));
+  const total = entries.reduce((n, e) => n + e.size, 0);
+  const whole = `${head}${entries.map((e) => e.text).join(',')}${tail}`;
+  if (total <= max) return { digest: sha256(whole), shards: [{ tenants: entries.map((e) => e.host), json: whole, digest: sha256(whole) }] };
+  // Tenants per shard on average, rounded down to a power of two: it changes only when the
+  // average tenant size doubles or halves, so ordinary edits keep every name boundary.
+  const per = 2 ** Math.max(0, Math.floor(Math.log2(max / 2 / (total / entries.length))));
   const shards: DataShard[] = [];
   let tenants: string[] = [];
   let texts: string[] = [];
   let bytes = 0;
   const close = (): void => {
-    shards.push({ tenants, json: `${head}${texts.join(',')}${tail}` });
+    const json = `${head}${texts.join(',')}${tail}`;
+    shards.push({ tenants, json, digest: sha256(json) });
     tenants = [];
     texts = [];
     bytes = 0;
   };
-  tenantEntries(registry).forEach(({ host, text }, i) => {
-    const size = Buffer.byteLength(text);
+  for (const { host, text, size } of entries) {
     if (texts.length > 0 && bytes + size > max) close();
-    hash.update(i === 0 ? text : `,${text}`);
     tenants.push(host);
     texts.push(text);
     bytes += size;
-  });
-  if (texts.length > 0 || shards.length === 0) close();
-  return { digest: hash.update(tail).digest('hex'), shards };
+    if (hostHash(host) % per === 0) close();
+  }
+  if (texts.length > 0) close();
+  return { digest: sha256(whole), shards };
 }

@@ -13,6 +13,7 @@ export { parseGrants, type ParseGrantsOptions } from './parse-grants.js';
 export { compileRegistry, compileApiPermission, compileSsePermission, satisfiesEngine, type CompileOptions } from './compile-registry.js';
 export { indexApi, indexSse } from './compile-index.js';
 export { dataDocumentJson, shardDataDocument, type DataDocument, type DataShard, type ShardOptions } from './data-document.js';
+export { canonicalJson } from './serialize.js';
 export { configDigest } from './digest.js';
 export { parseApiTemplate, type ParsedTemplate } from './path-template.js';
 export { resolveBundlePath, isCleanMount, DEFAULT_BUNDLE_MOUNT } from './bundle-source.js';

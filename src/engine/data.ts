@@ -10,8 +10,13 @@ import { EngineLoadError } from './errors.js';
 export interface EngineDataShard {
   /** The tenants it holds: their decisions are made on this shard. */
   readonly tenants: readonly string[];
-  /** The document as JSON text or UTF-8 bytes. Must be valid JSON: OPA's own parser is lenient. */
-  readonly json: string | Uint8Array;
+  /**
+   * The document as JSON text or UTF-8 bytes. Must be valid JSON: OPA's own parser is lenient.
+   * Absent: the engine given as `previous` holds a shard with this `digest`, and its instance is kept.
+   */
+  readonly json?: string | Uint8Array;
+  /** sha256 (hex) of `json`. With it, a later engine of the same policy can keep this shard's instance. */
+  readonly digest?: string;
 }
 
 /**
@@ -34,7 +39,8 @@ export function wholeDocument(dataJson: string): EngineData {
   } catch (cause) {
     throw new EngineLoadError('policy_data_invalid', 'the policy data is not valid JSON', { cause });
   }
-  return { digest: createHash('sha256').update(dataJson).digest('hex'), shards: [{ tenants: [], json: dataJson }] };
+  const digest = createHash('sha256').update(dataJson).digest('hex');
+  return { digest, shards: [{ tenants: [], json: dataJson, digest }] };
 }
 
 /** The shard's bytes as the ArrayBuffer opa-wasm's setData takes (no copy when they fill one). */

@@ -61,7 +61,10 @@ function shardsOf(tenants: Record<string, Tenant>, sizes: number[]): EngineData 
   for (const size of sizes) if (hosts.length > 0) groups.push(hosts.splice(0, Math.max(1, size)));
   if (hosts.length > 0) groups.push(hosts);
   if (groups.length === 0) groups.push([]);
-  const shards = groups.map((g) => ({ tenants: g, json: documentOf(Object.fromEntries(g.map((h) => [h, tenants[h]!]))) }));
+  const shards = groups.map((g) => {
+    const json = documentOf(Object.fromEntries(g.map((h) => [h, tenants[h]!])));
+    return { tenants: g, json, digest: createHash('sha256').update(json).digest('hex') };
+  });
   return { digest: createHash('sha256').update(documentOf(tenants)).digest('hex'), shards };
 }
 
@@ -133,4 +136,39 @@ describe('createWasmEngine with data in shards', () => {
     expect(engine.api({ tenant: 'a', plugin_id: 'p', method: 'GET', path: '/b' })).toEqual({ allow: false, reason: 'not_allowed' });
     expect(engine.revision.data).toBe(text.digest.slice(0, 12));
   });
+
+  it('keeps the serving engine\'s instances for shards with the same digest, and decides as a fresh engine (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(names, tenantData, { minKeys: 2, maxKeys: 6 }), names, tenantData, async (tenants, edited, data) => {
+        const before = shardsOf(tenants, [1, 1, 1, 1, 1, 1]);
+        const serving = await createWasmEngine({ wasm, data: before, cache: false });
+        const next = { ...tenants, [edited]: data };
+        const after = shardsOf(next, [1, 1, 1, 1, 1, 1]);
+        const held = new Set(before.shards.map((s) => s.digest));
+        // As the reload's build sends them: no bytes for a shard the serving engine holds.
+        const sent: EngineData = { digest: after.digest, shards: after.shards.map((s) => (held.has(s.digest) ? { tenants: s.tenants, digest: s.digest } : s)) };
+        const reloaded = await createWasmEngine({ wasm, data: sent, cache: false, previous: serving });
+        const fresh = await createWasmEngine({ wasm, data: after, cache: false });
+        expect(reloaded.loadedShards).toBe(after.shards.filter((s) => !held.has(s.digest)).length);
+        const hosts = [...Object.keys(next), 'unknown', ''];
+        expect(decisions(reloaded, hosts)).toEqual(decisions(fresh, hosts));
+        // The serving engine still decides on what it had.
+        expect(decisions(serving, Object.keys(tenants))).toEqual(decisions(await createWasmEngine({ wasm, data: before, cache: false }), Object.keys(tenants)));
+      }),
+      { numRuns: 15 },
+    );
+  }, 120_000);
+
+  it('loads every shard again for another module, and refuses a shard without data that nothing holds', async () => {
+    const tenants = { a: { paths: ['/a'], plugins: [], users: [] }, b: { paths: ['/b'], plugins: [], users: [] } };
+    const data = shardsOf(tenants, [1]);
+    const serving = await createWasmEngine({ wasm, data });
+    const other = await buildWasm({ ...POLICIES, 'extra.rego': 'package experience.extra\n\nx := 1\n' }, [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)]);
+    const reloaded = await createWasmEngine({ wasm: other, data, previous: serving });
+    expect(reloaded.loadedShards).toBe(2);
+    const bare: EngineData = { digest: data.digest, shards: data.shards.map((s) => ({ tenants: s.tenants, digest: s.digest! })) };
+    await expect(createWasmEngine({ wasm: other, data: bare, previous: serving })).rejects.toMatchObject({ code: 'policy_data_invalid' });
+    await expect(createWasmEngine({ wasm, data: bare })).rejects.toMatchObject({ code: 'policy_data_invalid' });
+    expect((await createWasmEngine({ wasm, data: bare, previous: serving })).loadedShards).toBe(0);
+  }, 60_000);
 });

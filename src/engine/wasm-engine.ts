@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
 import { CATALOGUES, parseCatalogue, type CatalogueName, type ReasonCatalogues } from './catalogue.js';
@@ -35,6 +36,11 @@ interface EngineOptions {
   cache?: ApiCacheOptions | false;
   /** Told about every evaluation failure; the decision is a deny either way. */
   onError?: (error: Error, entrypoint: EntrypointName) => void;
+  /**
+   * The serving engine, on a reload: when `wasm` is the same module, its compiled module and the
+   * instances of the shards whose digest it holds are kept instead of loaded again.
+   */
+  previous?: WasmEngine;
 }
 
 /** The data as one JSON text (`dataDocumentJson`), or in shards by tenant (`shardDataDocument`). */
@@ -52,12 +58,24 @@ export type WasmEngineOptions = EngineOptions &
 export class WasmEngine implements DecisionEngine {
   readonly revision: EngineRevision;
   readonly reasons: ReasonCatalogues;
+  /** How many of its instances it loaded itself (the rest are shared with the engine it was given as `previous`). */
+  readonly loadedShards: number;
+  readonly #module: { digest: string; compiled: WebAssembly.Module };
   readonly #instances: PolicyInstances;
   readonly #cache: ApiDecisionCache | undefined;
   readonly #onError: WasmEngineOptions['onError'];
 
-  private constructor(instances: PolicyInstances, revision: EngineRevision, reasons: ReasonCatalogues, options: WasmEngineOptions) {
+  private constructor(
+    module: { digest: string; compiled: WebAssembly.Module },
+    instances: PolicyInstances,
+    loadedShards: number,
+    revision: EngineRevision,
+    reasons: ReasonCatalogues,
+    options: WasmEngineOptions,
+  ) {
+    this.#module = module;
     this.#instances = instances;
+    this.loadedShards = loadedShards;
     this.revision = revision;
     this.reasons = reasons;
     this.#cache = options.cache === false ? undefined : new ApiDecisionCache(options.cache);
@@ -71,13 +89,16 @@ export class WasmEngine implements DecisionEngine {
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
     const required = [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)];
     const data = options.data ?? wholeDocument(options.dataJson);
-    const module = await compilePolicyModule(options.wasm);
+    const digest = createHash('sha256').update(options.wasm).digest('hex');
+    const previous = options.previous && options.previous.#module.digest === digest ? options.previous : undefined;
+    const module = previous ? previous.#module.compiled : await compilePolicyModule(options.wasm);
     // Every shard's instance is of this one module, so each serves every entrypoint it exports
     // (the explanation and tooling ones too, which the BFF does not ask).
-    const instances = await PolicyInstances.load(module, data, required);
+    const instances = await PolicyInstances.load(module, data, required, previous ? previous.#instances : undefined);
+    const loadedShards = previous ? instances.distinctFrom(previous.#instances) : instances.size;
     // The catalogues depend on neither input nor data: any instance answers them.
-    const reasons = readCatalogues(instances.for(undefined));
-    return new WasmEngine(instances, revisionOf(options.wasm, data.digest), reasons, options);
+    const reasons = previous ? previous.reasons : readCatalogues(instances.for(undefined));
+    return new WasmEngine({ digest, compiled: module }, instances, loadedShards, revisionOf(options.wasm, data.digest), reasons, options);
   }
 
   /**

@@ -1,19 +1,28 @@
 /**
  * Builds the next snapshot without stalling the main thread: the files are read, parsed,
  * validated and compiled in a child process (prepare-in-child.ts); here only the Wasm instances
- * are made, one data shard per event-loop turn (src/engine, WasmEngine.create). The first load,
- * before the server listens, may block: it prepares in this thread and spares a process's start.
+ * are made, one data shard per event-loop turn (src/engine, WasmEngine.create), and only for the
+ * shards that changed: the serving snapshot's model and instances are kept for the rest. The
+ * first load, before the server listens, may block: it prepares in this thread and spares a
+ * process's start.
  */
 import type { PluginsConfig } from '../config/types.js';
 import { createWasmEngine, type WasmEngine, type WasmEngineOptions } from '../engine/index.js';
 import { prepareInChild } from './prepare-in-child.js';
-import { prepareSnapshot, type Digests, type PrepareInput } from './prepare.js';
+import { prepareSnapshot, type Digests, type PrepareInput, type Serving } from './prepare.js';
 
 /** A built snapshot before it is numbered and swapped in. */
 export interface Built {
   engine: WasmEngine;
   config: PluginsConfig;
   digests: Digests;
+  /** Its data shards' digests and its tenants' model digests: what the next build need not send. */
+  parts: { shards: string[]; tenants: Record<string, string> };
+}
+
+/** What a build of `built` serving need not send again. */
+export function servingOf(built: Built): Serving {
+  return { ...built.digests, shards: built.parts.shards, tenants: built.parts.tenants };
 }
 
 export interface BuildOptions {
@@ -23,6 +32,8 @@ export interface BuildOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   engine?: Pick<WasmEngineOptions, 'cache' | 'onError'>;
+  /** What serves (`input.serving` describes it): its model and Wasm instances are kept where unchanged. */
+  previous?: Built;
 }
 
 /**
@@ -34,8 +45,14 @@ export async function buildSnapshot(input: PrepareInput, options: BuildOptions):
   const prepared =
     options.where === 'inline'
       ? await prepareSnapshot(input)
-      : await prepareInChild(input, { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+      : await prepareInChild(input, {
+          timeoutMs: options.timeoutMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.previous ? { servingTenants: options.previous.config.tenants } : {}),
+        });
   if (prepared.unchanged) return 'unchanged';
-  const engine = await createWasmEngine({ wasm: prepared.policy, data: prepared.data, ...options.engine });
-  return { engine, config: prepared.config, digests: prepared.digests };
+  const previous = options.previous ? { previous: options.previous.engine } : {};
+  const engine = await createWasmEngine({ wasm: prepared.policy, data: prepared.data, ...options.engine, ...previous });
+  const parts = { shards: prepared.data.shards.map((s) => s.digest), tenants: prepared.tenantDigests };
+  return { engine, config: prepared.config, digests: prepared.digests, parts };
 }

@@ -1,7 +1,10 @@
 /**
  * Child process entry: prepares one snapshot and sends it in parts (wire.ts), each after the BFF
  * asked for the next, then exits. Started by prepare-in-child.ts, one per build, with an IPC
- * channel (advanced serialisation). Its first message is the PrepareInput.
+ * channel (advanced serialisation). Its first message is the PrepareInput. What the serving
+ * snapshot already holds (`input.serving`: a tenant's model with the same digest, a data shard
+ * with the same digest under the same policy) is named, not sent: every byte sent is
+ * deserialised on the BFF's main thread, and every shard sent is a Wasm instance loaded there.
  */
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -45,13 +48,19 @@ const sendPart = (message: ChildMessage) =>
   });
 
 try {
-  const result = await prepareSnapshot(await received);
+  const prepareInput = await received;
+  const result = await prepareSnapshot(prepareInput);
   if (result.unchanged) {
     send({ kind: 'unchanged', digests: result.digests });
   } else {
+    const serving = prepareInput.serving;
+    const keptTenants = serving?.tenants ?? {};
+    // A Wasm instance holds its module's code: a shard is kept only under the same policy.
+    const keptShards = new Set(serving && serving.policy === result.digests.policy ? (serving.shards ?? []) : []);
     let entries: [string, (typeof result.config.tenants)[string]][] = [];
     let plugins = 0;
     for (const [host, list] of Object.entries(result.config.tenants)) {
+      if (keptTenants[host] === result.tenantDigests[host]) continue;
       entries.push([host, list]);
       plugins += list.length + 1;
       if (plugins >= PLUGINS_PER_MESSAGE) {
@@ -61,8 +70,19 @@ try {
       }
     }
     if (entries.length > 0) await sendPart({ kind: 'tenants', entries });
-    for (const shard of result.data.shards) await sendPart({ kind: 'shard', tenants: shard.tenants, json: shard.json });
-    send({ kind: 'done', upstreams: result.config.upstreams, policy: result.policy, dataDigest: result.data.digest, digests: result.digests });
+    for (const shard of result.data.shards) {
+      if (keptShards.has(shard.digest)) await sendPart({ kind: 'shard', tenants: shard.tenants, digest: shard.digest });
+      else await sendPart({ kind: 'shard', tenants: shard.tenants, digest: shard.digest, json: shard.json });
+    }
+    send({
+      kind: 'done',
+      hosts: Object.keys(result.config.tenants),
+      tenantDigests: result.tenantDigests,
+      upstreams: result.config.upstreams,
+      policy: result.policy,
+      dataDigest: result.data.digest,
+      digests: result.digests,
+    });
   }
 } catch (error) {
   send({ kind: 'failed', error: toWire(error) });

@@ -59,6 +59,31 @@ describe('prepareInChild', { timeout: 60_000 }, () => {
     expect(otherPolicy.unchanged).toBe(false);
   });
 
+  it('sends only what the serving snapshot lacks: changed tenants\' models, changed shards\' bytes (same policy)', async () => {
+    const first = await prepareInChild({ ...input, maxShardBytes: 1 }, { timeoutMs: 60_000 });
+    if (first.unchanged) throw new Error('expected a snapshot');
+    const [changedHost, ...rest] = Object.keys(first.config.tenants);
+    const tenants = { ...first.tenantDigests, [changedHost!]: 'another digest' };
+    const shards = first.data.shards.filter((s) => !s.tenants.includes(changedHost!)).map((s) => s.digest);
+    const serving = { policy: first.digests.policy, config: 'another config', shards, tenants };
+    // Only the changed tenant is sent: the rest come from the serving model given here, a copy marked to tell them apart.
+    const servingTenants = Object.fromEntries(rest.map((h) => [h, first.config.tenants[h]!.map((p) => ({ ...p, kept: true }))]));
+    const again = await prepareInChild({ ...input, maxShardBytes: 1, serving }, { timeoutMs: 60_000, servingTenants });
+    if (again.unchanged) throw new Error('expected a snapshot');
+    expect(Object.keys(again.config.tenants)).toEqual(Object.keys(first.config.tenants));
+    expect(again.config.tenants[changedHost!]).toEqual(first.config.tenants[changedHost!]);
+    for (const h of rest) expect(again.config.tenants[h]).toBe(servingTenants[h]);
+    expect(again.data.shards.map((s) => s.digest)).toEqual(first.data.shards.map((s) => s.digest));
+    expect(again.data.shards.filter((s) => s.json !== undefined).map((s) => s.tenants)).toEqual([[changedHost]]);
+    expect(again.tenantDigests).toEqual(first.tenantDigests);
+    // Under another policy every shard's bytes are sent: an instance holds its module.
+    const otherPolicy = await prepareInChild({ ...input, maxShardBytes: 1, serving: { ...serving, policy: 'x' } }, { timeoutMs: 60_000, servingTenants });
+    if (otherPolicy.unchanged) throw new Error('expected a snapshot');
+    expect(otherPolicy.data.shards.every((s) => s.json !== undefined)).toBe(true);
+    // A tenant the child does not send and the serving model lacks is a failed build.
+    await expect(prepareInChild({ ...input, serving }, { timeoutMs: 60_000 })).rejects.toThrow(/neither sent tenant/);
+  });
+
   it('rejects with the config issues the child found, as a ConfigError', async () => {
     const bad = path.join(dir, 'bad.yaml');
     await writeFile(bad, 'tenants: [\n');

@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { PluginConfig } from '../config/types.js';
+import type { PluginConfig, PluginsConfig } from '../config/types.js';
 import { SnapshotBuildError } from './errors.js';
 import type { PrepareInput, PrepareResult, Prepared } from './prepare.js';
 import { fromWire, type ChildMessage } from './wire.js';
@@ -20,6 +20,8 @@ export interface ChildRunOptions {
   signal?: AbortSignal;
   /** The child's entry (default prepare-child beside this file); tests run misbehaving ones. */
   script?: URL;
+  /** The serving model: the tenants the child does not send (their digest in `input.serving.tenants` is unchanged) are taken from it. */
+  servingTenants?: PluginsConfig['tenants'];
 }
 
 // How long a child that answered may take to exit before its answer is used anyway.
@@ -42,7 +44,7 @@ export function prepareInChild(input: PrepareInput, options: ChildRunOptions): P
       return;
     }
     const child = startChild(options.script ?? CHILD_URL);
-    const tenants: [string, PluginConfig[]][] = [];
+    const sent = new Map<string, PluginConfig[]>();
     const shards: Prepared['data']['shards'] = [];
     let settled = false;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -81,11 +83,11 @@ export function prepareInChild(input: PrepareInput, options: ChildRunOptions): P
     child.on('message', (message: ChildMessage) => {
       switch (message.kind) {
         case 'tenants':
-          tenants.push(...message.entries);
+          for (const [host, list] of message.entries) sent.set(host, list);
           askNext();
           return;
         case 'shard':
-          shards.push({ tenants: message.tenants, json: message.json });
+          shards.push({ tenants: message.tenants, digest: message.digest, ...(message.json ? { json: message.json } : {}) });
           askNext();
           return;
         case 'unchanged':
@@ -95,9 +97,17 @@ export function prepareInChild(input: PrepareInput, options: ChildRunOptions): P
           fail(fromWire(message.error));
           return;
         case 'done': {
-          const config = { tenants: Object.fromEntries(tenants), upstreams: message.upstreams };
+          const kept = options.servingTenants ?? {};
+          const missing = message.hosts.find((h) => !sent.has(h) && !Object.hasOwn(kept, h));
+          if (missing !== undefined) {
+            fail(new Error(`the build process neither sent tenant ${JSON.stringify(missing)} nor does the serving model hold it`));
+            return;
+          }
+          const tenants = Object.fromEntries(message.hosts.map((h) => [h, sent.get(h) ?? kept[h]!]));
+          const config = { tenants, upstreams: message.upstreams };
           const data = { digest: message.dataDigest, shards };
-          finish(() => resolve({ unchanged: false, config, policy: message.policy, data, digests: message.digests }), true);
+          const prepared = { unchanged: false as const, config, policy: message.policy, data, digests: message.digests, tenantDigests: message.tenantDigests };
+          finish(() => resolve(prepared), true);
         }
       }
     });

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { loadConfigFiles, shardDataDocument } from '../config/index.js';
+import { canonicalJson, loadConfigFiles, shardDataDocument } from '../config/index.js';
 import type { Mode, PluginsConfig } from '../config/types.js';
 import { EngineLoadError } from '../engine/index.js';
 
@@ -26,8 +26,8 @@ export interface SnapshotFiles {
 export interface PrepareInput extends SnapshotFiles {
   /** Most bytes of tenant entries per data shard (see shardDataDocument). */
   maxShardBytes?: number;
-  /** The serving snapshot's digests: when both are equal nothing is compiled or sent. */
-  serving?: Digests;
+  /** What serves: when both digests are equal nothing is compiled or sent, else only what changed. */
+  serving?: Serving;
 }
 
 /** Full sha256 (hex) of policy.wasm and of the whole config model: equal means nothing changed. */
@@ -36,19 +36,44 @@ export interface Digests {
   config: string;
 }
 
-/** A prepared snapshot, the data shards as UTF-8 bytes (what the engine loads). */
-export interface Prepared {
+/**
+ * What the serving snapshot is made of, so that a reload's build sends the BFF only what changed
+ * (an edit of one tenant of thousands: one tenant's model and one shard's data).
+ */
+export interface Serving extends Digests {
+  /** Its data shards' digests: a shard among them is sent without its bytes when the policy is the same. */
+  shards?: readonly string[];
+  /** Tenant host -> digest of its plugins' model (`tenantDigest`): an equal one is not sent. */
+  tenants?: Readonly<Record<string, string>>;
+}
+
+/** A data shard: its bytes, or none when the serving engine holds one with this digest. */
+export interface PreparedShard {
+  tenants: readonly string[];
+  digest: string;
+  json?: Uint8Array;
+}
+
+/** A prepared snapshot, the data shards as UTF-8 bytes (what the engine loads); `S` says whether every shard has them. */
+export interface Prepared<S extends PreparedShard = PreparedShard> {
   config: PluginsConfig;
   policy: Uint8Array;
-  data: { digest: string; shards: { tenants: readonly string[]; json: Uint8Array }[] };
+  data: { digest: string; shards: S[] };
   digests: Digests;
+  /** Tenant host -> digest of its plugins' model, for the next build's `serving.tenants`. */
+  tenantDigests: Record<string, string>;
+}
+
+/** A digest of one tenant's plugins (the model: bundle pins, rate limits, everything). */
+export function tenantDigest(plugins: PluginsConfig['tenants'][string]): string {
+  return createHash('sha256').update(canonicalJson(plugins)).digest('hex').slice(0, 32);
 }
 
 /** Whether `prepareSnapshot` found the files serving what already serves. */
-export type PrepareResult = { unchanged: true; digests: Digests } | ({ unchanged: false } & Prepared);
+export type PrepareResult<S extends PreparedShard = PreparedShard> = { unchanged: true; digests: Digests } | ({ unchanged: false } & Prepared<S>);
 
 /** Reads the files and prepares a snapshot. Throws ConfigError, or EngineLoadError (policy_unreadable); no file is named as shown yet. */
-export async function prepareSnapshot(input: PrepareInput): Promise<PrepareResult> {
+export async function prepareSnapshot(input: PrepareInput): Promise<PrepareResult<Required<PreparedShard>>> {
   const loaded = await loadConfigFiles({
     pluginsFile: input.pluginsFile,
     grantsFile: input.grantsFile,
@@ -70,6 +95,7 @@ export async function prepareSnapshot(input: PrepareInput): Promise<PrepareResul
   if (input.serving && input.serving.policy === digests.policy && input.serving.config === digests.config) return { unchanged: true, digests };
   const document = shardDataDocument(loaded.registry, input.maxShardBytes === undefined ? {} : { maxShardBytes: input.maxShardBytes });
   const encoder = new TextEncoder();
-  const shards = document.shards.map((s) => ({ tenants: s.tenants, json: encoder.encode(s.json) }));
-  return { unchanged: false, config: loaded.plugins, policy, data: { digest: document.digest, shards }, digests };
+  const shards = document.shards.map((s) => ({ tenants: s.tenants, digest: s.digest, json: encoder.encode(s.json) }));
+  const tenantDigests = Object.fromEntries(Object.entries(loaded.plugins.tenants).map(([host, list]) => [host, tenantDigest(list)]));
+  return { unchanged: false, config: loaded.plugins, policy, data: { digest: document.digest, shards }, digests, tenantDigests };
 }

@@ -1,7 +1,7 @@
 import { formatIssue, loadIdentityFile } from '../config/index.js';
 import type { ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource, WasmEngineOptions } from '../engine/index.js';
 import { EMPTY_IDENTITY, resolveIdentity, type IdentityState } from '../identity/index.js';
-import { buildSnapshot, type Built } from './build.js';
+import { buildSnapshot, servingOf, type Built } from './build.js';
 import { describeLoadFailure, nameFiles } from './load-failure.js';
 import { silentLogger, type ReloadLogger } from './logger.js';
 import type { PrepareInput, SnapshotFiles } from './prepare.js';
@@ -97,7 +97,7 @@ class FileReloader implements Reloader {
     const serving = this.#snapshot;
     let built: Loaded;
     try {
-      const next = await build(this.#options, { where: 'child', serving: { ...this.#built.digests }, signal: this.#closing.signal });
+      const next = await build(this.#options, { where: 'child', serving: this.#built, signal: this.#closing.signal });
       // Unchanged files keep their engine and model; identity.yaml and its secrets are read again.
       const base: Built = next === 'unchanged' ? this.#built : next;
       built = { ...base, identity: await identityOf(this.#options, serving) };
@@ -121,7 +121,8 @@ class FileReloader implements Reloader {
     this.#snapshot = snapshotOf(built, old.id + 1);
     this.#built = built;
     this.#status = { ...this.#status, revision: this.#snapshot.revision, last: outcome };
-    this.#log.info({ trigger, changed, revision: this.#snapshot.revision, shards: built.engine.shards }, 'reload: new policy/config serving');
+    const shards = { total: built.engine.shards, loaded: built.engine.loadedShards };
+    this.#log.info({ trigger, changed, revision: this.#snapshot.revision, shards }, 'reload: new policy/config serving');
     for (const listener of this.#listeners) {
       try {
         listener(this.#snapshot);
@@ -187,8 +188,8 @@ async function identityOf(options: ReloaderOptions, previous?: Snapshot): Promis
 
 interface BuildRun {
   where: 'inline' | 'child';
-  /** The serving snapshot's digests (nothing is built when the files still hold the same). */
-  serving?: Built['digests'];
+  /** What serves: nothing is built when the files still hold the same, and only what changed otherwise. */
+  serving?: Built;
   signal?: AbortSignal;
 }
 
@@ -201,9 +202,15 @@ function build(options: ReloaderOptions, { where, serving, signal }: BuildRun): 
     hostVersion: options.hostVersion,
     ...(options.bundleMount ? { bundleMount: options.bundleMount } : {}),
     ...(options.maxShardBytes === undefined ? {} : { maxShardBytes: options.maxShardBytes }),
-    ...(serving ? { serving } : {}),
+    ...(serving ? { serving: servingOf(serving) } : {}),
   };
-  return buildSnapshot(input, { where, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(signal ? { signal } : {}), ...(options.engine ? { engine: options.engine } : {}) });
+  return buildSnapshot(input, {
+    where,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(serving ? { previous: serving } : {}),
+  });
 }
 
 /**

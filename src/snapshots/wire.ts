@@ -9,12 +9,23 @@ import { EngineLoadError, type EngineLoadCode } from '../engine/index.js';
 import type { Digests } from './prepare.js';
 
 export type ChildMessage =
-  /** Some tenants of the model, in file order. */
+  /** Some tenants of the model whose digest the serving snapshot does not have, in file order. */
   | { kind: 'tenants'; entries: [string, PluginConfig[]][] }
-  /** One data shard, its UTF-8 bytes. */
-  | { kind: 'shard'; tenants: readonly string[]; json: Uint8Array }
-  /** The rest; the snapshot is complete. */
-  | { kind: 'done'; upstreams: UpstreamRoute[]; policy: Uint8Array; dataDigest: string; digests: Digests }
+  /** One data shard, its UTF-8 bytes; without them when the serving engine holds this digest. */
+  | { kind: 'shard'; tenants: readonly string[]; digest: string; json?: Uint8Array }
+  /**
+   * The rest; the snapshot is complete. `hosts`: every tenant in file order (those not sent are
+   * the serving snapshot's); `tenantDigests`: each one's model digest, for the next build.
+   */
+  | {
+      kind: 'done';
+      hosts: string[];
+      tenantDigests: Record<string, string>;
+      upstreams: UpstreamRoute[];
+      policy: Uint8Array;
+      dataDigest: string;
+      digests: Digests;
+    }
   | { kind: 'unchanged'; digests: Digests }
   | { kind: 'failed'; error: WireError };
 
