@@ -170,6 +170,7 @@ bench: build servers ## Benchmarks: tables on stdout, JSON in bench/results/
 	@if [ -f test/bench/bff.bench.ts ]; then npx tsx test/bench/bff.bench.ts; fi
 	npx tsx test/bench/decision-log.bench.ts
 	npx tsx test/bench/events-fanout.bench.ts
+	npx tsx test/bench/scale.bench.ts
 
 .PHONY: clean
 clean: ## Remove every build output (keeps node_modules and .tools)

@@ -68,7 +68,7 @@ function append(map: Map<string, number[]>, key: string, i: number): void {
   else map.set(key, [i]);
 }
 
-/** Entries in key order, as compileRegistry inserts keys (serializeRegistry sorts them anyway). */
+/** Entries in key order, as compileRegistry inserts keys (dataDocumentJson sorts them anyway). */
 function sortedKeys<T>(map: Map<string, T>): [string, T][] {
   return [...map].sort(([a], [b]) => byCodeUnit(a, b));
 }

@@ -12,7 +12,8 @@ export { parsePluginsConfig, type ParsePluginsOptions } from './parse-plugins.js
 export { parseGrants, type ParseGrantsOptions } from './parse-grants.js';
 export { compileRegistry, compileApiPermission, compileSsePermission, satisfiesEngine, type CompileOptions } from './compile-registry.js';
 export { indexApi, indexSse } from './compile-index.js';
-export { serializeRegistry } from './serialize.js';
+export { dataDocumentJson, shardDataDocument, type DataDocument, type DataShard, type ShardOptions } from './data-document.js';
+export { canonicalJson } from './serialize.js';
 export { configDigest } from './digest.js';
 export { disabledPlugins, type DisabledPlugin } from './disabled.js';
 export { parseApiTemplate, type ParsedTemplate } from './path-template.js';

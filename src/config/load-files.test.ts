@@ -4,7 +4,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { defaultConfigFiles, defaultHostVersion, loadConfigFiles } from './load-files.js';
-import { serializeRegistry } from './serialize.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -29,7 +28,7 @@ describe('the default config files', () => {
   it('load without issues in every mode', async () => {
     for (const mode of ['production', 'development', 'test'] as const) {
       const loaded = await loadConfigFiles({ ...defaultConfigFiles(), mode, hostVersion: defaultHostVersion() });
-      expect(loaded.registryJson).toBe(serializeRegistry(loaded.registry));
+      expect(Object.keys(loaded.registry.tenants)).toContain('localhost');
     }
   });
 

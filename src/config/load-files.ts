@@ -9,7 +9,6 @@ import { configDigest } from './digest.js';
 import { parseGrants } from './parse-grants.js';
 import { parsePluginsConfig } from './parse-plugins.js';
 import type { Registry } from './registry-types.js';
-import { serializeRegistry } from './serialize.js';
 import type { ConfigIssue, GrantsConfig, Mode, PluginsConfig } from './types.js';
 
 export interface LoadConfigOptions {
@@ -25,10 +24,8 @@ export interface LoadConfigOptions {
 export interface LoadedConfig {
   plugins: PluginsConfig;
   grants: GrantsConfig;
-  /** The value of `data.registry`. */
+  /** The value of `data.registry`: `dataDocumentJson(registry)` is the policy's data document. */
   registry: Registry;
-  /** `serializeRegistry(registry)`: the canonical JSON of `data.registry` (wrap it as `{"registry":...}`). */
-  registryJson: string;
   /** `configDigest(plugins, grants)`: sha256 (hex) of the whole model, what a reload compares. */
   digest: string;
   /** The files' text as read, for tools that point into them (`explain`): no second read that could see a newer file. */
@@ -39,7 +36,7 @@ export interface LoadedConfig {
  * Reads, validates and compiles both config files. The only function here that touches the
  * file system. Throws ConfigError with every issue of both files, or resolves with all of it.
  * @example
- * const { plugins, registryJson } = await loadConfigFiles({ pluginsFile: 'config/plugins.yaml',
+ * const { plugins, registry } = await loadConfigFiles({ pluginsFile: 'config/plugins.yaml',
  *   grantsFile: 'config/grants.yaml', mode: 'production', hostVersion: defaultHostVersion() });
  */
 export async function loadConfigFiles(options: LoadConfigOptions): Promise<LoadedConfig> {
@@ -70,7 +67,7 @@ export async function loadConfigFiles(options: LoadConfigOptions): Promise<Loade
   const { registry } = compileRegistry(plugins, grants, { hostVersion: options.hostVersion });
   // Both parsed, so both were read.
   const text = { plugins: pluginsText as string, grants: grantsText as string };
-  return { plugins, grants, registry, registryJson: serializeRegistry(registry), digest: configDigest(plugins, grants), text };
+  return { plugins, grants, registry, digest: configDigest(plugins, grants), text };
 }
 
 /** A config file's text, or the `file_unreadable` issue naming it as `shown`. */

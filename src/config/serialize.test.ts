@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { compileRegistry } from './compile-registry.js';
 import { parseGrants } from './parse-grants.js';
 import { parsePluginsConfig } from './parse-plugins.js';
-import { canonicalJson, serializeRegistry } from './serialize.js';
+import { dataDocumentJson } from './data-document.js';
+import { canonicalJson } from './serialize.js';
 
 describe('canonicalJson', () => {
   it('sorts keys recursively, keeps array order, adds no whitespace', () => {
@@ -34,7 +35,7 @@ describe('canonicalJson', () => {
   });
 });
 
-describe('serializeRegistry', () => {
+describe('dataDocumentJson of a compiled registry', () => {
   const plugins = (order: 'ab' | 'ba'): string => {
     const a = ['    - id: a', '      version: "1.0.0"', '      engine: { experience: "*" }', '      bundle: { file: /app/plugins/a/x.js }'];
     const b = ['    - bundle: { file: /app/plugins/b/x.js }', '      engine: { experience: "*" }', '      version: "1.0.0"', '      id: b'];
@@ -51,7 +52,7 @@ describe('serializeRegistry', () => {
     const p = parsePluginsConfig(plugins(order), { file: 'p', mode: 'test' });
     const g = parseGrants(grants(order), { file: 'g' });
     if (!p.ok || !g.ok) throw new Error('fixture invalid');
-    return serializeRegistry(compileRegistry(p.value, g.value, { hostVersion: '1.4.0' }));
+    return dataDocumentJson(compileRegistry(p.value, g.value, { hostVersion: '1.4.0' }).registry);
   };
 
   it('gives the same bytes for the same input, and for maps written in another order', () => {
@@ -59,10 +60,8 @@ describe('serializeRegistry', () => {
     expect(compile('ba')).toBe(compile('ab'));
   });
 
-  it('serializes the whole document or just data.registry', () => {
-    const doc = { registry: { host_version: '1.4.0', tenants: {} } };
-    expect(serializeRegistry(doc)).toBe('{"registry":{"host_version":"1.4.0","tenants":{}}}');
-    expect(serializeRegistry(doc.registry)).toBe('{"host_version":"1.4.0","tenants":{}}');
+  it('is the whole document, data.registry under "registry"', () => {
+    expect(dataDocumentJson({ host_version: '1.4.0', tenants: {} })).toBe('{"registry":{"host_version":"1.4.0","tenants":{}}}');
   });
 });
 

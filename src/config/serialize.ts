@@ -1,16 +1,10 @@
 import { byCodeUnit } from './compile-registry.js';
-import type { Registry, RegistryDocument } from './registry-types.js';
 
 /**
- * Deterministic JSON for the registry (or the whole data document): object keys sorted
- * recursively, arrays in order, no whitespace. Same input, same bytes, so its hash names a revision.
- * @example serializeRegistry(compileRegistry(plugins, grants, { hostVersion: '1.4.0' }))
+ * JSON with object keys sorted recursively, arrays in order, no whitespace: same input, same
+ * bytes, so its hash names a revision (the data document is built with it: data-document.ts).
+ * Refuses what JSON cannot represent faithfully rather than guessing.
  */
-export function serializeRegistry(doc: RegistryDocument | Registry): string {
-  return canonicalJson(doc);
-}
-
-/** JSON with sorted keys. Refuses what JSON cannot represent faithfully rather than guessing. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, formatIssue } from '../config/index.js';
-import { EngineLoadError, loadIssues } from '../engine/index.js';
+import { EngineLoadError } from '../engine/index.js';
+import { loadIssues } from '../snapshots/index.js';
 import { loadSettings, SettingsError, startServer } from '../server/index.js';
 import { identityFor } from './identity.js';
 import { startDemoProvider } from './oidc-provider.js';

@@ -56,7 +56,7 @@ export interface ReloadStatus {
   readonly failures: number;
 }
 
-/** What the server asks for the current state. Implemented by the reloader (src/engine/reloader.ts). */
+/** What the server asks for the current state. Implemented by the reloader (src/snapshots/reloader.ts). */
 export interface SnapshotSource {
   current(): Snapshot;
   status(): ReloadStatus;

@@ -4,30 +4,19 @@ import { CATALOGUES } from './catalogue.js';
 import { ENTRYPOINTS } from './entrypoints.js';
 import { EngineLoadError } from './errors.js';
 import { isEngineFailure } from './failures.js';
+import { catalogueFiles, catalogueRego } from './testing/catalogue-rego.js';
 import { createWasmEngine } from './wasm-engine.js';
 
-/** A catalogue entrypoint as a policy writes it: the reasons in its METADATA (JSON is YAML). */
-function catalogueRego(pkg: string, reasons: Record<string, unknown>): string {
-  return `package experience.${pkg}
-
-# METADATA
-# entrypoint: true
-# custom:
-#   reasons: ${JSON.stringify(reasons)}
-catalogue := [link.annotations.custom.reasons | some link in rego.metadata.chain(); link.annotations.custom.reasons][0]
-`;
-}
-
-const CATALOGUE_REGO = {
-  'api-catalogue.rego': catalogueRego('api', {
+const CATALOGUE_REGO = catalogueFiles({
+  api: {
     allowed: { allow: true, plugin_recognised: true },
     not_allowed: { http_status: 403, violation: 'allowlist', plugin_recognised: true, message: 'No' },
     // given by no decision below: allow must match for a declared reason too
     granted_by_mistake: { http_status: 403, message: 'No' },
-  }),
-  'sse-catalogue.rego': catalogueRego('sse', { allowed: { allow: true }, not_allowed: { http_status: 403, message: 'No' } }),
-  'authz-catalogue.rego': catalogueRego('authz', { granted: { allow: true }, not_granted: {} }),
-};
+  },
+  sse: { allowed: { allow: true }, not_allowed: { http_status: 403, message: 'No' } },
+  authz: { granted: { allow: true }, not_granted: {} },
+});
 
 const ALL_ENTRYPOINTS = [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)];
 

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { ApiDecisionCache, type ApiCacheOptions } from './api-cache.js';
 import { CATALOGUES, parseCatalogue, type CatalogueName, type ReasonCatalogues } from './catalogue.js';
 import { ENTRYPOINTS, type EntrypointName } from './entrypoints.js';
+import { wholeDocument, type EngineData } from './data.js';
 import { EngineLoadError, toError } from './errors.js';
-import { loadModule } from './module.js';
+import { PolicyInstances } from './instances.js';
+import { revisionOf } from './module.js';
+import { compilePolicyModule } from './policy-module.js';
 import {
   asApiDecision,
   asAuthzDecision,
@@ -25,42 +29,76 @@ import type {
   SseInput,
 } from './types.js';
 
-export interface WasmEngineOptions {
+interface EngineOptions {
   /** The compiled policy (`opa build -t wasm` -> policy.wasm). */
   wasm: Uint8Array;
-  /** The whole OPA data document as JSON text, e.g. `{"registry": {...}}`. */
-  dataJson: string;
   /** Decision cache for `api`; `false` turns it off (the benchmark compares both). */
   cache?: ApiCacheOptions | false;
   /** Told about every evaluation failure; the decision is a deny either way. */
   onError?: (error: Error, entrypoint: EntrypointName) => void;
+  /**
+   * The serving engine, on a reload: when `wasm` is the same module, its compiled module and the
+   * instances of the shards whose digest it holds are kept instead of loaded again.
+   */
+  previous?: WasmEngine;
 }
 
+/** The data as one JSON text (`dataDocumentJson`), or in shards by tenant (`shardDataDocument`). */
+export type WasmEngineOptions = EngineOptions &
+  (
+    | { /** The whole OPA data document as JSON text, e.g. `{"registry": {...}}`. */ dataJson: string; data?: never }
+    | { /** The data document in shards, loaded one per event-loop turn. */ data: EngineData; dataJson?: never }
+  );
+
 /**
- * A DecisionEngine backed by one opa-wasm instance with its data set once. Evaluation is
- * synchronous and single-threaded, so one instance serves every request of the process.
+ * A DecisionEngine backed by opa-wasm instances with their data set once: one, or one per data
+ * shard, each decision made on its tenant's. Evaluation is synchronous and single-threaded, so
+ * the instances serve every request of the process.
  */
 export class WasmEngine implements DecisionEngine {
   readonly revision: EngineRevision;
   readonly reasons: ReasonCatalogues;
-  readonly #policy: LoadedPolicy;
+  /** How many of its instances it loaded itself (the rest are shared with the engine it was given as `previous`). */
+  readonly loadedShards: number;
+  readonly #module: { digest: string; compiled: WebAssembly.Module };
+  readonly #instances: PolicyInstances;
   readonly #cache: ApiDecisionCache | undefined;
   readonly #onError: WasmEngineOptions['onError'];
 
-  private constructor(policy: LoadedPolicy, revision: EngineRevision, reasons: ReasonCatalogues, options: WasmEngineOptions) {
-    this.#policy = policy;
+  private constructor(
+    module: { digest: string; compiled: WebAssembly.Module },
+    instances: PolicyInstances,
+    loadedShards: number,
+    revision: EngineRevision,
+    reasons: ReasonCatalogues,
+    options: WasmEngineOptions,
+  ) {
+    this.#module = module;
+    this.#instances = instances;
+    this.loadedShards = loadedShards;
     this.revision = revision;
     this.reasons = reasons;
     this.#cache = options.cache === false ? undefined : new ApiDecisionCache(options.cache);
     this.#onError = options.onError;
   }
 
-  /** Compiles the module, checks it is an OPA policy with every entrypoint, and sets the data. Throws EngineLoadError. */
+  /**
+   * Compiles the module, checks it is an OPA policy with every entrypoint, and sets the data
+   * (shard by shard, one per event-loop turn). Throws EngineLoadError.
+   */
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
     const required = [...Object.values(ENTRYPOINTS), ...Object.values(CATALOGUES).map((c) => c.entrypoint)];
-    const { policy, revision } = await loadModule(options.wasm, options.dataJson, required);
-    const reasons = readCatalogues(policy);
-    return new WasmEngine(policy, revision, reasons, options);
+    const data = options.data ?? wholeDocument(options.dataJson);
+    const digest = createHash('sha256').update(options.wasm).digest('hex');
+    const previous = options.previous && options.previous.#module.digest === digest ? options.previous : undefined;
+    const module = previous ? previous.#module.compiled : await compilePolicyModule(options.wasm);
+    // Every shard's instance is of this one module, so each serves every entrypoint it exports
+    // (the explanation and tooling ones too, which the BFF does not ask).
+    const instances = await PolicyInstances.load(module, data, required, previous ? previous.#instances : undefined);
+    const loadedShards = previous ? instances.distinctFrom(previous.#instances) : instances.size;
+    // The catalogues depend on neither input nor data: any instance answers them.
+    const reasons = previous ? previous.reasons : readCatalogues(instances.for(undefined));
+    return new WasmEngine({ digest, compiled: module }, instances, loadedShards, revisionOf(options.wasm, data.digest), reasons, options);
   }
 
   /**
@@ -76,9 +114,9 @@ export class WasmEngine implements DecisionEngine {
   }
 
   /** Evaluates one entrypoint; `undefined` means no usable result, `failed` says why. */
-  #evaluate(name: EntrypointName, input: object): { value: unknown } | { failed: EngineFailureReason } {
+  #evaluate(name: EntrypointName, input: { tenant: string }): { value: unknown } | { failed: EngineFailureReason } {
     try {
-      const value = singleResult(this.#policy.evaluate(input, ENTRYPOINTS[name]));
+      const value = singleResult(this.#instances.for(input.tenant).evaluate(input, ENTRYPOINTS[name]));
       return value === undefined ? { failed: 'undefined_result' } : { value };
     } catch (thrown) {
       this.#onError?.(toError(thrown, ENTRYPOINTS[name]), name);
@@ -105,7 +143,8 @@ export class WasmEngine implements DecisionEngine {
   }
 
   sse(input: SseInput): SseDecision {
-    const out = this.#evaluate('sse', { ...input, plugin_id: input.plugin_id ?? null });
+    const normalized: SseInput = { ...input, plugin_id: input.plugin_id ?? null };
+    const out = this.#evaluate('sse', normalized);
     if ('failed' in out) return { allow: false, reason: out.failed };
     const decision = asSseDecision(out.value);
     return decision && this.#declared('sse', decision) ? decision : { allow: false, reason: 'undefined_result' };
@@ -127,6 +166,11 @@ export class WasmEngine implements DecisionEngine {
   /** Entries in the API decision cache (for metrics and tests). */
   get cacheSize(): number {
     return this.#cache?.size ?? 0;
+  }
+
+  /** How many Wasm instances (data shards) it decides on. */
+  get shards(): number {
+    return this.#instances.size;
   }
 }
 

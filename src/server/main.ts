@@ -3,7 +3,8 @@
  * settings.ts); exits non-zero with a clear message when they or the first load are invalid.
  */
 import { formatIssue, ConfigError } from '../config/index.js';
-import { EngineLoadError, loadIssues } from '../engine/index.js';
+import { EngineLoadError } from '../engine/index.js';
+import { loadIssues } from '../snapshots/index.js';
 import { SettingsError, loadSettings } from './settings.js';
 import { startServer } from './start.js';
 

@@ -79,6 +79,8 @@ export interface ServerSettings {
   proxyMaxBodyBytes: number;
   watch: boolean;
   reloadDebounceMs: number;
+  /** A reload whose build process (reading, parsing, compiling) takes longer fails; the last good state serves. */
+  reloadTimeoutMs: number;
   logLevel: string;
   /** LOG_FORMAT; unset: pretty in development when stdout is a terminal, else json. */
   logFormat: LogFormat;
@@ -249,6 +251,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     proxyMaxBodyBytes: int(env, 'PROXY_MAX_BODY_BYTES', 1024 * 1024, 0, 100 * 1024 * 1024),
     watch: bool(env, 'CONFIG_WATCH', true),
     reloadDebounceMs: int(env, 'RELOAD_DEBOUNCE_MS', 250, 0, 60_000),
+    reloadTimeoutMs: int(env, 'RELOAD_TIMEOUT_MS', 300_000, 1_000, 3_600_000),
     logLevel: level,
     logFormat: logFormat(env, dev, terminal),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

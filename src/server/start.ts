@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createReloader, type Reloader } from '../engine/index.js';
+import { createReloader, type Reloader } from '../snapshots/index.js';
 import { createApp, type AppOptions, type BffApp } from './app.js';
 import { assertSignInPossible } from './auth/production-check.js';
 import { createHttpDrain } from './drain/index.js';
@@ -108,6 +108,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     env: settings.env,
     watch: settings.watch,
     debounceMs: settings.reloadDebounceMs,
+    timeoutMs: settings.reloadTimeoutMs,
     logger,
     engine: { onError: (error, entrypoint) => logger.error({ err: error, entrypoint }, 'policy evaluation failed (denied)') },
   });

@@ -6,7 +6,7 @@
  * entries no two of which share a shape, shows the index's worst case (no goal).
  */
 import fc from 'fast-check';
-import { compileRegistry, serializeRegistry } from '../../src/config/index.js';
+import { compileRegistry, dataDocumentJson } from '../../src/config/index.js';
 import { createWasmEngine, type ApiInput } from '../../src/engine/index.js';
 import { generatedConfig, type GeneratedConfigSize } from '../support/generated-config.js';
 import { apiRequests } from '../support/requests.js';
@@ -29,7 +29,7 @@ export interface AllowListResult {
 async function variant(wasm: Uint8Array, size: GeneratedConfigSize, label: string): Promise<Variant<ApiInput> & { size: GeneratedConfigSize; allowedShare: number }> {
   const { plugins, grants } = generatedConfig(size);
   const doc = compileRegistry(plugins, grants, { hostVersion: '1.4.0' });
-  const engine = await createWasmEngine({ wasm, dataJson: serializeRegistry(doc), cache: false });
+  const engine = await createWasmEngine({ wasm, dataJson: dataDocumentJson(doc.registry), cache: false });
   const inputs = fc.sample(apiRequests(doc.registry), { numRuns: 5_000, seed: 42 });
   for (const i of inputs) engine.api(i); // warm up
   const allowedShare = inputs.filter((i) => engine.api(i).allow).length / inputs.length;

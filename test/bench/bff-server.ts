@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
-import { createReloader } from '../../src/engine/index.js';
+import { createReloader } from '../../src/snapshots/index.js';
 import { createAgents, createLogger, createMetrics, forwardRequest, loadSettings, startServer, type ServerSettings } from '../../src/server/index.js';
 import { createErrorHandler } from '../../src/server/middleware/errors/index.js';
 import { createRequestLog } from '../../src/server/middleware/request-log/index.js';

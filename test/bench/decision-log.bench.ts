@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import fc from 'fast-check';
-import { defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
+import { dataDocumentJson, defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
 import { DecisionLog, httpSink, withDecisionLog } from '../../src/decision-log/index.js';
 import { createWasmEngine, type ApiInput, type DecisionEngine } from '../../src/engine/index.js';
 import { apiRequests } from '../support/requests.js';
@@ -111,8 +111,8 @@ interface InProcess {
 /** CPU µs per decision (process.cpuUsage: every thread, gzip's included) off and on, interleaved. */
 async function inProcess(sinkUrl: string): Promise<InProcess> {
   const loaded = await loadConfigFiles({ pluginsFile: 'config/plugins.yaml', grantsFile: 'config/grants.yaml', mode: 'production', hostVersion: await defaultHostVersion() });
-  const inputs: ApiInput[] = fc.sample(apiRequests(JSON.parse(loaded.registryJson)), { numRuns: 5_000, seed: 42 });
-  const engine = await createWasmEngine({ wasm: await readFile('build/policy.wasm'), dataJson: `{"registry":${loaded.registryJson}}` });
+  const inputs: ApiInput[] = fc.sample(apiRequests(loaded.registry), { numRuns: 5_000, seed: 42 });
+  const engine = await createWasmEngine({ wasm: await readFile('build/policy.wasm'), dataJson: dataDocumentJson(loaded.registry) });
   const log = new DecisionLog({
     sink: httpSink({ url: new URL(sinkUrl), timeoutMs: 5000 }),
     capacity: 10_000,

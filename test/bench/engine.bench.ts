@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
+import { dataDocumentJson, defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
 import { createWasmEngine, type ApiInput } from '../../src/engine/index.js';
 import { OPA_BIN } from '../support/opa.js';
 import { apiRequests } from '../support/requests.js';
@@ -73,8 +73,8 @@ async function main(): Promise<void> {
     mode: 'production',
     hostVersion: await defaultHostVersion(),
   });
-  const dataJson = `{"registry":${loaded.registryJson}}`;
-  const registry = JSON.parse(loaded.registryJson);
+  const dataJson = dataDocumentJson(loaded.registry);
+  const registry = loaded.registry;
   const wasm = await readFile('build/policy.wasm');
   const inputs: ApiInput[] = fc.sample(apiRequests(registry), { numRuns: 5_000, seed: 42 });
   const allowedShare = inputs.filter((i) => jsApiDecision(registry, i).allow).length / inputs.length;

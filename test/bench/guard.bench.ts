@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
-import { createReloader } from '../../src/engine/index.js';
+import { createReloader } from '../../src/snapshots/index.js';
 import { createMetrics, MemoryRateLimiter } from '../../src/server/index.js';
 import { pluginGuardStep } from '../../src/server/middleware/plugin-guard/index.js';
 import { rateLimitStep } from '../../src/server/middleware/rate-limit/index.js';

@@ -88,7 +88,11 @@ const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFracti
 
 export function printTable(title: string, rows: Measurement[]): void {
   const header = ['variant', 'ops', 'ops/s', 'p50 µs', 'p99 µs'];
-  const body = rows.map((r) => [r.name, String(r.ops), fmt(r.opsPerSec, 0), fmt(r.p50us, 2), fmt(r.p99us, 2)]);
+  printCells(title, header, rows.map((r) => [r.name, String(r.ops), fmt(r.opsPerSec, 0), fmt(r.p50us, 2), fmt(r.p99us, 2)]));
+}
+
+/** A Markdown table: the first column left-aligned, the others right-aligned. */
+export function printCells(title: string, header: string[], body: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log(`\n${title}\n`);

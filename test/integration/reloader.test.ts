@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/index.js';
-import { createReloader, EngineLoadError, type Reloader, type Snapshot } from '../../src/engine/index.js';
+import { EngineLoadError, type Snapshot } from '../../src/engine/index.js';
+import { createReloader, type Reloader } from '../../src/snapshots/index.js';
 
 let dir: string;
 let files: { pluginsFile: string; grantsFile: string; policyFile: string };

@@ -18,9 +18,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   compileRegistry,
+  dataDocumentJson,
   indexApi,
   indexSse,
-  serializeRegistry,
   type ApiIndex,
   type ApiShape,
   type ApiPermission,
@@ -109,9 +109,9 @@ let policy: LoadedPolicy;
 
 beforeAll(async () => {
   registry = registryOf(fc.sample(plugins, { numRuns: 1, seed: SEED })[0]!);
-  dataJson = serializeRegistry({ registry });
+  dataJson = dataDocumentJson(registry);
   policy = await loadPolicy(await readFile('build/policy.wasm'), { initial: 16, maximum: 4096 });
-  policy.setData({ registry });
+  policy.setData(new TextEncoder().encode(dataJson).buffer);
 });
 
 const wasm = (entrypoint: string, input: unknown): unknown => (policy.evaluate(input, entrypoint) as { result: unknown }[])[0]?.result;

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diffConfigs, diffGrants, type DiffChange } from '../../src/cli/commands/diff/index.js';
 import { parseYamlDoc } from '../../src/cli/shared/index.js';
-import { compileRegistry, parseGrants, parsePluginsConfig, serializeRegistry, type GrantsConfig, type PluginsConfig } from '../../src/config/index.js';
+import { compileRegistry, dataDocumentJson, parseGrants, parsePluginsConfig, type GrantsConfig, type PluginsConfig } from '../../src/config/index.js';
 import { createPolicyTools, ENTRYPOINTS, type PolicyTools } from '../../src/engine/index.js';
 import { pluginEntry, pluginsYaml } from '../cli/support.js';
 
@@ -93,7 +93,7 @@ function sides(l: Lists, file: string) {
 }
 
 function decide(plugins: PluginsConfig, grants: GrantsConfig, entrypoint: string, inputs: readonly object[]): boolean[] {
-  policy.setData(JSON.parse(serializeRegistry(compileRegistry(plugins, grants, { hostVersion: '1.4.0' }))) as object);
+  policy.setData(JSON.parse(dataDocumentJson(compileRegistry(plugins, grants, { hostVersion: '1.4.0' }).registry)) as object);
   return inputs.map((input) => ((policy.evaluate({ tenant: 't.example', ...input }, entrypoint) as { result: { allow: boolean } }[])[0]?.result.allow ?? false));
 }
 

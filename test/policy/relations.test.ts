@@ -14,7 +14,17 @@ import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templatePattern } from '../../src/cli/commands/harness/source-scan.js';
-import { indexApi, indexSse, type Grant, type RegistryApiEntry, type RegistryGrants, type RegistrySseEntry, type TemplateSegment } from '../../src/config/index.js';
+import {
+  dataDocumentJson,
+  indexApi,
+  indexSse,
+  type Grant,
+  type RegistryApiEntry,
+  type RegistryGrants,
+  type RegistrySseEntry,
+  type RegistryTenant,
+  type TemplateSegment,
+} from '../../src/config/index.js';
 import { createPolicyTools, ENTRYPOINTS, type PathPatternSegment, type PolicyTools } from '../../src/engine/index.js';
 
 const SEED = Number(process.env.RELATIONS_SEED ?? 20261201);
@@ -90,23 +100,28 @@ const topic = fc.oneof(
 
 // ------------------------------------------------------------------ decisions
 
+/** Sets the decisions' data: the document the BFF builds (dataDocumentJson) for one tenant `t`. */
+function setTenant(tenant: RegistryTenant): void {
+  decisions.setData(new TextEncoder().encode(dataDocumentJson({ host_version: '1.4.0', tenants: { t: tenant } })).buffer);
+}
+
 /** The api decision for a plugin whose allow-list is `entries` (the registry as compileRegistry shapes it, index included). */
 function apiAllows(entries: readonly RegistryApiEntry[], method: string, path: string): { allow: boolean; reason: string } {
-  const plugin = { id: 'p', version: '1.0.0', compatible: true, api: entries, api_index: indexApi(entries), sse: [], sse_index: {}, routes: [], widgets: [] };
-  decisions.setData({ registry: { host_version: '1.4.0', tenants: { t: { plugins: { p: plugin }, grants: { roles: {}, users: {} } } } } });
+  const plugin = { id: 'p', version: '1.0.0', compatible: true, api: [...entries], api_index: indexApi(entries), sse: [], sse_index: {}, routes: [], widgets: [] };
+  setTenant({ plugins: { p: plugin }, grants: { roles: {}, users: {} } });
   const out = decisions.evaluate({ tenant: 't', plugin_id: 'p', method, path }, ENTRYPOINTS.api) as { result: { allow: boolean; reason: string } }[];
   return out[0]!.result;
 }
 
 function sseAllows(entries: readonly RegistrySseEntry[], t: string): { allow: boolean; reason: string } {
-  const plugin = { id: 'p', version: '1.0.0', compatible: true, api: [], api_index: {}, sse: entries, sse_index: indexSse(entries), routes: [], widgets: [] };
-  decisions.setData({ registry: { host_version: '1.4.0', tenants: { t: { plugins: { p: plugin }, grants: { roles: {}, users: {} } } } } });
+  const plugin = { id: 'p', version: '1.0.0', compatible: true, api: [], api_index: {}, sse: [...entries], sse_index: indexSse(entries), routes: [], widgets: [] };
+  setTenant({ plugins: { p: plugin }, grants: { roles: {}, users: {} } });
   const out = decisions.evaluate({ tenant: 't', plugin_id: 'p', topic: t }, ENTRYPOINTS.sse) as { result: { allow: boolean; reason: string } }[];
   return out[0]!.result;
 }
 
 function authzAllows(grants: RegistryGrants, subject: { id: string; roles: string[] }, resource: string, action: string): boolean {
-  decisions.setData({ registry: { host_version: '1.4.0', tenants: { t: { plugins: {}, grants } } } });
+  setTenant({ plugins: {}, grants });
   const out = decisions.evaluate({ tenant: 't', subject, resource, action }, ENTRYPOINTS.authz) as { result: { allow: boolean } }[];
   return out[0]!.result.allow;
 }

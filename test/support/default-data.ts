@@ -1,4 +1,4 @@
-import { defaultHostVersion, loadConfigFiles, type Registry } from '../../src/config/index.js';
+import { dataDocumentJson, defaultHostVersion, loadConfigFiles, type Registry } from '../../src/config/index.js';
 
 /** The data document the BFF builds from the repository's default config: as JSON text, and its registry. */
 export async function defaultData(): Promise<{ dataJson: string; registry: Registry }> {
@@ -8,5 +8,5 @@ export async function defaultData(): Promise<{ dataJson: string; registry: Regis
     mode: 'production',
     hostVersion: await defaultHostVersion(),
   });
-  return { dataJson: `{"registry":${loaded.registryJson}}`, registry: loaded.registry };
+  return { dataJson: dataDocumentJson(loaded.registry), registry: loaded.registry };
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureIo, GRANTS_YAML, pluginEntry, pluginsYaml, REPO, policyWasm, tempDir, writeFiles } from '../../../../test/cli/support.js';
-import { compileRegistry, serializeRegistry, type PluginConfig } from '../../../config/index.js';
+import { compileRegistry, dataDocumentJson, type PluginConfig } from '../../../config/index.js';
 import { createPolicyTools, createWasmEngine } from '../../../engine/index.js';
 import { run } from '../../program.js';
 import { explainCommand } from './index.js';
@@ -185,7 +185,7 @@ describe('the explanation is the policy\'s', () => {
     };
     const { registry } = compileRegistry({ tenants: { t: [plugin] }, upstreams: [] }, { tenants: {} }, { hostVersion: '1.4.0' });
     const wasm = await readFile(policy);
-    const dataJson = `{"registry":${serializeRegistry(registry)}}`;
+    const dataJson = dataDocumentJson(registry);
     const engine = await createWasmEngine({ wasm, dataJson, cache: false });
     const tools = await createPolicyTools({ wasm, dataJson });
     const segment = fc.constantFrom('api', 'orders', 'catalog', 'notes', 'x', '42', 'Orders', '', '.', '%2F', 'a%2e');

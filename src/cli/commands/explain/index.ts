@@ -1,4 +1,4 @@
-import { ConfigError, loadConfigFiles } from '../../../config/index.js';
+import { ConfigError, dataDocumentJson, loadConfigFiles } from '../../../config/index.js';
 import { createWasmEngine, EngineLoadError, isEngineFailure, type PolicyTools, type WasmEngine } from '../../../engine/index.js';
 import { command, flag, list, str, UsageError, CliError, EXIT, writeJson, writeLines, loadTools, readPolicy, settings, parseYamlDoc, type CommandSpec, type Values, type Io } from '../../shared/index.js';
 import type { ExplainContext } from './context.js';
@@ -115,8 +115,8 @@ export async function loadExplainer(io: Io, values: Values): Promise<LoadedExpla
     throw error;
   }
   const policy = await readPolicy(io, values);
-  // Exactly the data document the reloader builds (src/engine/reloader.ts).
-  const dataJson = `{"registry":${loaded.registryJson}}`;
+  // Exactly the data document the BFF loads (src/config/data-document.ts).
+  const dataJson = dataDocumentJson(loaded.registry);
   let engine: WasmEngine;
   try {
     engine = await createWasmEngine({ wasm: policy.wasm, dataJson, cache: false });

@@ -5,7 +5,8 @@
  */
 import { ConfigError, formatIssue } from '../config/index.js';
 import type { ConfigIssue } from '../config/types.js';
-import { EngineLoadError } from './errors.js';
+import { EngineLoadError } from '../engine/index.js';
+import { SnapshotBuildError } from './errors.js';
 
 /** The three files: where they are read, and how messages name them (default: as read). */
 export interface LoadFiles {
@@ -45,6 +46,10 @@ export function describeLoadFailure(error: unknown, files: LoadFiles): { summary
   if (named instanceof EngineLoadError) {
     const issues = loadIssues(named);
     return { summary: issues.map(formatIssue).join('; '), issues };
+  }
+  // No file is at fault: the build itself did not finish (timeout, crashed build process, closed).
+  if (named instanceof SnapshotBuildError) {
+    return { summary: named.message, issues: [{ code: named.code, file: '', line: 0, col: 0, path: '', message: named.message }] };
   }
   // Not an operator's mistake but a fault here: the log has the error, /readyz only says so.
   const summary = named instanceof Error ? named.message : String(named);

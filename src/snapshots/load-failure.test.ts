@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/index.js';
 import type { ConfigIssue } from '../config/types.js';
-import { EngineLoadError } from './errors.js';
+import { EngineLoadError } from '../engine/index.js';
+import { SnapshotBuildError } from './errors.js';
 import { describeLoadFailure, loadIssues, nameFiles } from './load-failure.js';
 
 const files = {
@@ -36,6 +37,8 @@ describe('describeLoadFailure', () => {
   it.each([
     ['a config error', new ConfigError([issue(files.pluginsFile, 'yaml_syntax')]), [{ code: 'yaml_syntax', file: 'conf/plugins.yaml', line: 3, message: 'bad' }], /^config invalid \(1 issue\); first: conf\/plugins\.yaml:3:5/],
     ['a policy error', new EngineLoadError('policy_entrypoints_missing', 'the policy lacks entrypoint(s) x'), [{ code: 'policy_entrypoints_missing', file: '/etc/bff/p.wasm', line: 0, col: 0, path: '', message: 'the policy lacks entrypoint(s) x' }], /^\/etc\/bff\/p\.wasm {2}the policy lacks entrypoint\(s\) x$/],
+    ['a build that timed out', new SnapshotBuildError('snapshot_build_timeout', 'the reload did not finish within 5 s'), [{ code: 'snapshot_build_timeout', file: '', line: 0, col: 0, path: '', message: 'the reload did not finish within 5 s' }], /^the reload did not finish within 5 s$/],
+    ['a build whose process crashed', new SnapshotBuildError('snapshot_build_crashed', 'the process stopped'), [{ code: 'snapshot_build_crashed', file: '', message: 'the process stopped' }], /^the process stopped$/],
     ['anything else', new TypeError('boom at /srv/bff/internal.ts'), [{ code: 'internal_error', file: '', message: 'unexpected error while loading (see the log)' }], /^boom/],
   ])('reports %s as issues, never none', (_what, error, issues, summary) => {
     const described = describeLoadFailure(error, files);
