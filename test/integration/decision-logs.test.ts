@@ -54,6 +54,8 @@ describe('decision logs to an HTTP decision-log service', () => {
       DECISION_LOG_FLUSH_MS: '20',
       DECISION_LOG_INSTANCE_ID: 'bff-test-1',
       DECISION_LOG_MASK: '/input/user/id,/input/subject/id=**REDACTED**',
+      // A bundle served whole is logged at debug (static asset); its line must carry decision_id too.
+      LOG_LEVEL: 'debug',
     });
     cookie = await login(bff, 'alice', ['member', 'dashboard-user']);
   });
