@@ -17,14 +17,17 @@ let context: BrowserContext;
 beforeAll(async () => {
   [cluster, browser] = await Promise.all([startCluster(), launchChromium()]);
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  // A session on each replica (each names its cookie apart): whichever replica the load
-  // balancer picks knows this browser.
+  // One sign-in, through the load balancer: the session is in Redis, so whichever replica the
+  // load balancer picks knows this browser.
+  const res = await context.request.post(`${cluster.url}/auth/dev/login`, {
+    data: { user: 'alice', roles: ['member', 'dashboard-user'] },
+    headers: { 'X-Experience-Csrf': '1' },
+  });
+  expect(res.status(), 'sign-in through the load balancer').toBe(204);
+  // The browser's cookie for localhost goes to every port: each replica, asked directly, knows the session.
   for (const r of cluster.replicas) {
-    const res = await context.request.post(`http://localhost:${r.port}/auth/dev/login`, {
-      data: { user: 'alice', roles: ['member', 'dashboard-user'] },
-      headers: { 'X-Experience-Csrf': '1' },
-    });
-    expect(res.status(), `sign-in on ${r.name}`).toBe(204);
+    const session = await context.request.get(`http://localhost:${r.port}/auth/session`);
+    expect(session.status(), `the session on ${r.name}`).toBe(200);
   }
 });
 

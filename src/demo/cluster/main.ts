@@ -79,7 +79,6 @@ async function main(): Promise<void> {
     // One set of keys for every replica: a sign-in begun on one may finish on another.
     const sessionKeys = process.env.SESSION_KEYS ?? randomBytes(32).toString('base64url');
     const { PORT: _lbPort, ...inherited } = process.env;
-    const perReplicaCookie = process.env.CLUSTER_COOKIE_PER_REPLICA === 'true';
     const started = await Promise.allSettled(
       Array.from({ length: REPLICAS }, (_, i) =>
         startReplica({
@@ -103,8 +102,6 @@ async function main(): Promise<void> {
             SESSION_KEYS: sessionKeys,
             ...secrets,
             ...(identity ? { IDENTITY_CONFIG: identity } : {}),
-            // While sessions live in each process, one browser can hold a session per replica only under distinct names.
-            ...(perReplicaCookie ? { SESSION_COOKIE: `${process.env.SESSION_COOKIE ?? 'exp_session'}_${i + 1}` } : {}),
           },
         }),
       ),

@@ -1,9 +1,8 @@
 /**
  * `make run-cluster` as a child process (`node dist/demo/cluster/main.js`): Redis, three BFF
  * replicas, HAProxy in front, the demo services; on free ports, with the demo publisher quiet
- * so the test's own events are the ones on the page. Each replica names its session cookie
- * apart (CLUSTER_COOKIE_PER_REPLICA), so one browser can be signed in on every replica while
- * sessions live in each replica's memory.
+ * so the test's own events are the ones on the page. Sessions are in the cluster's Redis: one
+ * sign-in through the load balancer holds on every replica.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -54,7 +53,6 @@ export async function startCluster(): Promise<RunningCluster> {
       DEMO_OIDC_PORT: String(oidcPort),
       DEMO_PUBLISH_INTERVAL_MS: '3600000',
       PUBLISH_TOKEN,
-      CLUSTER_COOKIE_PER_REPLICA: 'true',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 /**
  * Redis stopped and started again under three replicas (append-only file: what it held
- * survives): while it is down, publish and new streams answer 503 `event_store_unavailable`,
- * /readyz and the metric say so, and open streams stay open; once it is back every stream
+ * survives): while it is down, publish answers 503 `event_store_unavailable` and a new stream
+ * 503 `session_store_unavailable` (its session, in the same Redis, cannot be read: checked
+ * first), /readyz and the metric say so, and open streams stay open; once it is back every stream
  * resumes from its position. Two replicas are paused (SIGSTOP) while Redis comes back, so an
  * event is stored before they reconnect: they must deliver it (read from where they were, not
  * from the stream's end), and a client resumes across the restart on any replica.
@@ -53,7 +54,7 @@ describe('Redis stopped and restarted mid-stream', () => {
       expect(refused).toEqual({ status: 503, body: { code: 'event_store_unavailable', message: expect.any(String) } });
       const late = await stream(r, 'orders');
       expect(late.status).toBe(503);
-      expect(JSON.parse(late.text ?? '{}').code).toBe('event_store_unavailable');
+      expect(JSON.parse(late.text ?? '{}').code).toBe('session_store_unavailable');
     }
     // The open streams stay open: heartbeats go on while Redis is away.
     const counts = streams.map((s) => s.frames.length);

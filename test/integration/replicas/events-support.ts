@@ -1,8 +1,7 @@
 /**
- * The events view of the replicas in support.ts (three BFF processes on one redis-server): each
- * replica with a dev sign-in of its own, and helpers to stream from and publish to each.
- * Sessions are per process on this branch (the Redis session store is i9-state's), so every
- * replica signs in separately; events do not depend on which session a stream has.
+ * The events view of the replicas in support.ts (three BFF processes on one redis-server): one
+ * dev sign-in, on the first replica, whose session (in Redis) every replica's streams use, and
+ * helpers to stream from and publish to each.
  */
 import { expect } from 'vitest';
 import { PUBLISH_TOKEN } from '../support/bff.js';
@@ -17,7 +16,7 @@ export interface Replica {
   readonly process: BffProcess;
   readonly url: string;
   readonly metricsUrl: string;
-  /** A dev sign-in on this replica (member of localhost). */
+  /** The cluster's one dev sign-in (member of localhost), made on the first replica. */
   readonly cookie: string;
 }
 
@@ -27,18 +26,16 @@ export interface EventReplicas {
   close(): Promise<void>;
 }
 
-/** support.ts's replicas with PUBLISH_TOKEN, each signed in and reaching Redis. */
+/** support.ts's replicas with PUBLISH_TOKEN, each reaching Redis, and one sign-in for all. */
 export async function startEventReplicas(options: ReplicasOptions = {}): Promise<EventReplicas> {
   const cluster = await startReplicas({ ...options, env: { PUBLISH_TOKEN, LOG_LEVEL: 'info', ...options.env } });
   try {
-    const replicas = await Promise.all(
-      cluster.bffs.map(async (process, i) => {
-        const url = cluster.origin(i);
-        const listening = process.logs().find((l) => l['msg'] === 'BFF listening') as { metrics: { port: number } };
-        await waitUntil(async () => (await readyz(url)).stores?.redis?.state === 'up', `replica ${i} reaching Redis`);
-        return { name: `replica ${i}`, process, url, metricsUrl: `http://127.0.0.1:${listening.metrics.port}`, cookie: await login(url) };
-      }),
-    );
+    await Promise.all(cluster.bffs.map((_, i) => waitUntil(async () => (await readyz(cluster.origin(i))).stores?.redis?.state === 'up', `replica ${i} reaching Redis`)));
+    const cookie = await login(cluster.origin(0));
+    const replicas = cluster.bffs.map((process, i) => {
+      const listening = process.logs().find((l) => l['msg'] === 'BFF listening') as { metrics: { port: number } };
+      return { name: `replica ${i}`, process, url: cluster.origin(i), metricsUrl: `http://127.0.0.1:${listening.metrics.port}`, cookie };
+    });
     return { cluster, replicas, close: () => cluster.close() };
   } catch (error) {
     await cluster.close();

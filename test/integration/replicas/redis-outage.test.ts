@@ -3,14 +3,10 @@
  * that needs a session is 503 `session_store_unavailable` on every replica (never a 200, never
  * a 401 as if signed out), `/readyz` and `experience_store_up` say so, the shell is still
  * served; once it is back the same session works again. Hung (SIGSTOP): no request waits for
- * it longer than its timeout. Down at start-up: a clear message and exit 1, unless
- * REDIS_START_DEGRADED, when the replica starts and serves sessions once Redis is there.
+ * it longer than its timeout. Down at start-up: redis-start.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBffProcess } from '../support/bff-process.js';
 import { call, devLogin, type Answer } from '../support/client.js';
-import { startRecordingUpstream, type RecordingUpstream } from '../support/upstream.js';
-import { startRedis, type RedisServer } from '../../support/redis-server.js';
 import { codeOf, metricValue, pluginCall, startReplicas, type Replicas } from './support.js';
 
 type Phase = 'before' | 'stopping' | 'down' | 'starting' | 'after';
@@ -113,47 +109,3 @@ describe('three replicas: Redis stopped and restarted under load', () => {
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
 }
-
-describe('Redis down at start-up', () => {
-  let redis: RedisServer;
-  let upstream: RecordingUpstream;
-  beforeAll(async () => {
-    redis = await startRedis();
-    await redis.stop();
-    upstream = await startRecordingUpstream();
-  });
-  afterAll(async () => {
-    await upstream?.close();
-    await redis?.close();
-  });
-
-  it('the replica does not start: exit 1 with a message that names Redis (without its password) and REDIS_START_DEGRADED', async () => {
-    const url = `redis://:s3cret-pass@127.0.0.1:${redis.port}`;
-    const failure = await startBffProcess({ REDIS_URL: url, UPSTREAM_URL: upstream.url, REDIS_CONNECT_TIMEOUT_MS: '1000' }).then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
-    expect(failure?.message).toMatch(/the BFF exited \(1\) before logging/);
-    expect(failure?.message).toContain(`experience-bff: failed to start: Redis at redis://127.0.0.1:${redis.port} cannot be reached`);
-    expect(failure?.message).toContain('REDIS_START_DEGRADED=true');
-    expect(failure?.message).not.toContain('s3cret-pass');
-  });
-
-  it('with REDIS_START_DEGRADED it starts: sessions 503 and /readyz down until Redis is there, then served', async () => {
-    const bff = await startBffProcess({ REDIS_URL: redis.url, UPSTREAM_URL: upstream.url, REDIS_CONNECT_TIMEOUT_MS: '500', REDIS_START_DEGRADED: 'true' });
-    try {
-      const ready = await (await fetch(`http://localhost:${bff.port}/readyz`)).json();
-      expect(ready).toMatchObject({ ready: true, stores: { redis: { state: 'down' } } });
-      const login = await call(bff.port, { method: 'POST', path: '/auth/dev/login', headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' }, body: '{"user":"alice","roles":["member"]}' });
-      expect([login.status, codeOf(login)]).toEqual([503, 'session_store_unavailable']);
-      expect(bff.logs().some((l) => String(l['msg']).startsWith('starting degraded (REDIS_START_DEGRADED)'))).toBe(true);
-      await redis.start();
-      await expect.poll(async () => ((await (await fetch(`http://localhost:${bff.port}/readyz`)).json()) as { stores: { redis: { state: string } } }).stores.redis.state, { timeout: 10_000 }).toBe('up');
-      const cookie = await devLogin(bff.port);
-      expect((await pluginCall(bff.port, cookie)).status).toBe(200);
-    } finally {
-      await bff.cleanup();
-      await redis.stop();
-    }
-  });
-});
