@@ -70,4 +70,25 @@ describe('POST /api/telemetry', () => {
     expect((await post({ events: Array.from({ length: 101 }, () => event) })).status).toBe(400);
     expect((await post({ events: Array.from({ length: 100 }, () => event) })).status).toBe(204);
   });
+
+  it('logs events only under plugins the policy serves this user: an incompatible or unknown one is dropped and counted', async () => {
+    const alice = await login(bff, 'alice', ['member']);
+    const before = bff.logs().length;
+    const res = await bff
+      .http()
+      .post('/api/telemetry')
+      .set('Host', 'localhost')
+      .set('Cookie', alice)
+      .send({
+        events: [
+          { plugin: 'legacy', kind: 'log', name: 'legacy.boot', ts: '2026-01-01T00:00:00Z' },
+          { plugin: 'billing', kind: 'log', name: 'forged', ts: '2026-01-01T00:00:00Z' },
+          { plugin: 'orders', kind: 'event', name: 'orders.opened', ts: '2026-01-01T00:00:00Z' },
+        ],
+      });
+    expect(res.status).toBe(204);
+    const lines = bff.logs().slice(before);
+    expect(lines.filter((l) => l.msg === 'telemetry').map((l) => l.plugin)).toEqual(['orders']);
+    expect(lines.find((l) => l.dropped !== undefined)).toMatchObject({ tenant: 'localhost', user: 'alice', dropped: 2 });
+  });
 });

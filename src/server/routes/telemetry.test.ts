@@ -2,10 +2,13 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AppDeps } from '../deps.js';
 import { createLogger } from '../logger.js';
-import { testContext } from '../testing/context.js';
+import type { ContributionsDecision, ContributionsInput } from '../../engine/types.js';
+import { testContext, testSnapshot } from '../testing/context.js';
 import { telemetryRoute } from './telemetry.js';
 
-async function post(json: unknown) {
+const SERVED: ContributionsDecision = { plugins: [{ id: 'orders', version: '1.0.0', routes: [], widgets: [] }] };
+
+async function post(json: unknown, contributions: (input: ContributionsInput) => ContributionsDecision = () => SERVED) {
   const lines: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _e, done) {
@@ -16,6 +19,7 @@ async function post(json: unknown) {
   const ctx = testContext({ method: 'POST', url: '/api/telemetry', json });
   ctx.state.tenant = 'localhost';
   ctx.state.session = { sid: 's', user: 'alice', roles: [], tenant: 'localhost', iat: 0, exp: 2e9 };
+  ctx.state.snapshot = testSnapshot({ contributions });
   let error: unknown;
   try {
     await telemetryRoute({ logger: createLogger({ level: 'info', destination }) } as AppDeps)(ctx, async () => undefined);
@@ -48,5 +52,24 @@ describe('telemetryRoute', () => {
     const { lines, error } = await post(body);
     expect(error).toMatchObject({ code: 'invalid_body' });
     expect(lines).toEqual([]);
+  });
+
+  it('logs only plugins the policy serves this user; the others are dropped and counted, never logged under their name', async () => {
+    const asked: ContributionsInput[] = [];
+    const { ctx, lines } = await post({ events: [event, { ...event, plugin: 'billing' }, { ...event, plugin: 'disabled-one' }] }, (input) => {
+      asked.push(input);
+      return SERVED;
+    });
+    expect(ctx.status).toBe(204);
+    expect(asked).toEqual([{ tenant: 'localhost', user: { id: 'alice', roles: [] } }]);
+    expect(lines.filter((l) => l.msg === 'telemetry').map((l) => l.plugin)).toEqual(['orders']);
+    expect(lines.find((l) => typeof l.dropped === 'number')).toMatchObject({ dropped: 2, user: 'alice' });
+    expect(JSON.stringify(lines)).not.toMatch(/billing|disabled-one/);
+  });
+
+  it('fails closed with decision_unavailable when the policy cannot say which plugins are served', async () => {
+    const { lines, error } = await post({ events: [event] }, () => ({ plugins: [], reason: 'evaluation_error' }));
+    expect(error).toMatchObject({ code: 'decision_unavailable' });
+    expect(lines.filter((l) => l.msg === 'telemetry')).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { readJsonFields } from '../body.js';
 import type { AppDeps } from '../deps.js';
-import { InputError } from '../errors.js';
-import { sessionOf, tenantOf, type BffMiddleware } from '../state.js';
+import { callerOf, contributionsFor } from '../decisions.js';
+import { InputError, UnavailableError } from '../errors.js';
+import { sessionOf, snapshotOf, tenantOf, type BffMiddleware } from '../state.js';
 
 const MAX_BODY = 64 * 1024;
 const MAX_EVENTS = 100;
@@ -32,7 +33,13 @@ function isEvent(value: unknown): value is TelemetryEvent {
   );
 }
 
-/** `POST /api/telemetry`: the SDK's logs, metrics and events, one JSON log line each. */
+/**
+ * `POST /api/telemetry`: the SDK's logs, metrics and events, one JSON log line each. The
+ * `plugin` an event names is the page's claim: only plugins the policy serves this user (the
+ * contributions decision behind the manifests) are logged under it, so a disabled or withdrawn
+ * plugin, or a script naming another one, cannot write lines in a plugin's name. The rest are
+ * dropped and counted in one line.
+ */
 export function telemetryRoute(deps: AppDeps): BffMiddleware {
   const logger = deps.logger.child({ source: 'telemetry' });
   return async function telemetry(ctx) {
@@ -42,10 +49,22 @@ export function telemetryRoute(deps: AppDeps): BffMiddleware {
       throw new InputError('invalid_body', `Expected {"events": [...]} with 1-${MAX_EVENTS} valid events`);
     }
     const tenant = tenantOf(ctx);
-    const { user } = sessionOf(ctx);
-    for (const e of events) {
-      logger.info({ tenant, user, plugin: e.plugin, kind: e.kind, clientLevel: e.level, name: e.name, message: e.message, data: e.data, clientTs: e.ts }, 'telemetry');
+    const session = sessionOf(ctx);
+    const decision = contributionsFor(snapshotOf(ctx), tenant, session, callerOf(ctx));
+    if (decision.reason) {
+      ctx.state.log.reason = decision.reason;
+      throw new UnavailableError('decision_unavailable', 'Plugins could not be authorised');
     }
+    const served = new Set(decision.plugins.map((p) => p.id));
+    let dropped = 0;
+    for (const e of events) {
+      if (!served.has(e.plugin)) {
+        dropped += 1;
+        continue;
+      }
+      logger.info({ tenant, user: session.user, plugin: e.plugin, kind: e.kind, clientLevel: e.level, name: e.name, message: e.message, data: e.data, clientTs: e.ts }, 'telemetry');
+    }
+    if (dropped > 0) logger.info({ tenant, user: session.user, dropped }, 'telemetry: events naming a plugin this user is not served were dropped');
     ctx.status = 204;
   };
 }
