@@ -66,6 +66,8 @@ export function pluginEntry(p: {
   sse?: string[];
   routes?: [string, string, string?][];
   widgets?: [string, string, string?][];
+  /** The kill switch's reason (`disabled: { reason }`). */
+  disabled?: string;
 }): string {
   const version = p.version ?? '1.0.0';
   const lines = [
@@ -76,6 +78,7 @@ export function pluginEntry(p: {
     '      bundle:',
     `        file: /app/plugins/${p.id}/${version}/index.esm.js`,
     ...(p.integrity ? [`        integrity: "${p.integrity}"`] : []),
+    ...(p.disabled ? ['      disabled:', `        reason: ${JSON.stringify(p.disabled)}`] : []),
     ...(p.rateLimit ? ['      rateLimit:', `        requestsPerSecond: ${p.rateLimit[0]}`, `        burst: ${p.rateLimit[1]}`] : []),
     '      permissions:',
     `        api: ${p.api && p.api.length > 0 ? '' : '[]'}`.trimEnd(),

@@ -48,3 +48,11 @@ describe('diff: bundle.integrity', () => {
     [{ integrity: H1 }, { integrity: H1 }, null, 'new', '', 0],
   ])('%j -> %j: %s', async (...row) => check(row));
 });
+
+describe('diff: disabled (the kill switch)', () => {
+  it.each<Row>([
+    [{ disabled: 'incident 42' }, {}, '+ plugin widened disabled (incident 42) -> enabled | enabled again: its bundle, calls, streams and contributions are served', 'old', 'reason', 2],
+    [{}, { disabled: 'incident 42' }, '- plugin narrowed enabled -> disabled (incident 42)', 'new', 'reason', 0],
+    [{ disabled: 'incident 42' }, { disabled: 'incident 43' }, null, 'new', '', 0],
+  ])('%j -> %j: %s', async (...row) => check(row));
+});

@@ -1,7 +1,9 @@
 /**
- * A plugin's limits and pins between two configs: `rateLimit` (per plugin and tenant) and
- * `bundle.integrity`. Neither is a policy question (the policy never sees them, docs/contracts.md),
- * so they are compared here; the permission lists are compared in permission-diff.ts.
+ * A plugin's limits, pins and kill switch between two configs: `rateLimit` (per plugin and
+ * tenant), `bundle.integrity` and `disabled`. The first two are not policy questions (the policy
+ * never sees them, docs/contracts.md); `disabled` is data the policy reads, and turning it off
+ * serves again everything the plugin's lists allow, so it is a widening whatever they say. The
+ * permission lists are compared in permission-diff.ts.
  */
 import type { PluginConfig, RateLimitConfig } from '../../../config/index.js';
 import type { Emit, Locate } from './change.js';
@@ -10,6 +12,15 @@ import type { Emit, Locate } from './change.js';
 export function compareLimits(old: PluginConfig, now: PluginConfig, atOld: Locate, atNew: Locate, emit: Emit): void {
   compareRateLimit(old.rateLimit, now.rateLimit, atOld, atNew, emit);
   compareIntegrity(old, now, atOld, atNew, emit);
+  compareDisabled(old, now, atOld, atNew, emit);
+}
+
+function compareDisabled(old: PluginConfig, now: PluginConfig, atOld: Locate, atNew: Locate, emit: Emit): void {
+  if (old.disabled && !now.disabled) {
+    emit({ kind: 'plugin', change: 'widened', widening: true, old: `disabled (${old.disabled.reason})`, new: 'enabled', note: 'enabled again: its bundle, calls, streams and contributions are served', location: atOld(['disabled']) });
+  } else if (!old.disabled && now.disabled) {
+    emit({ kind: 'plugin', change: 'narrowed', widening: false, old: 'enabled', new: `disabled (${now.disabled.reason})`, location: atNew(['disabled']) });
+  }
 }
 
 const rate = (r: RateLimitConfig) => `${r.requestsPerSecond}/s burst ${r.burst}`;
