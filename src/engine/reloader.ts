@@ -5,6 +5,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { formatIssue, loadConfigFiles, loadIdentityFile } from '../config/index.js';
 import type { Mode, PluginsConfig } from '../config/types.js';
 import { EMPTY_IDENTITY, resolveIdentity, type IdentityState } from '../identity/index.js';
+import type { PolicyBytes, PolicySource } from '../policy-bundle/index.js';
 import { EngineLoadError } from './errors.js';
 import { describeLoadFailure, nameFiles } from './load-failure.js';
 import { silentLogger, type EngineLogger } from './logger.js';
@@ -14,8 +15,10 @@ import { createWasmEngine, type WasmEngine, type WasmEngineOptions } from './was
 export interface ReloaderOptions {
   pluginsFile: string;
   grantsFile: string;
-  /** The built policy module (`make policy` -> build/policy.wasm). */
+  /** The built policy module (`make policy` -> build/policy.wasm); with `policySource`, the bundle's file or URL (for messages). */
   policyFile: string;
+  /** Where the policy module is read instead of `policyFile` (an OPA bundle, verified); its status shows in status(). */
+  policySource?: PolicySource;
   mode: Mode;
   /** Host version that `engine.experience` ranges are resolved against. */
   hostVersion: string;
@@ -43,9 +46,21 @@ export interface Reloader extends SnapshotSource {
 interface Built {
   engine: WasmEngine;
   config: PluginsConfig;
-  /** Full sha256 of policy.wasm and of the whole config model: equal means nothing changed. */
+  /** Full sha256 of policy.wasm (and the bundle revision) and of the whole config model: equal means nothing changed. */
   digests: { policy: string; config: string };
   identity: IdentityState;
+  bundleRevision: string | undefined;
+}
+
+/** policy.wasm as a file (POLICY_WASM), the default PolicySource's read. */
+async function readPolicyFile(file: string): Promise<PolicyBytes> {
+  try {
+    return { wasm: await readFile(file) };
+  } catch (cause) {
+    // The code only (ENOENT, EISDIR, ...): the system message carries the resolved path. The file is named later.
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+    throw new EngineLoadError('policy_unreadable', `cannot read the file (${code}): build it with \`make policy\``, { cause });
+  }
 }
 
 /**
@@ -80,11 +95,12 @@ class FileReloader implements Reloader {
     const { policy, data, loadedAt } = built.engine.revision;
     const config = built.digests.config.slice(0, 12);
     const identity = built.identity.revision;
+    const bundle = built.bundleRevision === undefined ? {} : { bundle: built.bundleRevision };
     return Object.freeze({
       engine: built.engine,
       config: built.config,
       identity: built.identity,
-      revision: Object.freeze({ id, policy, data, config, identity, loadedAt }),
+      revision: Object.freeze({ id, policy, data, config, identity, loadedAt, ...bundle }),
     });
   }
 
@@ -97,14 +113,7 @@ class FileReloader implements Reloader {
       hostVersion: options.hostVersion,
       ...(options.bundleMount ? { bundleMount: options.bundleMount } : {}),
     });
-    let wasm: Uint8Array;
-    try {
-      wasm = await readFile(options.policyFile);
-    } catch (cause) {
-      // The code only (ENOENT, EISDIR, ...): the system message carries the resolved path. The file is named later.
-      const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-      throw new EngineLoadError('policy_unreadable', `cannot read the file (${code}): build it with \`make policy\``, { cause });
-    }
+    const { wasm, bundleRevision } = await (options.policySource?.read() ?? readPolicyFile(options.policyFile));
     const engine = await createWasmEngine({
       wasm,
       dataJson: `{"registry":${loaded.registryJson}}`,
@@ -116,7 +125,8 @@ class FileReloader implements Reloader {
           strict: previous !== undefined,
         })
       : EMPTY_IDENTITY;
-    return { engine, config: loaded.plugins, identity, digests: { policy: createHash('sha256').update(wasm).digest('hex'), config: loaded.digest } };
+    const policy = createHash('sha256').update(wasm).update(`\0${bundleRevision ?? ''}`).digest('hex');
+    return { engine, config: loaded.plugins, identity, bundleRevision, digests: { policy, config: loaded.digest } };
   }
 
   current(): Snapshot {
@@ -124,7 +134,8 @@ class FileReloader implements Reloader {
   }
 
   status(): ReloadStatus {
-    return this.#status;
+    const bundle = this.#options.policySource?.status();
+    return bundle ? { ...this.#status, bundle } : this.#status;
   }
 
   subscribe(listener: (snapshot: Snapshot) => void): () => void {
@@ -188,10 +199,12 @@ class FileReloader implements Reloader {
 
   /** Watches the folders, not the files: editors and `mv` replace files, which ends a file watch. */
   startWatching(): void {
+    // A bundle server reports its changes itself (its poller); a file is watched.
+    const policyFile = this.#options.policySource ? this.#options.policySource.watchFile : this.#options.policyFile;
     const files = new Map<string, string>([
       [resolve(this.#options.pluginsFile), 'plugins'],
       [resolve(this.#options.grantsFile), 'grants'],
-      [resolve(this.#options.policyFile), 'policy'],
+      ...(policyFile ? [[resolve(policyFile), 'policy'] as [string, string]] : []),
       ...(this.#options.identityFile ? [[resolve(this.#options.identityFile), 'identity'] as [string, string]] : []),
     ]);
     const dirs = new Set([...files.keys()].map((f) => dirname(f)));

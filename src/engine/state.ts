@@ -1,5 +1,6 @@
 import type { ConfigIssue, PluginsConfig } from '../config/types.js';
 import type { IdentityState } from '../identity/index.js';
+import type { PolicyBundleStatus } from '../policy-bundle/types.js';
 import type { DecisionEngine } from './types.js';
 
 /**
@@ -31,6 +32,8 @@ export interface SnapshotRevision {
   readonly config: string;
   /** The identity providers' revision (config + secret fingerprints), `none` without any. */
   readonly identity: string;
+  /** The OPA bundle's `.manifest` revision when the policy came from a bundle ('' if it has none). */
+  readonly bundle?: string;
   readonly loadedAt: string;
 }
 
@@ -54,6 +57,8 @@ export interface ReloadStatus {
   readonly last: ReloadOutcome;
   /** Failed attempts since the process started. */
   readonly failures: number;
+  /** With a policy bundle: its checks and refusals since the process started. */
+  readonly bundle?: PolicyBundleStatus;
 }
 
 /** What the server asks for the current state. Implemented by the reloader (src/engine/reloader.ts). */
