@@ -95,7 +95,8 @@ async function claims(dir: string, sign: NonNullable<BuildBundleOptions['sign']>
 /** `opa sign` over a folder that is a bundle (writes its .signatures.json); returns that file's text. */
 export async function opaSignDir(dir: string, sign: { key: DevKey; keyid?: string; scope?: string }): Promise<string> {
   const claimsArgs = sign.keyid || sign.scope ? ['--claims-file', await claims(await mkdtemp(join(tmpdir(), 'xp-claims-')), sign)] : [];
-  await run(OPA_BIN, ['sign', '--bundle', dir, '--signing-key', sign.key.privateFile, '--signing-alg', sign.key.algorithm, ...claimsArgs, '-o', dir]);
+  // From inside the folder: `opa sign` names the files by the path it was given.
+  await run(OPA_BIN, ['sign', '--bundle', '.', '--signing-key', sign.key.privateFile, '--signing-alg', sign.key.algorithm, ...claimsArgs, '-o', '.'], { cwd: dir });
   return readFile(join(dir, '.signatures.json'), 'utf8');
 }
 
