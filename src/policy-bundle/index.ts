@@ -9,3 +9,4 @@ export { loadBundleKeys, parseBundleKeys, type BundleKey, type BundleKeys } from
 export { createFileBundleSource } from './file-source.js';
 export { createUrlBundleSource, type PollResult, type UrlBundleSource, type UrlBundleSourceOptions } from './url-source.js';
 export type { PolicyBundleStatus, PolicyBytes, PolicySource } from './types.js';
+export { createPolicyBundle, type PolicyBundle, type PolicyBundleLocation } from './create.js';

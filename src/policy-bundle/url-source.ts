@@ -61,7 +61,7 @@ async function body(response: Response, max: number): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** The URL as messages show it: never a query (it may carry a token). */
+/** The URL as the log shows it: never a query (it may carry a token). Messages name no URL: the reloader names the bundle. */
 function shown(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
@@ -86,7 +86,9 @@ export function createUrlBundleSource(options: UrlBundleSourceOptions): UrlBundl
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
-      throw unreadable(`the bundle server ${shown(options.url)} did not answer (${(cause as Error).name})`, cause);
+      // fetch's TypeError carries the socket's code (ECONNREFUSED, ENOTFOUND, ...); a timeout is a TimeoutError.
+      const reason = (cause as { cause?: { code?: unknown } }).cause?.code ?? (cause as Error).name;
+      throw unreadable(`the bundle server did not answer (${String(reason)})`, cause);
     }
     if (response.status === 304 && held) {
       await response.body?.cancel();
@@ -94,7 +96,7 @@ export function createUrlBundleSource(options: UrlBundleSourceOptions): UrlBundl
     }
     if (response.status !== 200) {
       await response.body?.cancel();
-      throw unreadable(`the bundle server ${shown(options.url)} answered ${response.status}`);
+      throw unreadable(`the bundle server answered ${response.status}`);
     }
     const bytes = await body(response, maxBytes);
     etag = response.headers.get('etag') ?? undefined;

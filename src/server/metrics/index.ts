@@ -51,6 +51,8 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
     },
   });
 
+  if (source.status().bundle) bundleMetrics(source, registers);
+
   return {
     registry,
     httpRequests: new Counter({
@@ -121,6 +123,29 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
       registers,
     }),
   };
+}
+
+/** With a policy bundle: its refusals by code and the time it last passed every check, read from the source. */
+function bundleMetrics(source: SnapshotSource, registers: Registry[]): void {
+  new Counter({
+    name: 'experience_policy_bundle_refused_total',
+    help: 'Policy bundles refused (unsigned, tampered, wrongly signed, invalid) or not obtained (unreadable), by code',
+    labelNames: ['code'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [code, count] of Object.entries(source.status().bundle?.refused ?? {})) this.inc({ code }, count);
+    },
+  });
+  new Gauge({
+    name: 'experience_policy_bundle_last_success_timestamp_seconds',
+    help: 'Unix time a policy bundle last passed every check (signature, files, format); 0 before the first',
+    registers,
+    collect() {
+      const at = source.status().bundle?.lastSuccessAt;
+      this.set(at ? Date.parse(at) / 1000 : 0);
+    },
+  });
 }
 
 export { createMetricsApp, type MetricsAppOptions } from './app.js';

@@ -46,11 +46,18 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
       ctx.body = { ready: false };
       return;
     }
-    const { revision, last, failures } = status;
+    const { revision, last, failures, bundle } = status;
     const issues = last.issues ?? [];
     ctx.body = {
       ready: true,
-      revision: { id: revision.id, policy: revision.policy, data: revision.data, config: revision.config, loadedAt: revision.loadedAt },
+      revision: {
+        id: revision.id,
+        policy: revision.policy,
+        ...(revision.bundle === undefined ? {} : { bundle: revision.bundle }),
+        data: revision.data,
+        config: revision.config,
+        loadedAt: revision.loadedAt,
+      },
       lastReload: {
         ok: last.ok,
         at: last.at,
@@ -63,6 +70,19 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
             }),
       },
       reloadFailures: failures,
+      // Codes and times only: a refusal's message is in the log (it may name the bundle server).
+      ...(bundle
+        ? {
+            policyBundle: {
+              source: bundle.source,
+              signed: bundle.signed,
+              ...(bundle.revision === undefined ? {} : { revision: bundle.revision }),
+              ...(bundle.lastSuccessAt ? { lastSuccessAt: bundle.lastSuccessAt } : {}),
+              refused: bundle.refused,
+              ...(bundle.lastRefusal ? { lastRefusal: { at: bundle.lastRefusal.at, code: bundle.lastRefusal.code } } : {}),
+            },
+          }
+        : {}),
     };
   };
 }
