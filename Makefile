@@ -76,12 +76,12 @@ chromium: ## Install Debian's Chromium for the browser tests (if missing)
 
 # The bundle's .manifest revision (the BFF reports it with POLICY_BUNDLE): a digest of the sources it is built from.
 POLICY_REVISION ?= $(shell cat $(sort $(filter-out %_test.rego,$(POLICY_SRC))) policy/capabilities.json 2>/dev/null | sha256sum | cut -c1-12)
-# `make -B policy POLICY_SIGNING_KEY=<private.pem>` signs build/bundle.tar.gz (README, "Signed policy bundles").
+# `make policy POLICY_SIGNING_KEY=<private.pem>` signs build/bundle.tar.gz, rebuilt then every time (README, "Signed policy bundles").
 POLICY_SIGNING_KEY ?=
 POLICY_SIGNING_ALG ?= RS256
 
 # One build, two outputs: the OPA bundle (bundle mode, so it can be signed) and the module unpacked from it.
-build/policy.wasm build/bundle.tar.gz &: $(POLICY_SRC) policy/capabilities.json | $(OPA_DEP)
+build/policy.wasm build/bundle.tar.gz &: $(POLICY_SRC) policy/capabilities.json $(if $(POLICY_SIGNING_KEY),FORCE) | $(OPA_DEP)
 	@mkdir -p build
 	$(OPA) build -b -t wasm $(addprefix -e ,$(ENTRYPOINTS)) --capabilities policy/capabilities.json \
 	  --ignore '*_test.rego' --ignore capabilities.json --revision '$(POLICY_REVISION)' \
@@ -89,6 +89,9 @@ build/policy.wasm build/bundle.tar.gz &: $(POLICY_SRC) policy/capabilities.json 
 	  -o build/bundle.tar.gz policy/
 	tar -xzf build/bundle.tar.gz -C build /policy.wasm
 	@touch build/policy.wasm build/bundle.tar.gz
+
+# A prerequisite that is never up to date (no recipe, no file): what names it is always rebuilt.
+FORCE:
 
 .PHONY: policy
 policy: build/policy.wasm build/bundle.tar.gz ## Compile policy/ to build/policy.wasm and the OPA bundle build/bundle.tar.gz (one module, every entrypoint)
