@@ -108,7 +108,7 @@ describe('a bundle file (POLICY_BUNDLE)', () => {
     expect(Date.parse(status.policyBundle!.lastSuccessAt!)).toBeGreaterThan(0);
     const listening = bff.logs().find((l) => l.msg === 'BFF listening') as { revision?: { bundle?: string } } | undefined;
     expect(listening?.revision?.bundle).toBe('rev-1');
-    expect(await metrics(bff)).toMatch(/^experience_policy_bundle_last_success_timestamp_seconds [1-9]\d*(\.\d+)?$/m);
+    expect(await metrics(bff)).toMatch(/^experience_policy_bundle_last_success_timestamp_seconds\{source="file"\} [1-9]\d*(\.\d+)?$/m);
   });
 
   it('at reload, each unsigned, tampered or wrongly signed bundle is refused; the last good keeps serving; a good one is taken', async () => {

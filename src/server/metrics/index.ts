@@ -51,7 +51,7 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
     },
   });
 
-  if (source.status().bundle) bundleMetrics(source, registers);
+  bundleMetrics(source, registers);
 
   return {
     registry,
@@ -125,7 +125,7 @@ export function createMetrics(source: SnapshotSource, options: { defaultMetrics?
   };
 }
 
-/** With a policy bundle: its refusals by code and the time it last passed every check, read from the source. */
+/** With a policy bundle: its refusals by code and the time it last passed every check, read from the source (no series without one). */
 function bundleMetrics(source: SnapshotSource, registers: Registry[]): void {
   new Counter({
     name: 'experience_policy_bundle_refused_total',
@@ -139,11 +139,13 @@ function bundleMetrics(source: SnapshotSource, registers: Registry[]): void {
   });
   new Gauge({
     name: 'experience_policy_bundle_last_success_timestamp_seconds',
-    help: 'Unix time a policy bundle last passed every check (signature, files, format); 0 before the first',
+    help: 'Unix time a policy bundle last passed every check (signature, files, format), by source (file or url)',
+    labelNames: ['source'],
     registers,
     collect() {
-      const at = source.status().bundle?.lastSuccessAt;
-      this.set(at ? Date.parse(at) / 1000 : 0);
+      this.reset();
+      const bundle = source.status().bundle;
+      if (bundle?.lastSuccessAt) this.set({ source: bundle.source }, Date.parse(bundle.lastSuccessAt) / 1000);
     },
   });
 }
