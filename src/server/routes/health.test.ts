@@ -71,6 +71,33 @@ describe('readyzRoute', () => {
     expect(many.body['moreNotices']).toBe(30);
   });
 
+  it('with a policy bundle: its revision, and its refusals by code and time, never a refusal\'s message', async () => {
+    const bundle = {
+      source: 'url' as const,
+      signed: true,
+      revision: 'rev-7',
+      lastSuccessAt: '2026-01-01T00:00:00.000Z',
+      refused: { policy_bundle_unreadable: 2 },
+      lastRefusal: { at: '2026-01-01T00:01:00.000Z', code: 'policy_bundle_unreadable', message: 'the bundle server http://bundles.internal:8181 answered 503' },
+    };
+    const base = status();
+    const res = await readyz({ source: source({ ...base, revision: { ...base.revision, bundle: 'rev-7' }, bundle }) });
+    expect(res.body.revision).toMatchObject({ policy: 'aaaaaaaaaaaa', bundle: 'rev-7' });
+    expect(res.body.policyBundle).toEqual({
+      source: 'url',
+      signed: true,
+      revision: 'rev-7',
+      lastSuccessAt: '2026-01-01T00:00:00.000Z',
+      refused: { policy_bundle_unreadable: 2 },
+      lastRefusal: { at: '2026-01-01T00:01:00.000Z', code: 'policy_bundle_unreadable' },
+    });
+    expect(JSON.stringify(res.body)).not.toContain('bundles.internal');
+    // Without a bundle, neither field appears.
+    const plain = await readyz({ source: source(status()) });
+    expect(plain.body).not.toHaveProperty('policyBundle');
+    expect(plain.body.revision).not.toHaveProperty('bundle');
+  });
+
   it('is 503 while draining, and 503 when nothing is loaded', async () => {
     expect(await readyz({ lifecycle: { draining: true } })).toMatchObject({ status: 503, body: { ready: false, draining: true } });
     const broken = { status: () => { throw new Error('none'); }, current: () => { throw new Error('none'); }, subscribe: () => () => undefined };
