@@ -52,6 +52,20 @@ describe('readyzRoute', () => {
     expect(JSON.stringify(res.body)).not.toContain('/etc/secret');
   });
 
+  it('a reload that took the config with the last good policy shows the refused bundle, by file name only', async () => {
+    const refused = { code: 'policy_bundle_unsigned', file: '/srv/secret/bundle.tar.gz', line: 0, col: 0, path: '', message: 'no .signatures.json' };
+    const res = await readyz({ source: source(status({ trigger: 'plugins', policyRefused: [refused] })) });
+    expect(res.body.lastReload).toEqual({
+      ok: true,
+      at: '2026-01-01T00:00:01.000Z',
+      trigger: 'plugins',
+      policyRefused: [{ code: 'policy_bundle_unsigned', file: 'bundle.tar.gz', line: 0, col: 0, path: '', message: 'no .signatures.json' }],
+    });
+    expect(JSON.stringify(res.body)).not.toContain('/srv/secret');
+    // Without a refusal the field is absent.
+    expect((await readyz({ source: source(status()) })).body.lastReload).not.toHaveProperty('policyRefused');
+  });
+
   it('lists disabled plugins as notices with their reason, without making the BFF unready', async () => {
     const config = disabledConfig(2);
     const res = await readyz({ source: { ...source(status()), current: () => testSnapshot({}, config) } });
