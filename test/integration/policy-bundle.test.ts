@@ -65,7 +65,7 @@ beforeAll(async () => {
 
 interface Readyz {
   revision: { id: number; policy: string; bundle?: string };
-  lastReload: { ok: boolean; trigger: string; issues?: Array<{ code: string; file: string; message: string }> };
+  lastReload: { ok: boolean; at: string; trigger: string; issues?: Array<{ code: string; file: string; message: string }> };
   policyBundle?: { source: string; signed: boolean; revision?: string; lastSuccessAt?: string; refused: Record<string, number>; lastRefusal?: { code: string } };
 }
 
@@ -120,10 +120,17 @@ describe('a bundle file (POLICY_BUNDLE)', () => {
     });
     const b = bff;
     for (const [which, code] of REFUSED) {
-      const before = (await readyz(b)).policyBundle?.refused[code] ?? 0;
+      const { policyBundle: held, lastReload: previous } = await readyz(b);
+      const before = held?.refused[code] ?? 0;
+      const beforeAt = previous.at;
       const metricBefore = refusedMetric(await metrics(b), code);
       await replaceFile(bundleFile, bundles[which]);
-      await eventually(async () => expect((await readyz(b)).policyBundle?.refused[code] ?? 0).toBeGreaterThan(before), `${which} refused`);
+      // The refusal is counted when the bundle is read, the reload's outcome once its build (the config) is done.
+      await eventually(async () => {
+        const now = await readyz(b);
+        expect(now.policyBundle?.refused[code] ?? 0).toBeGreaterThan(before);
+        expect(now.lastReload.at).not.toBe(beforeAt);
+      }, `${which} refused`, 400);
       const status = await readyz(b);
       expect(status.lastReload).toMatchObject({ ok: false, trigger: 'policy' });
       expect(status.lastReload.issues?.[0]?.file).toBe('bundle.tar.gz');
@@ -188,9 +195,16 @@ describe('a bundle server (POLICY_BUNDLE_URL)', () => {
     expect((await readyz(b)).lastReload.trigger).toBe('startup');
 
     for (const [which, code] of REFUSED) {
-      const before = (await readyz(b)).policyBundle?.refused[code] ?? 0;
+      const { policyBundle: held, lastReload: previous } = await readyz(b);
+      const before = held?.refused[code] ?? 0;
+      const beforeAt = previous.at;
       const etag = s.serve(bundles[which]);
-      await eventually(async () => expect((await readyz(b)).policyBundle?.refused[code] ?? 0).toBeGreaterThan(before), `${which} refused`, 400);
+      // The refusal is counted when the bundle is read, the reload's outcome once its build (the config) is done.
+      await eventually(async () => {
+        const now = await readyz(b);
+        expect(now.policyBundle?.refused[code] ?? 0).toBeGreaterThan(before);
+        expect(now.lastReload.at).not.toBe(beforeAt);
+      }, `${which} refused`, 400);
       const status = await readyz(b);
       expect(status.lastReload).toMatchObject({ ok: false, trigger: 'policy-bundle' });
       expect(status.lastReload.issues?.[0]).toMatchObject({ code, file: 'experience.tar.gz' });
