@@ -266,7 +266,7 @@ export async function createReloader(options: ReloaderOptions): Promise<Reloader
   try {
     // Before the server listens: blocking is harmless, and a child process would only add its start-up.
     // A bundle refused now has no last good policy to fall back to: the process does not start.
-    const policy = options.policySource ? await options.policySource.read() : undefined;
+    const policy = options.policySource ? await readPolicySource(options.policySource, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) : undefined;
     const built = await build(options, { where: 'inline', ...(policy ? { policy } : {}) });
     // Without `serving` digests there is nothing to be unchanged against.
     if (built === 'unchanged') throw new Error('the first load cannot be unchanged');
