@@ -74,15 +74,27 @@ chromium: ## Install Debian's Chromium for the browser tests (if missing)
 
 # ---------------------------------------------------------------- build
 
-build/policy.wasm: $(POLICY_SRC) policy/capabilities.json | $(OPA_DEP)
+# The bundle's .manifest revision (the BFF reports it with POLICY_BUNDLE): a digest of the sources it is built from.
+POLICY_REVISION ?= $(shell cat $(sort $(filter-out %_test.rego,$(POLICY_SRC))) policy/capabilities.json 2>/dev/null | sha256sum | cut -c1-12)
+# `make policy POLICY_SIGNING_KEY=<private.pem>` signs build/bundle.tar.gz, rebuilt then every time (README, "Signed policy bundles").
+POLICY_SIGNING_KEY ?=
+POLICY_SIGNING_ALG ?= RS256
+
+# One build, two outputs: the OPA bundle (bundle mode, so it can be signed) and the module unpacked from it.
+build/policy.wasm build/bundle.tar.gz &: $(POLICY_SRC) policy/capabilities.json $(if $(POLICY_SIGNING_KEY),FORCE) | $(OPA_DEP)
 	@mkdir -p build
-	$(OPA) build -t wasm $(addprefix -e ,$(ENTRYPOINTS)) --capabilities policy/capabilities.json \
-	  --ignore '*_test.rego' --ignore capabilities.json -o build/bundle.tar.gz policy/
+	$(OPA) build -b -t wasm $(addprefix -e ,$(ENTRYPOINTS)) --capabilities policy/capabilities.json \
+	  --ignore '*_test.rego' --ignore capabilities.json --revision '$(POLICY_REVISION)' \
+	  $(if $(POLICY_SIGNING_KEY),--signing-key '$(POLICY_SIGNING_KEY)' --signing-alg $(POLICY_SIGNING_ALG)) \
+	  -o build/bundle.tar.gz policy/
 	tar -xzf build/bundle.tar.gz -C build /policy.wasm
-	@touch $@
+	@touch build/policy.wasm build/bundle.tar.gz
+
+# A prerequisite that is never up to date (no recipe, no file): what names it is always rebuilt.
+FORCE:
 
 .PHONY: policy
-policy: build/policy.wasm ## Compile policy/ to build/policy.wasm (one module, every entrypoint)
+policy: build/policy.wasm build/bundle.tar.gz ## Compile policy/ to build/policy.wasm and the OPA bundle build/bundle.tar.gz (one module, every entrypoint)
 
 .PHONY: server
 server: deps ## Compile the BFF, engine, config and CLI to dist/

@@ -17,7 +17,21 @@ export type EngineLoadCode =
   /** The data document could not be given to the policy. */
   | 'policy_data_invalid'
   /** A reason catalogue (`experience/<area>/catalogue`) is not the documented shape. */
-  | 'policy_catalogue_invalid';
+  | 'policy_catalogue_invalid'
+  /** An OPA bundle (POLICY_BUNDLE, POLICY_BUNDLE_URL) cannot be read: no file, or the server did not answer 200/304. */
+  | 'policy_bundle_unreadable'
+  /** Not an OPA Wasm bundle: not a gzipped tar, a malformed entry or manifest, no Wasm module, data the BFF does not take. */
+  | 'policy_bundle_invalid'
+  /** Keys are configured (POLICY_BUNDLE_KEYS) but the bundle has no `.signatures.json`. */
+  | 'policy_bundle_unsigned'
+  /** The signature names a keyid that POLICY_BUNDLE_KEYS does not hold. */
+  | 'policy_bundle_key_unknown'
+  /** The JWT in `.signatures.json` does not verify with its key and algorithm, or its scope or shape is wrong. */
+  | 'policy_bundle_signature_invalid'
+  /** A file's hash differs from the signed one, a file is not signed, or a signed file is missing. */
+  | 'policy_bundle_file_mismatch'
+  /** The POLICY_BUNDLE_KEYS file cannot be read or is not the documented shape. */
+  | 'policy_bundle_keys_invalid';
 
 /**
  * The policy module could not be loaded. Raised only while building an engine; a serving

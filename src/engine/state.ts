@@ -1,5 +1,6 @@
 import type { ConfigIssue, PluginsConfig } from '../config/types.js';
 import type { IdentityState } from '../identity/index.js';
+import type { PolicyBundleStatus } from '../policy-bundle/types.js';
 import type { DecisionEngine } from './types.js';
 
 /**
@@ -31,6 +32,8 @@ export interface SnapshotRevision {
   readonly config: string;
   /** The identity providers' revision (config + secret fingerprints), `none` without any. */
   readonly identity: string;
+  /** The OPA bundle's `.manifest` revision when the policy came from a bundle ('' if it has none). */
+  readonly bundle?: string;
   readonly loadedAt: string;
 }
 
@@ -46,6 +49,11 @@ export interface ReloadOutcome {
    * code is an EngineLoadCode, line 0). Files are named as the operator configured them.
    */
   readonly issues?: readonly ConfigIssue[];
+  /**
+   * Present when ok is true but the policy bundle read at this reload was refused (its policy_bundle_*
+   * issue): the config the files hold now serves with the last good policy.
+   */
+  readonly policyRefused?: readonly ConfigIssue[];
 }
 
 export interface ReloadStatus {
@@ -54,6 +62,8 @@ export interface ReloadStatus {
   readonly last: ReloadOutcome;
   /** Failed attempts since the process started. */
   readonly failures: number;
+  /** With a policy bundle: its checks and refusals since the process started. */
+  readonly bundle?: PolicyBundleStatus;
 }
 
 /** What the server asks for the current state. Implemented by the reloader (src/snapshots/reloader.ts). */

@@ -2,7 +2,8 @@
  * Production entry point: `node dist/server/main.js`. Settings from the environment (see
  * settings.ts); exits non-zero with a clear message when they or the first load are invalid.
  */
-import { formatIssue, ConfigError } from '../config/index.js';
+import { ConfigError } from '../config/index.js';
+import type { ConfigIssue } from '../config/types.js';
 import { EngineLoadError } from '../engine/index.js';
 import { loadIssues } from '../snapshots/index.js';
 import { SettingsError, loadSettings } from './settings.js';
@@ -39,10 +40,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** An issue as the start-up message prints it: where, its stable code (README "Error codes"), then what is wrong. */
+function startupLine(issue: ConfigIssue): string {
+  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.col}` : issue.file;
+  return ['', where, `[${issue.code}]`, ...(issue.path ? [issue.path] : []), issue.message].join('  ');
+}
+
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EngineLoadError) {
     const what = error instanceof ConfigError ? 'the configuration is invalid' : 'the policy cannot be loaded';
-    process.stderr.write(`experience-bff: ${what}:\n${loadIssues(error).map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
+    process.stderr.write(`experience-bff: ${what}:\n${loadIssues(error).map(startupLine).join('\n')}\n`);
   } else {
     process.stderr.write(`experience-bff: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -10,8 +10,10 @@ import type { Mode } from '../config/types.js';
 import type { LogFormat } from './logger.js';
 import { decisionLogSettings, type DecisionLogSettings } from '../decision-log/settings.js';
 import { readSetting, SettingsError, SHARED_SETTINGS } from '../settings/index.js';
+import { readPolicyBundleSettings, type PolicyBundleSettings } from './policy-bundle-settings.js';
 
 export { SettingsError };
+export type { PolicyBundleSettings };
 
 export interface RateLimitSettings {
   requestsPerSecond: number;
@@ -36,6 +38,8 @@ export interface ServerSettings {
   /** identity.yaml: the OpenID Connect provider of each tenant. */
   identityConfig: string;
   policyWasm: string;
+  /** An OPA bundle read instead of policyWasm (POLICY_BUNDLE or POLICY_BUNDLE_URL), and its keys. */
+  policyBundle: PolicyBundleSettings | undefined;
   /** The three files as the operator named them (the setting, or its default, unresolved): how messages name them. */
   shownFiles: { pluginsConfig: string; grantsConfig: string; identityConfig: string; policyWasm: string };
   pluginsRoot: string;
@@ -212,6 +216,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     grantsConfig: files.grantsConfig.path,
     identityConfig: path.resolve(cwd, identityNamed),
     policyWasm: files.policyWasm.path,
+    policyBundle: readPolicyBundleSettings(env, cwd, current),
     shownFiles: {
       pluginsConfig: files.pluginsConfig.named,
       grantsConfig: files.grantsConfig.named,

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { createPolicyBundle } from '../policy-bundle/index.js';
 import { createReloader, type Reloader } from '../snapshots/index.js';
 import { createApp, type AppOptions, type BffApp } from './app.js';
 import { assertSignInPossible } from './auth/production-check.js';
@@ -96,11 +97,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { settings } = options;
   const logger = options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
   if (settings.sessionKeysGenerated) logger.warn({}, 'SESSION_KEYS not set: using a key generated for this process (sessions end on restart)');
+  // An OPA bundle (file or server) instead of policy.wasm: its keys are read first, once.
+  const bundleSettings = settings.policyBundle;
+  const bundle = bundleSettings
+    ? await createPolicyBundle(bundleSettings, bundleSettings.keys, logger)
+    : undefined;
   const reloader = await createReloader({
     pluginsFile: settings.pluginsConfig,
     grantsFile: settings.grantsConfig,
-    policyFile: settings.policyWasm,
-    shownFiles: { plugins: settings.shownFiles.pluginsConfig, grants: settings.shownFiles.grantsConfig, policy: settings.shownFiles.policyWasm },
+    policyFile: bundleSettings?.kind === 'file' ? bundleSettings.path : settings.policyWasm,
+    ...(bundle ? { policySource: bundle.source } : {}),
+    shownFiles: { plugins: settings.shownFiles.pluginsConfig, grants: settings.shownFiles.grantsConfig, policy: bundle?.shown ?? settings.shownFiles.policyWasm },
     mode: settings.mode,
     hostVersion: settings.hostVersion,
     bundleMount: settings.pluginsMount,
@@ -165,6 +172,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     throw error;
   }
   const port = bound.port;
+  // A bundle server is polled from now on; a new bundle is loaded like an edited file.
+  bundle?.start(() => void reloader.reload('policy-bundle'));
   const revision = reloader.status().revision;
   logger.info(
     { host: bound.address, port, metrics: metricsBound ? { host: metricsBound.address, port: metricsBound.port } : 'off', mode: settings.mode, revision, devLogin: settings.devLogin, sharedState: redis ? { store: 'redis', url: redis.shownUrl, state: redis.state, replicas: settings.replicas } : 'in-process' },
@@ -189,6 +198,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // Operators may scrape until here; the metrics listener has no long-lived requests.
       metricsServer?.closeAllConnections();
       await closeServer(metricsServer);
+      await bundle?.close();
       await reloader.close();
       logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
       logger.flush();

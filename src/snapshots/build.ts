@@ -8,6 +8,7 @@
  */
 import type { PluginsConfig } from '../config/types.js';
 import { createWasmEngine, type WasmEngine, type WasmEngineOptions } from '../engine/index.js';
+import type { PolicyBytes } from '../policy-bundle/index.js';
 import { prepareInChild } from './prepare-in-child.js';
 import { prepareSnapshot, type Digests, type PrepareInput, type Serving } from './prepare.js';
 
@@ -18,6 +19,8 @@ export interface Built {
   digests: Digests;
   /** Its data shards' digests and its tenants' model digests: what the next build need not send. */
   parts: { shards: string[]; tenants: Record<string, string> };
+  /** The policy when it came from a policy bundle (`input.policy`): its revision, and what serves on if a later bundle is refused. */
+  policy?: PolicyBytes;
 }
 
 /** What a build of `built` serving need not send again. */
@@ -54,5 +57,5 @@ export async function buildSnapshot(input: PrepareInput, options: BuildOptions):
   const previous = options.previous ? { previous: options.previous.engine } : {};
   const engine = await createWasmEngine({ wasm: prepared.policy, data: prepared.data, ...options.engine, ...previous });
   const parts = { shards: prepared.data.shards.map((s) => s.digest), tenants: prepared.tenantDigests };
-  return { engine, config: prepared.config, digests: prepared.digests, parts };
+  return { engine, config: prepared.config, digests: prepared.digests, parts, ...(input.policy ? { policy: input.policy } : {}) };
 }

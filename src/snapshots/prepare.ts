@@ -5,16 +5,16 @@
  * thread keeps serving.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { canonicalJson, loadConfigFiles, shardDataDocument } from '../config/index.js';
 import type { Mode, PluginsConfig } from '../config/types.js';
-import { EngineLoadError } from '../engine/index.js';
+import type { PolicyBytes } from '../policy-bundle/index.js';
+import { policyDigest, readPolicyFile } from './policy.js';
 
 /** The files a snapshot is built from, and how they are read. */
 export interface SnapshotFiles {
   pluginsFile: string;
   grantsFile: string;
-  /** The built policy module (`make policy` -> build/policy.wasm). */
+  /** The built policy module (`make policy` -> build/policy.wasm); with a policy bundle, the bundle's file or URL (for messages). */
   policyFile: string;
   mode: Mode;
   /** Host version that `engine.experience` ranges are resolved against. */
@@ -28,9 +28,11 @@ export interface PrepareInput extends SnapshotFiles {
   maxShardBytes?: number;
   /** What serves: when both digests are equal nothing is compiled or sent, else only what changed. */
   serving?: Serving;
+  /** The policy already read (a verified policy bundle, policy.ts): no policy file is read then. */
+  policy?: PolicyBytes;
 }
 
-/** Full sha256 (hex) of policy.wasm and of the whole config model: equal means nothing changed. */
+/** Full sha256 (hex) of the policy (policyDigest) and of the whole config model: equal means nothing changed. */
 export interface Digests {
   policy: string;
   config: string;
@@ -72,7 +74,7 @@ export function tenantDigest(plugins: PluginsConfig['tenants'][string]): string 
 /** Whether `prepareSnapshot` found the files serving what already serves. */
 export type PrepareResult<S extends PreparedShard = PreparedShard> = { unchanged: true; digests: Digests } | ({ unchanged: false } & Prepared<S>);
 
-/** Reads the files and prepares a snapshot. Throws ConfigError, or EngineLoadError (policy_unreadable); no file is named as shown yet. */
+/** Reads the files (policy.wasm unless `input.policy` is given) and prepares a snapshot. Throws ConfigError, or EngineLoadError (policy_unreadable); no file is named as shown yet. */
 export async function prepareSnapshot(input: PrepareInput): Promise<PrepareResult<Required<PreparedShard>>> {
   const loaded = await loadConfigFiles({
     pluginsFile: input.pluginsFile,
@@ -81,15 +83,8 @@ export async function prepareSnapshot(input: PrepareInput): Promise<PrepareResul
     hostVersion: input.hostVersion,
     ...(input.bundleMount ? { bundleMount: input.bundleMount } : {}),
   });
-  let policy: Uint8Array;
-  try {
-    policy = await readFile(input.policyFile);
-  } catch (cause) {
-    // The code only (ENOENT, EISDIR, ...): the system message carries the resolved path. The file is named later.
-    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-    throw new EngineLoadError('policy_unreadable', `cannot read the file (${code}): build it with \`make policy\``, { cause });
-  }
-  const digests: Digests = { policy: createHash('sha256').update(policy).digest('hex'), config: loaded.digest };
+  const policy = input.policy ?? (await readPolicyFile(input.policyFile));
+  const digests: Digests = { policy: policyDigest(policy), config: loaded.digest };
   // The whole model, not only the compiled data: bundle pins, files, rate limits and upstreams are
   // config the BFF serves from. The data is compiled from the model and the fixed host version.
   if (input.serving && input.serving.policy === digests.policy && input.serving.config === digests.config) return { unchanged: true, digests };
@@ -97,5 +92,5 @@ export async function prepareSnapshot(input: PrepareInput): Promise<PrepareResul
   const encoder = new TextEncoder();
   const shards = document.shards.map((s) => ({ tenants: s.tenants, digest: s.digest, json: encoder.encode(s.json) }));
   const tenantDigests = Object.fromEntries(Object.entries(loaded.plugins.tenants).map(([host, list]) => [host, tenantDigest(list)]));
-  return { unchanged: false, config: loaded.plugins, policy, data: { digest: document.digest, shards }, digests, tenantDigests };
+  return { unchanged: false, config: loaded.plugins, policy: policy.wasm, data: { digest: document.digest, shards }, digests, tenantDigests };
 }

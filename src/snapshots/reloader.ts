@@ -1,13 +1,21 @@
 import { formatIssue, loadIdentityFile } from '../config/index.js';
-import type { ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource, WasmEngineOptions } from '../engine/index.js';
+import type { EngineLoadError, ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource, WasmEngineOptions } from '../engine/index.js';
 import { EMPTY_IDENTITY, resolveIdentity, type IdentityState } from '../identity/index.js';
+import type { PolicyBytes, PolicySource } from '../policy-bundle/index.js';
 import { buildSnapshot, servingOf, type Built } from './build.js';
 import { describeLoadFailure, nameFiles } from './load-failure.js';
 import { silentLogger, type ReloadLogger } from './logger.js';
+import { isBundleRefusal, readPolicySource } from './policy.js';
 import type { PrepareInput, SnapshotFiles } from './prepare.js';
 import { watchFiles } from './watch.js';
 
 export interface ReloaderOptions extends SnapshotFiles {
+  /**
+   * Where the policy module is read instead of `policyFile`: an OPA bundle, read and verified in
+   * this process (policy.ts says why), its status in status(). A bundle it refuses at a reload
+   * leaves the last good policy serving, with the config as the files now hold it.
+   */
+  policySource?: PolicySource;
   /** identity.yaml; without it no tenant has an identity provider. */
   identityFile?: string;
   /** Where identity.yaml's secret references are read (default process.env). */
@@ -77,7 +85,8 @@ class FileReloader implements Reloader {
   }
 
   status(): ReloadStatus {
-    return this.#status;
+    const bundle = this.#options.policySource?.status();
+    return bundle ? { ...this.#status, bundle } : this.#status;
   }
 
   subscribe(listener: (snapshot: Snapshot) => void): () => void {
@@ -95,17 +104,29 @@ class FileReloader implements Reloader {
   async #reloadNow(trigger: string): Promise<ReloadOutcome> {
     const at = new Date().toISOString();
     const serving = this.#snapshot;
+    const signal = this.#closing.signal;
     let built: Loaded;
+    // A bundle the source refused: the last good policy is built with the config instead.
+    let refused: EngineLoadError | undefined;
     try {
-      const next = await build(this.#options, { where: 'child', serving: this.#built, signal: this.#closing.signal });
+      let policy: PolicyBytes | undefined;
+      if (this.#options.policySource) {
+        try {
+          policy = await readPolicySource(this.#options.policySource, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal);
+        } catch (error) {
+          if (!isBundleRefusal(error) || !this.#built.policy) throw error;
+          refused = error;
+          policy = this.#built.policy;
+        }
+      }
+      const next = await build(this.#options, { where: 'child', serving: this.#built, signal, ...(policy ? { policy } : {}) });
       // Unchanged files keep their engine and model; identity.yaml and its secrets are read again.
       const base: Built = next === 'unchanged' ? this.#built : next;
       built = { ...base, identity: await identityOf(this.#options, serving) };
     } catch (error) {
-      return this.#failed(at, trigger, error);
+      return this.#failed(at, trigger, error, refused);
     }
     const old = serving.revision;
-    const outcome: ReloadOutcome = { at, ok: true, trigger };
     // The whole model, not only the compiled data, decides "changed" (prepare.ts); the identity
     // providers' revision covers identity.yaml and the secrets it references.
     const changed = {
@@ -113,6 +134,13 @@ class FileReloader implements Reloader {
       config: built.digests.config !== this.#built.digests.config,
       identity: built.identity.revision !== old.identity,
     };
+    // Nothing else to take: the reload is the refusal, as a failure.
+    if (refused && !changed.config && !changed.identity) return this.#failed(at, trigger, refused);
+    const policyRefused = refused ? describeLoadFailure(refused, this.#options).issues : undefined;
+    const outcome: ReloadOutcome = { at, ok: true, trigger, ...(policyRefused ? { policyRefused } : {}) };
+    if (policyRefused) {
+      this.#log.warn({ trigger, issues: policyRefused.map(formatIssue) }, 'reload: the policy bundle was refused; the config is taken with the last good policy');
+    }
     if (!changed.policy && !changed.config && !changed.identity) {
       this.#status = { ...this.#status, last: outcome };
       this.#log.info({ trigger, revision: old }, 'reload: nothing changed');
@@ -133,8 +161,12 @@ class FileReloader implements Reloader {
     return outcome;
   }
 
-  #failed(at: string, trigger: string, error: unknown): ReloadOutcome {
-    const { summary, issues } = describeLoadFailure(error, this.#options);
+  /** `refused`: a bundle refused in the same reload, reported after what failed it. */
+  #failed(at: string, trigger: string, error: unknown, refused?: EngineLoadError): ReloadOutcome {
+    const failed = describeLoadFailure(error, this.#options);
+    const also = refused && refused !== error ? describeLoadFailure(refused, this.#options) : undefined;
+    const summary = also ? `${failed.summary}; ${also.summary}` : failed.summary;
+    const issues = also ? [...failed.issues, ...also.issues] : failed.issues;
     const outcome: ReloadOutcome = { at, ok: false, trigger, error: summary, issues };
     this.#status = { ...this.#status, last: outcome, failures: this.#status.failures + 1 };
     const code = issues[0]?.code;
@@ -147,8 +179,10 @@ class FileReloader implements Reloader {
   }
 
   startWatching(): void {
-    const { pluginsFile: plugins, grantsFile: grants, policyFile: policy, identityFile: identity } = this.#options;
-    const files = { plugins, grants, policy, ...(identity ? { identity } : {}) };
+    const { pluginsFile: plugins, grantsFile: grants, policyFile, policySource, identityFile: identity } = this.#options;
+    // A bundle server reports its changes itself (its poller); a file is watched.
+    const policy = policySource ? policySource.watchFile : policyFile;
+    const files = { plugins, grants, ...(policy ? { policy } : {}), ...(identity ? { identity } : {}) };
     this.#unwatch = watchFiles(files, this.#options.debounceMs ?? 200, (names) => void this.reload(names), this.#log);
   }
 
@@ -165,11 +199,13 @@ function snapshotOf(built: Loaded, id: number): Snapshot {
   const { policy, data, loadedAt } = built.engine.revision;
   const config = built.digests.config.slice(0, 12);
   const identity = built.identity.revision;
+  const bundleRevision = built.policy?.bundleRevision;
+  const bundle = bundleRevision === undefined ? {} : { bundle: bundleRevision };
   return Object.freeze({
     engine: built.engine,
     config: built.config,
     identity: built.identity,
-    revision: Object.freeze({ id, policy, data, config, identity, loadedAt }),
+    revision: Object.freeze({ id, policy, data, config, identity, loadedAt, ...bundle }),
   });
 }
 
@@ -191,9 +227,11 @@ interface BuildRun {
   /** What serves: nothing is built when the files still hold the same, and only what changed otherwise. */
   serving?: Built;
   signal?: AbortSignal;
+  /** The policy read from the policy source (a bundle); without it the build reads policyFile. */
+  policy?: PolicyBytes;
 }
 
-function build(options: ReloaderOptions, { where, serving, signal }: BuildRun): Promise<Built | 'unchanged'> {
+function build(options: ReloaderOptions, { where, serving, signal, policy }: BuildRun): Promise<Built | 'unchanged'> {
   const input: PrepareInput = {
     pluginsFile: options.pluginsFile,
     grantsFile: options.grantsFile,
@@ -203,6 +241,7 @@ function build(options: ReloaderOptions, { where, serving, signal }: BuildRun): 
     ...(options.bundleMount ? { bundleMount: options.bundleMount } : {}),
     ...(options.maxShardBytes === undefined ? {} : { maxShardBytes: options.maxShardBytes }),
     ...(serving ? { serving: servingOf(serving) } : {}),
+    ...(policy ? { policy } : {}),
   };
   return buildSnapshot(input, {
     where,
@@ -226,7 +265,9 @@ export async function createReloader(options: ReloaderOptions): Promise<Reloader
   let first: Loaded;
   try {
     // Before the server listens: blocking is harmless, and a child process would only add its start-up.
-    const built = await build(options, { where: 'inline' });
+    // A bundle refused now has no last good policy to fall back to: the process does not start.
+    const policy = options.policySource ? await readPolicySource(options.policySource, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) : undefined;
+    const built = await build(options, { where: 'inline', ...(policy ? { policy } : {}) });
     // Without `serving` digests there is nothing to be unchanged against.
     if (built === 'unchanged') throw new Error('the first load cannot be unchanged');
     first = { ...built, identity: await identityOf(options) };

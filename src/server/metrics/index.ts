@@ -61,6 +61,8 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
     },
   });
 
+  bundleMetrics(source, registers);
+
   const buffered = options.decisionLogBuffered;
   new Gauge({
     name: 'experience_decision_log_buffered',
@@ -166,6 +168,31 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
   // Shown at 0 from the start, so an alert on them has a series before the first drop.
   for (const reason of ['buffer_full', 'shutdown']) metrics.decisionLogDropped.inc({ reason }, 0);
   return metrics;
+}
+
+/** With a policy bundle: its refusals by code and the time it last passed every check, read from the source (no series without one). */
+function bundleMetrics(source: SnapshotSource, registers: Registry[]): void {
+  new Counter({
+    name: 'experience_policy_bundle_refused_total',
+    help: 'Policy bundles refused (unsigned, tampered, wrongly signed, invalid) or not obtained (unreadable), by code',
+    labelNames: ['code'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [code, count] of Object.entries(source.status().bundle?.refused ?? {})) this.inc({ code }, count);
+    },
+  });
+  new Gauge({
+    name: 'experience_policy_bundle_last_success_timestamp_seconds',
+    help: 'Unix time a policy bundle last passed every check (signature, files, format), by source (file or url)',
+    labelNames: ['source'],
+    registers,
+    collect() {
+      this.reset();
+      const bundle = source.status().bundle;
+      if (bundle?.lastSuccessAt) this.set({ source: bundle.source }, Date.parse(bundle.lastSuccessAt) / 1000);
+    },
+  });
 }
 
 export { createMetricsApp, type MetricsAppOptions } from './app.js';

@@ -52,6 +52,20 @@ describe('readyzRoute', () => {
     expect(JSON.stringify(res.body)).not.toContain('/etc/secret');
   });
 
+  it('a reload that took the config with the last good policy shows the refused bundle, by file name only', async () => {
+    const refused = { code: 'policy_bundle_unsigned', file: '/srv/secret/bundle.tar.gz', line: 0, col: 0, path: '', message: 'no .signatures.json' };
+    const res = await readyz({ source: source(status({ trigger: 'plugins', policyRefused: [refused] })) });
+    expect(res.body.lastReload).toEqual({
+      ok: true,
+      at: '2026-01-01T00:00:01.000Z',
+      trigger: 'plugins',
+      policyRefused: [{ code: 'policy_bundle_unsigned', file: 'bundle.tar.gz', line: 0, col: 0, path: '', message: 'no .signatures.json' }],
+    });
+    expect(JSON.stringify(res.body)).not.toContain('/srv/secret');
+    // Without a refusal the field is absent.
+    expect((await readyz({ source: source(status()) })).body.lastReload).not.toHaveProperty('policyRefused');
+  });
+
   it('lists disabled plugins as notices with their reason, without making the BFF unready', async () => {
     const config = disabledConfig(2);
     const res = await readyz({ source: { ...source(status()), current: () => testSnapshot({}, config) } });
@@ -69,6 +83,33 @@ describe('readyzRoute', () => {
     const many = await readyz({ source: { ...source(status()), current: () => testSnapshot({}, disabledConfig(130)) } });
     expect(many.body['notices']).toHaveLength(100);
     expect(many.body['moreNotices']).toBe(30);
+  });
+
+  it('with a policy bundle: its revision, and its refusals by code and time, never a refusal\'s message', async () => {
+    const bundle = {
+      source: 'url' as const,
+      signed: true,
+      revision: 'rev-7',
+      lastSuccessAt: '2026-01-01T00:00:00.000Z',
+      refused: { policy_bundle_unreadable: 2 },
+      lastRefusal: { at: '2026-01-01T00:01:00.000Z', code: 'policy_bundle_unreadable', message: 'the bundle server http://bundles.internal:8181 answered 503' },
+    };
+    const base = status();
+    const res = await readyz({ source: source({ ...base, revision: { ...base.revision, bundle: 'rev-7' }, bundle }) });
+    expect(res.body.revision).toMatchObject({ policy: 'aaaaaaaaaaaa', bundle: 'rev-7' });
+    expect(res.body.policyBundle).toEqual({
+      source: 'url',
+      signed: true,
+      revision: 'rev-7',
+      lastSuccessAt: '2026-01-01T00:00:00.000Z',
+      refused: { policy_bundle_unreadable: 2 },
+      lastRefusal: { at: '2026-01-01T00:01:00.000Z', code: 'policy_bundle_unreadable' },
+    });
+    expect(JSON.stringify(res.body)).not.toContain('bundles.internal');
+    // Without a bundle, neither field appears.
+    const plain = await readyz({ source: source(status()) });
+    expect(plain.body).not.toHaveProperty('policyBundle');
+    expect(plain.body.revision).not.toHaveProperty('bundle');
   });
 
   it('is 503 while draining, and 503 when nothing is loaded', async () => {

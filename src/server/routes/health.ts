@@ -62,23 +62,46 @@ export function readyzRoute(deps: AppDeps): BffMiddleware {
       ctx.body = { ready: false };
       return;
     }
-    const { revision, last, failures } = status;
+    const { revision, last, failures, bundle } = status;
     const issues = last.issues ?? [];
     ctx.body = {
       ready: true,
-      revision: { id: revision.id, policy: revision.policy, data: revision.data, config: revision.config, loadedAt: revision.loadedAt },
+      revision: {
+        id: revision.id,
+        policy: revision.policy,
+        ...(revision.bundle === undefined ? {} : { bundle: revision.bundle }),
+        data: revision.data,
+        config: revision.config,
+        loadedAt: revision.loadedAt,
+      },
       lastReload: {
         ok: last.ok,
         at: last.at,
         trigger: last.trigger,
         ...(last.ok
-          ? {}
+          ? // The config was taken, a policy bundle refused: the last good policy serves with it.
+            last.policyRefused
+            ? { policyRefused: last.policyRefused.slice(0, MAX_ISSUES).map(shownIssue) }
+            : {}
           : {
               issues: issues.slice(0, MAX_ISSUES).map(shownIssue),
               ...(issues.length > MAX_ISSUES ? { moreIssues: issues.length - MAX_ISSUES } : {}),
             }),
       },
       reloadFailures: failures,
+      // Codes and times only: a refusal's message is in the log (it may name the bundle server).
+      ...(bundle
+        ? {
+            policyBundle: {
+              source: bundle.source,
+              signed: bundle.signed,
+              ...(bundle.revision === undefined ? {} : { revision: bundle.revision }),
+              ...(bundle.lastSuccessAt ? { lastSuccessAt: bundle.lastSuccessAt } : {}),
+              refused: bundle.refused,
+              ...(bundle.lastRefusal ? { lastRefusal: { at: bundle.lastRefusal.at, code: bundle.lastRefusal.code } } : {}),
+            },
+          }
+        : {}),
       ...(deps.redis ? { stores: { redis: { state: deps.redis.state, since: new Date(deps.redis.since).toISOString() } } } : {}),
       // Informational, not a failure: what the operator turned off (plugins.yaml disabled), and why.
       ...notices(snapshot.config),

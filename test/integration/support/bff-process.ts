@@ -15,7 +15,7 @@ import { createFixture, type Fixture } from './fixture.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const MAIN = path.join(ROOT, 'dist/server/main.js');
 // What tsconfig.build.json compiles into dist/server/main.js and its imports.
-const SOURCES = ['src/server', 'src/engine', 'src/snapshots', 'src/config', 'src/errors'];
+const SOURCES = ['src/server', 'src/engine', 'src/snapshots', 'src/config', 'src/errors', 'src/policy-bundle'];
 
 function newestSource(dir: string): number {
   let newest = 0;

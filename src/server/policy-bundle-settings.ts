@@ -1,0 +1,56 @@
+/**
+ * The policy bundle settings (README "Signed policy bundles"): where the bundle is read instead
+ * of POLICY_WASM, and the keys its signature is checked with.
+ */
+import path from 'node:path';
+import type { Mode } from '../config/types.js';
+import { SettingsError } from '../settings/index.js';
+
+/** A bundle file (POLICY_BUNDLE), watched like policy.wasm, or a bundle server (POLICY_BUNDLE_URL), polled. */
+export type PolicyBundleSettings = (
+  | { kind: 'file'; path: string; named: string }
+  | { kind: 'url'; url: URL; pollSeconds: number }
+) & {
+  /** POLICY_BUNDLE_KEYS: the keys file; undefined means signatures are not checked. */
+  keys: { path: string; named: string } | undefined;
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function bundleUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SettingsError(`POLICY_BUNDLE_URL is not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingsError('POLICY_BUNDLE_URL must be http:// or https://');
+  if (url.username || url.password) throw new SettingsError('POLICY_BUNDLE_URL must not carry credentials');
+  if (url.hash) throw new SettingsError('POLICY_BUNDLE_URL must not have a fragment');
+  return url;
+}
+
+function pollSeconds(env: Env): number {
+  const raw = env.POLICY_BUNDLE_POLL_S?.trim();
+  if (!raw) return 60;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 86_400) throw new SettingsError(`POLICY_BUNDLE_POLL_S must be a whole number of seconds from 1 to 86400, got "${raw}"`);
+  return Number(raw);
+}
+
+/** Reads POLICY_BUNDLE, POLICY_BUNDLE_URL, POLICY_BUNDLE_KEYS and POLICY_BUNDLE_POLL_S; undefined when no bundle is configured. */
+export function readPolicyBundleSettings(env: Env, cwd: string, mode: Mode): PolicyBundleSettings | undefined {
+  const file = env.POLICY_BUNDLE?.trim() || undefined;
+  const url = env.POLICY_BUNDLE_URL?.trim() || undefined;
+  const keysNamed = env.POLICY_BUNDLE_KEYS?.trim() || undefined;
+  const keys = keysNamed ? { path: path.resolve(cwd, keysNamed), named: keysNamed } : undefined;
+  if (file && url) throw new SettingsError('set POLICY_BUNDLE or POLICY_BUNDLE_URL, not both');
+  if (!file && !url) {
+    // Keys that verify nothing are a mistake, not a choice: say so rather than run unsigned policy.wasm.
+    if (keys) throw new SettingsError('POLICY_BUNDLE_KEYS is set but no bundle is: set POLICY_BUNDLE or POLICY_BUNDLE_URL');
+    return undefined;
+  }
+  if (file) return { kind: 'file', path: path.resolve(cwd, file), named: file, keys };
+  // Policy fetched over the network decides every permission: in production it must be signed.
+  if (mode === 'production' && !keys) throw new SettingsError('POLICY_BUNDLE_URL needs POLICY_BUNDLE_KEYS in production: a bundle from a server must be signed');
+  return { kind: 'url', url: bundleUrl(url!), pollSeconds: pollSeconds(env), keys };
+}
