@@ -71,6 +71,7 @@ describe('a reload of a large config', () => {
     // What a client sees, with generous bounds: it kept being answered all along, never made to
     // wait for anything like the whole reload.
     expect(latencies.length).toBeGreaterThan(10);
-    expect(Math.max(...latencies)).toBeLessThan(took / 2);
+    // (reduce, not Math.max(...): a long reload on a busy machine gathers more probes than a call takes arguments)
+    expect(latencies.reduce((a, b) => Math.max(a, b), 0)).toBeLessThan(took / 2);
   }, 120_000);
 });
