@@ -7,8 +7,9 @@
  *
  * Run by scale.bench.ts: scale-server.ts <plugins.yaml> <grants.yaml>
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { WasmEngine } from '../../src/engine/index.js';
 import { createLogger, loadSettings, startServer } from '../../src/server/index.js';
 import { monitorLoop, type LoopBlocks } from './loop-monitor.js';
 
@@ -22,6 +23,9 @@ export interface ScaleServerStats extends LoopBlocks {
   buildPeakRssMB: number;
   revision: number;
   lastReloadOk: boolean;
+  /** Of the serving engine's data shards, how many it loaded itself (the rest were kept from the one before). */
+  shardsLoaded: number;
+  shards: number;
 }
 
 /** A field of /proc/<pid>/status in MB (Linux). */
@@ -46,6 +50,9 @@ setInterval(() => {
   buildPeakRssMB = Math.max(buildPeakRssMB, rss);
 }, 50).unref();
 
+// No identity providers: the bench signs nobody in (the repository's identity.yaml needs secrets).
+const identityFile = path.join(path.dirname(pluginsFile), 'identity.yaml');
+writeFileSync(identityFile, 'tenants: {}\n');
 const settings = loadSettings({
   NODE_ENV: 'test',
   PORT: '0',
@@ -55,6 +62,7 @@ const settings = loadSettings({
   GRANTS_CONFIG: grantsFile,
   POLICY_WASM: path.resolve(process.env.POLICY_WASM ?? 'build/policy.wasm'),
   PLUGINS_ROOT: path.dirname(pluginsFile),
+  IDENTITY_CONFIG: identityFile,
   // Never called: the bench asks only /healthz.
   UPSTREAM_URL: 'http://127.0.0.1:9',
   SESSION_KEYS: 'bench-session-key-0123456789abcdef0123456789',
@@ -73,7 +81,9 @@ process.on('message', (message: { cmd: string }) => {
     process.send!({ marked: true });
   } else if (message.cmd === 'stats') {
     const status = running.reloader.status();
-    const stats: ScaleServerStats = { ...memory(), buildPeakRssMB, ...loop.read(), revision: status.revision.id, lastReloadOk: status.last.ok };
+    const engine = running.reloader.current().engine as Partial<Pick<WasmEngine, 'loadedShards' | 'shards'>>;
+    const shards = { shardsLoaded: engine.loadedShards ?? Number.NaN, shards: engine.shards ?? Number.NaN };
+    const stats: ScaleServerStats = { ...memory(), buildPeakRssMB, ...loop.read(), revision: status.revision.id, lastReloadOk: status.last.ok, ...shards };
     process.send!(stats);
   }
 });

@@ -1,7 +1,9 @@
 /**
  * SSE topics are judged exactly as sent. Each refused query is sent as raw bytes (no client
- * re-encodes it) and must be a 400 before the policy is asked anything and before a stream
- * is registered; each accepted one must reach the policy, and the stream, unchanged.
+ * re-encodes it) and must be a 400 before a stream is registered: one the HTTP layer cannot
+ * frame as a list (`invalid_topics`) before the policy is asked anything, a list with an entry
+ * that is no topic by the policy (`malformed_topic`), asked about the entry exactly as sent;
+ * each accepted one must reach the policy, and the stream, unchanged.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { DecisionEngine } from '../../src/engine/index.js';
@@ -38,31 +40,31 @@ function stream(query: string) {
 
 // `orders` may subscribe to `orders` and `stock.levels`: every query below would have been
 // accepted as one of those after trimming, decoding, folding or dropping something.
-const REFUSED: Array<[string, string, 'invalid_topic' | 'invalid_topics']> = [
-  ['leading space (%20)', 'topics=%20orders', 'invalid_topic'],
-  ['trailing space (%20)', 'topics=orders%20', 'invalid_topic'],
-  ['leading space (+)', 'topics=+orders', 'invalid_topic'],
-  ['trailing space (+)', 'topics=orders+', 'invalid_topic'],
-  ['space after the comma', 'topics=orders,+stock.levels', 'invalid_topic'],
-  ['tab', 'topics=%09orders', 'invalid_topic'],
-  ['newline', 'topics=orders%0A', 'invalid_topic'],
-  ['CR LF', 'topics=orders%0D%0A', 'invalid_topic'],
-  ['NUL', 'topics=orders%00', 'invalid_topic'],
-  ['control character', 'topics=orders%1F', 'invalid_topic'],
-  ['no-break space', 'topics=%C2%A0orders', 'invalid_topic'],
-  ['byte-order mark', 'topics=%EF%BB%BForders', 'invalid_topic'],
-  ['em space', 'topics=orders%E2%80%83', 'invalid_topic'],
-  ['ideographic space', 'topics=orders%E3%80%80', 'invalid_topic'],
-  ['percent-encoded letter', 'topics=%6Frders', 'invalid_topic'],
-  ['percent-encoded dot', 'topics=stock%2Elevels', 'invalid_topic'],
-  ['percent-encoded comma', 'topics=orders%2Cstock.levels', 'invalid_topic'],
-  ['fullwidth letters', 'topics=%EF%BD%8F%EF%BD%92%EF%BD%84%EF%BD%85%EF%BD%92%EF%BD%93', 'invalid_topic'],
-  ['empty entry', 'topics=orders,,stock.levels', 'invalid_topic'],
-  ['trailing comma', 'topics=orders,', 'invalid_topic'],
-  ['leading comma', 'topics=,orders', 'invalid_topic'],
-  ['trailing dot', 'topics=orders.', 'invalid_topic'],
-  ['semicolon separator', 'topics=orders;stock.levels', 'invalid_topic'],
-  ['topic too long', `topics=orders.${'a'.repeat(200)}`, 'invalid_topic'],
+const REFUSED: Array<[string, string, 'malformed_topic' | 'invalid_topics']> = [
+  ['leading space (%20)', 'topics=%20orders', 'malformed_topic'],
+  ['trailing space (%20)', 'topics=orders%20', 'malformed_topic'],
+  ['leading space (+)', 'topics=+orders', 'malformed_topic'],
+  ['trailing space (+)', 'topics=orders+', 'malformed_topic'],
+  ['space after the comma', 'topics=orders,+stock.levels', 'malformed_topic'],
+  ['tab', 'topics=%09orders', 'malformed_topic'],
+  ['newline', 'topics=orders%0A', 'malformed_topic'],
+  ['CR LF', 'topics=orders%0D%0A', 'malformed_topic'],
+  ['NUL', 'topics=orders%00', 'malformed_topic'],
+  ['control character', 'topics=orders%1F', 'malformed_topic'],
+  ['no-break space', 'topics=%C2%A0orders', 'malformed_topic'],
+  ['byte-order mark', 'topics=%EF%BB%BForders', 'malformed_topic'],
+  ['em space', 'topics=orders%E2%80%83', 'malformed_topic'],
+  ['ideographic space', 'topics=orders%E3%80%80', 'malformed_topic'],
+  ['percent-encoded letter', 'topics=%6Frders', 'malformed_topic'],
+  ['percent-encoded dot', 'topics=stock%2Elevels', 'malformed_topic'],
+  ['percent-encoded comma', 'topics=orders%2Cstock.levels', 'malformed_topic'],
+  ['fullwidth letters', 'topics=%EF%BD%8F%EF%BD%92%EF%BD%84%EF%BD%85%EF%BD%92%EF%BD%93', 'malformed_topic'],
+  ['empty entry', 'topics=orders,,stock.levels', 'malformed_topic'],
+  ['trailing comma', 'topics=orders,', 'malformed_topic'],
+  ['leading comma', 'topics=,orders', 'malformed_topic'],
+  ['trailing dot', 'topics=orders.', 'malformed_topic'],
+  ['semicolon separator', 'topics=orders;stock.levels', 'malformed_topic'],
+  ['topic too long', `topics=orders.${'a'.repeat(200)}`, 'invalid_topics'],
   ['empty list', 'topics=', 'invalid_topics'],
   ['repeated topic', 'topics=orders,orders', 'invalid_topics'],
   ['topics twice', 'topics=orders&topics=stock.levels', 'invalid_topics'],
@@ -82,7 +84,9 @@ describe('GET /events/stream refuses a topic it would have to normalise', () => 
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expectSecurityHeaders(res);
-    expect(topicsJudged(), 'the policy was asked nothing').toEqual([]);
+    if (code === 'invalid_topics') expect(topicsJudged(), 'the policy was asked nothing').toEqual([]);
+    else expect(query.slice('topics='.length).split(','), 'the policy was asked about every entry up to the malformed one, as sent').toEqual(expect.arrayContaining(topicsJudged()));
+    if (code === 'malformed_topic') expect(judged.mock.results.at(-1)?.value, 'the last entry asked is the one refused').toMatchObject({ allow: false, reason: 'malformed_topic' });
     expect(bff.running.bff.streams.size, 'no stream registered').toBe(0);
   });
 
@@ -131,7 +135,7 @@ describe('GET /events/stream judges exactly what was asked', () => {
   });
 });
 
-describe('POST /events/publish takes the same topic rule', () => {
+describe('POST /events/publish takes the config layer\'s topic rule (no policy decision judges a publish)', () => {
   const publish = (topic: unknown) => bff.http().post('/events/publish').set('Authorization', `Bearer ${PUBLISH_TOKEN}`).send({ tenant: 'localhost', topic, data: null });
   // Every event the hub accepted, as its subscribers see it.
   const published: string[] = [];

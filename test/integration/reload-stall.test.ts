@@ -61,12 +61,17 @@ describe('a reload of a large config', () => {
     expect(reloader.current().revision.id).toBe(2);
     expect(reloader.current().engine.api(last)).toMatchObject({ allow: true, matched: `POST /api/${pluginId(0)}/r0x1` });
     const swapped = bff.logs().find((l) => l['msg'] === 'reload: new policy/config serving');
-    expect(swapped?.['shards']).toBeGreaterThan(1);
+    const shards = swapped?.['shards'] as { total: number; loaded: number };
+    expect(shards.total).toBeGreaterThan(1);
+    // The edit of one tenant: its shard is loaded again, the others are kept.
+    expect(shards.loaded).toBeGreaterThanOrEqual(1);
+    expect(shards.loaded).toBeLessThan(shards.total);
     // Structural: the reload read, parsed and compiled nothing on this thread.
     expect(load).toHaveBeenCalledTimes(1);
     // What a client sees, with generous bounds: it kept being answered all along, never made to
     // wait for anything like the whole reload.
     expect(latencies.length).toBeGreaterThan(10);
-    expect(Math.max(...latencies)).toBeLessThan(took / 2);
+    // (reduce, not Math.max(...): a long reload on a busy machine gathers more probes than a call takes arguments)
+    expect(latencies.reduce((a, b) => Math.max(a, b), 0)).toBeLessThan(took / 2);
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 /**
- * The "Path rules" table of docs/contracts.md, read as data: the one documented list of what a
- * plugin call's request target may not be, which layer refuses it and with which code. The
- * tests walk this list, so the table cannot say one thing while the code does another.
+ * The "Path rules" and "Topic rules" tables of docs/contracts.md, read as data: the one documented
+ * list of what a plugin call's request target (or a stream's topics query) may not be, which
+ * layer refuses it and with which code. The tests walk these lists, so a table cannot say one
+ * thing while the code does another.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 export type PathRuleLayer = 'http' | 'policy' | 'neither';
 
 export interface PathRuleExample {
-  /** The request target's bytes on the wire. */
+  /** The request target's (for topics: the query's) bytes on the wire. */
   bytes: Buffer;
   /** As Node hands a target to the app (one character per byte). */
   target: string;
@@ -21,7 +22,7 @@ export interface PathRuleExample {
 export interface PathRule {
   rule: string;
   layer: PathRuleLayer;
-  /** `malformed_request` / `malformed_path`; undefined where no rule applies (the allow-list decides). */
+  /** `malformed_request` / `malformed_path` / `invalid_topics` / `malformed_topic`; undefined where no rule applies (the allow-list decides). */
   code: string | undefined;
   examples: PathRuleExample[];
 }
@@ -55,29 +56,30 @@ function expand(shown: string): Buffer {
   return Buffer.concat(parts);
 }
 
-function layerOf(cell: string): PathRuleLayer {
+function layerOf(cell: string, heading: string): PathRuleLayer {
   if (cell.startsWith('HTTP layer')) return 'http';
   if (cell === 'policy') return 'policy';
   if (cell === 'neither') return 'neither';
-  throw new Error(`docs/contracts.md, Path rules: unknown layer "${cell}"`);
+  throw new Error(`docs/contracts.md, ${heading}: unknown layer "${cell}"`);
 }
 
-/** Every row of the table, in order. */
-export function pathRules(): PathRule[] {
+/** Every row of the table under `### <heading>`, in order. */
+function ruleTable(heading: string): PathRule[] {
   const text = readFileSync(CONTRACTS, 'utf8');
-  const start = text.indexOf('\n### Path rules\n');
-  if (start === -1) throw new Error('docs/contracts.md has no "### Path rules" section');
-  const section = text.slice(start, text.indexOf('\n## ', start + 1));
+  const start = text.indexOf(`\n### ${heading}\n`);
+  if (start === -1) throw new Error(`docs/contracts.md has no "### ${heading}" section`);
+  const end = Math.min(...['\n## ', '\n### '].map((h) => text.indexOf(h, start + 1)).filter((i) => i !== -1));
+  const section = text.slice(start, end);
   const rows = section.split('\n').filter((line) => line.startsWith('|')).slice(2);
-  if (rows.length === 0) throw new Error('docs/contracts.md, Path rules: no table rows');
+  if (rows.length === 0) throw new Error(`docs/contracts.md, ${heading}: no table rows`);
   return rows.map((row) => {
     const [rule, examples, layer, code] = cells(row);
-    if (rule === undefined || examples === undefined || layer === undefined || code === undefined) throw new Error(`malformed Path rules row: ${row}`);
+    if (rule === undefined || examples === undefined || layer === undefined || code === undefined) throw new Error(`malformed ${heading} row: ${row}`);
     const spans = codeSpans(examples);
-    if (spans.length === 0) throw new Error(`Path rules row "${rule}" has no examples`);
+    if (spans.length === 0) throw new Error(`${heading} row "${rule}" has no examples`);
     return {
       rule,
-      layer: layerOf(layer),
+      layer: layerOf(layer, heading),
       code: codeSpans(code)[0],
       examples: spans.map((shown) => {
         const bytes = expand(shown);
@@ -85,4 +87,14 @@ export function pathRules(): PathRule[] {
       }),
     };
   });
+}
+
+/** The "Path rules" table: request targets of plugin calls. */
+export function pathRules(): PathRule[] {
+  return ruleTable('Path rules');
+}
+
+/** The "Topic rules" table: query strings of `GET /events/stream`. */
+export function topicRules(): PathRule[] {
+  return ruleTable('Topic rules');
 }

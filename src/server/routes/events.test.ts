@@ -58,14 +58,25 @@ describe('topicGuardStep', () => {
   });
 
   it.each([
-    ['no topics parameter', 'other=1', 'invalid_topics'],
-    ['a repeated topic', 'topics=a,a', 'invalid_topics'],
-    ['a percent-encoded topic', 'topics=%61', 'invalid_topic'],
-  ])('refuses %s before asking the policy', (_name, query, code) => {
+    ['no topics parameter', 'other=1'],
+    ['a repeated topic', 'topics=a,a'],
+    ['an entry of 201 bytes', `topics=${'a'.repeat(201)}`],
+  ])('refuses %s before asking the policy (invalid_topics: the framing)', (_name, query) => {
     const { error } = guard(() => {
       throw new Error('the policy must not be asked');
     }, query);
-    expect(error).toMatchObject({ code });
+    expect(error).toMatchObject({ name: 'InputError', code: 'invalid_topics' });
+  });
+
+  it('asks the policy about a topic as sent, whatever its characters: its reason is the refusal', () => {
+    const asked: string[] = [];
+    const { error, ctx } = guard((input) => {
+      asked.push(input.topic);
+      return { allow: false, reason: 'refused' };
+    }, 'topics=%61.b..c');
+    expect(asked).toEqual(['%61.b..c']);
+    expect(error).toMatchObject({ code: 'refused', httpStatus: 403 });
+    expect(ctx.state.log).toMatchObject({ decision: 'deny', reason: 'refused' });
   });
 
   it('needs snapshot and tenant, sets plugin and topics', () => {

@@ -61,11 +61,8 @@ export function topicGuardStep(options: { metrics: BffMetrics }): GuardStep {
       const { engine } = snapshotOf(ctx);
       const plugin = pluginIdHeader(ctx);
       const query = parseTopicsQuery(ctx.querystring);
-      if (!query.ok) {
-        throw query.code === 'invalid_topic'
-          ? new InputError('invalid_topic', 'A requested topic is not dot-separated words of [A-Za-z0-9_-]')
-          : new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...]: 1 to 20 distinct topics, nothing else');
-      }
+      // Only the framing is the HTTP layer's; what a topic may be is the policy's (malformed_topic).
+      if (!query.ok) throw new InputError('invalid_topics', 'Expected topics=<topic>[,<topic>...]: 1 to 20 distinct topics of at most 200 bytes, nothing else');
       const { log } = ctx.state;
       const verdict = judgeTopics(engine, tenant, plugin, query.topics, callerOf(ctx));
       log.reason = verdict.reason;
