@@ -6,8 +6,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The OPA CLI the tests use: `$OPA` (the Makefile exports it) or the pinned build. */
-export const OPA_BIN = process.env.OPA ?? resolve('.tools/bin/opa');
+/**
+ * The OPA CLI the tests use: `$OPA` (the Makefile exports it, relative to the repository) or the
+ * pinned build. A path is made absolute, since some tests run opa in a temp folder (`opa sign`);
+ * a bare name is left for PATH to find.
+ */
+const named = process.env.OPA ?? '.tools/bin/opa';
+export const OPA_BIN = named.includes('/') ? resolve(named) : named;
 
 /** Writes Rego sources to a temp folder and builds them to Wasm with the given entrypoints. */
 export async function buildWasm(files: Record<string, string>, entrypoints: string[]): Promise<Uint8Array> {
