@@ -92,6 +92,16 @@ describe('createInfoLine', () => {
     expect(second).toMatchObject({ service: 'experience-bff', requestScope: 'c', n: 2, msg: 'request', level: 'info' });
   });
 
+  it('leaves a stream that routes by level (pino.multistream) to pino', () => {
+    const info = capture();
+    const warn = capture();
+    const logger = createLogger({ destination: pino.multistream([{ level: 'info', stream: info.stream }, { level: 'warn', stream: warn.stream }]) });
+    logger.warn({ n: 1 }, 'other');
+    createInfoLine(logger, 'request', ['n'])({ n: 2 });
+    expect(info.lines.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([1, 2]);
+    expect(warn.lines.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([1]);
+  });
+
   it('keeps a lone surrogate as its escape, where pino writes U+FFFD', () => {
     const out = capture();
     createInfoLine(createLogger({ destination: out.stream }), 'request', ['user'])({ user: 'a\ud800b' });

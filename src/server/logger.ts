@@ -71,7 +71,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       }
     }, FLUSH_MS).unref();
   }
-  streams.set(logger, stream);
+  // A stream that routes by level (pino.multistream) reads what pino records beside each line: pino only.
+  if ((stream as { [pino.symbols.needsMetadataGsym]?: boolean })[pino.symbols.needsMetadataGsym] !== true) streams.set(logger, stream);
   return logger;
 }
 
