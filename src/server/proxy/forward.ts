@@ -106,16 +106,22 @@ export async function forwardRequest(
   });
 
   ctx.status = upstream.statusCode ?? 502;
+  const empty = EMPTY_STATUS.has(ctx.status) || ctx.method === 'HEAD';
+  const length = upstream.headers['content-length'];
+  const size = length === undefined ? Number.NaN : Number(length);
+  const buffered = !empty && size <= BUFFER_LIMIT;
   // Set before the upstream's headers, which can neither replace nor repeat them (see headers.ts).
-  for (const [name, value] of PROXIED_RESPONSE_HEADERS) ctx.res.setHeader(name, value);
-  for (const [name, value] of forwardResponseHeaders(upstream.headers, owned)) ctx.set(name, value);
-  if (EMPTY_STATUS.has(ctx.status) || ctx.method === 'HEAD') {
+  // A value the security headers already set is not set again: each setHeader validates anew.
+  for (const [name, value] of PROXIED_RESPONSE_HEADERS) if (ctx.res.getHeader(name) !== value) ctx.res.setHeader(name, value);
+  for (const [name, value] of forwardResponseHeaders(upstream.headers, owned)) {
+    // A buffered body's length is set from the bytes received (the same number, checked below).
+    if (!(buffered && name === 'content-length')) ctx.set(name, value);
+  }
+  if (empty) {
     upstream.resume();
     return;
   }
-  const length = upstream.headers['content-length'];
-  const size = length === undefined ? Number.NaN : Number(length);
-  if (size <= BUFFER_LIMIT) {
+  if (buffered) {
     // Small bodies (most API answers) are read whole and sent in one write: cheaper than a
     // stream pipeline per response, and a body that breaks off is a clean 502.
     try {
