@@ -3,9 +3,12 @@
  * middleware, JSON request logs to /dev/null) on a temp config; `bff-signed` the same with the
  * session layer as it was before server-side sessions (a signed cookie); `bare` starts a Koa app that
  * only forwards to the same upstream with the same forwarding code (no session, policy, rate
- * limit, security headers or logs); `hygiene` is `bare` plus the BFF's own request log,
- * metrics, error mapping, security headers and request-target check, but still no session,
- * policy or rate limit (what enforcement itself costs); `opa` is `bare` asking an
+ * limit, security headers or logs); `hygiene` is `bare` behind everything the BFF runs before
+ * its routes (createFront: request log and metrics, unread-body rule, error mapping, security
+ * headers, request-target and Host checks, CSRF guard), on an HTTP server made as startServer
+ * makes it (its options, the drain's request tracking), forwarding with the request id and
+ * X-Forwarded-For the plugin-call route attaches; but no session, policy, rate limit or
+ * identity headers (what enforcement itself costs); `opa` is `bare` asking an
  * `opa run --server` (its URL the third argument) for the decision on every request, with
  * the input the BFF's plugin guard builds: the way OPA is wired without this project.
  * Prints its port on stdout.
@@ -27,10 +30,9 @@ const root = code === 'src' ? new URL('../../src/', import.meta.url) : code === 
 const load = <T>(module: string): Promise<T> => import(new URL(module, root).href) as Promise<T>;
 const { createReloader } = await load<typeof import('../../src/engine/index.js')>('engine/index.js');
 const { createAgents, createLogger, createMetrics, forwardRequest, startServer } = await load<typeof import('../../src/server/index.js')>('server/index.js');
-const { createErrorHandler } = await load<typeof import('../../src/server/middleware/errors/index.js')>('server/middleware/errors/index.js');
-const { createRequestLog } = await load<typeof import('../../src/server/middleware/request-log/index.js')>('server/middleware/request-log/index.js');
-const { createSecurityHeaders } = await load<typeof import('../../src/server/middleware/security-headers/index.js')>('server/middleware/security-headers/index.js');
-const { createRequestTarget, rawPath } = await load<typeof import('../../src/server/request-target.js')>('server/request-target.js');
+const { createFront } = await load<typeof import('../../src/server/front.js')>('server/front.js');
+const { createHttpDrain } = await load<typeof import('../../src/server/drain/index.js')>('server/drain/index.js');
+const { rawPath } = await load<typeof import('../../src/server/request-target.js')>('server/request-target.js');
 // The baseline session layer throws the served build's own error classes (the error handler tells them apart by class).
 const errors = await load<typeof import('../../src/server/errors.js')>('server/errors.js');
 const { MemorySessionStore } = await load<typeof import('../../src/server/sessions/memory-store.js')>('server/sessions/memory-store.js');
@@ -64,10 +66,7 @@ if (mode !== 'bff' && mode !== 'bff-signed') {
       hostVersion: '1.4.0',
     });
     const metrics = createMetrics(source, { defaultMetrics: false });
-    app.use(createRequestLog({ logger, metrics }));
-    app.use(createErrorHandler({ logger }));
-    app.use(createSecurityHeaders({ production: false }));
-    app.use(createRequestTarget());
+    for (const middleware of createFront({ settings, logger, metrics })) app.use(middleware);
   }
   if (mode === 'opa') {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -84,9 +83,17 @@ if (mode !== 'bff' && mode !== 'bff-signed') {
       await next();
     });
   }
-  app.use((ctx) => forwardRequest(ctx, target, {}, new Set(), agents, { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024 }));
-  const server = http.createServer(app.callback());
-  server.keepAliveTimeout = 60_000;
+  const options = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024 };
+  app.use(
+    mode === 'hygiene'
+      ? (ctx) => forwardRequest(ctx, target, { 'x-request-id': ctx.state.requestId, 'x-forwarded-for': ctx.req.socket.remoteAddress ?? '' }, ctx.state.baseHeaders ?? new Set(), agents, options)
+      : (ctx) => forwardRequest(ctx, target, {}, new Set(), agents, options),
+  );
+  // hygiene: the server as startServer makes it (options, drain tracking before the app's listener).
+  const server = mode === 'hygiene' ? http.createServer({ requestTimeout: 0, headersTimeout: 30_000, requireHostHeader: false }) : http.createServer();
+  if (mode === 'hygiene') createHttpDrain(server);
+  server.on('request', app.callback());
+  server.keepAliveTimeout = mode === 'hygiene' ? 65_000 : 60_000;
   server.listen(0, '127.0.0.1', () => announce(server));
 } else {
   const settings = await writeBenchSettings(upstreamUrl);

@@ -4,7 +4,9 @@
  *  (a)  the full BFF path for an allowed plugin call (server-side session store);
  *  (a') the same with the session layer as it was before the store (a signed cookie);
  *  (b)  a bare Koa proxy with the same forwarding code;
- *  (b') (b) + the BFF's request log, metrics, error mapping and security headers;
+ *  (b') (b) behind everything the BFF runs before its routes (createFront: request log,
+ *       metrics, error mapping, security headers, request-target and Host checks, CSRF guard),
+ *       on a server made as startServer makes it, forwarding the request id and X-Forwarded-For;
  *  (e)  (b) asking `opa run --server` over loopback for every request, with the input the
  *       BFF builds (the peer: how OPA is wired without this project);
  *  (c)  `GET /api/plugins/manifests` and a bundle fetch answered 304.
@@ -228,7 +230,7 @@ async function main(): Promise<void> {
       { key: 'full', name: '(a) BFF: allowed plugin call, server-side session store', server: full, pids: [pid(full)], path: call, headers: { cookie: callCookie, 'x-plugin-id': 'bench' }, expected: 200 },
       { key: 'signedCookie', name: "(a') BFF: allowed plugin call, signed-cookie session (before)", server: signed, pids: [pid(signed)], path: call, headers: { cookie: signedCookie, 'x-plugin-id': 'bench' }, expected: 200 },
       { key: 'bare', name: '(b) bare Koa proxy', server: bare, pids: [pid(bare)], path: call, headers: {}, expected: 200 },
-      { key: 'hygiene', name: "(b') (b) + BFF logs, metrics, headers", server: hygiene, pids: [pid(hygiene)], path: call, headers: {}, expected: 200 },
+      { key: 'hygiene', name: "(b') (b) + the BFF's front (logs, metrics, headers, checks)", server: hygiene, pids: [pid(hygiene)], path: call, headers: {}, expected: 200 },
       { key: 'opa', name: '(e) (b) + opa run --server per request', server: peer, pids: [pid(peer), opa.pid], path: call, headers: { 'x-plugin-id': 'bench' }, expected: 200 },
       { key: 'manifests', name: '(c) BFF: GET /api/plugins/manifests', server: routes, pids: [pid(routes)], path: '/api/plugins/manifests', headers: { cookie: routesCookie }, expected: 200 },
       { key: 'bundle304', name: '(c) BFF: bundle, 304', server: routes, pids: [pid(routes)], path: bundlePath, headers: { cookie: routesCookie, 'if-none-match': etag }, expected: 304 },
