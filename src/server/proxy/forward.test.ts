@@ -70,7 +70,7 @@ function send(path: string, method: string, head: string[], body: string | undef
   lines.push('Connection: close');
   const payload = chunked ? `${body ? `${body.length.toString(16)}\r\n${body}\r\n` : ''}0\r\n\r\n` : (body ?? '');
   return new Promise((resolve, reject) => {
-    const socket = net.connect(proxyPort, '127.0.0.1', () => socket.end(`${lines.join('\r\n')}\r\n\r\n${payload}`));
+    const socket = net.connect(proxyPort, '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n${payload}`));
     socket.resume();
     socket.on('error', reject);
     socket.on('close', () => resolve());
