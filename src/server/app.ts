@@ -16,21 +16,15 @@ import type { AppDeps } from './deps.js';
 import { createEventHub } from './events/create.js';
 import { StreamRegistry } from './events/streams.js';
 import type { EventHub } from './events/types.js';
+import { createFront } from './front.js';
 import { reportDisabledPlugins } from './kill-switch/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type BffMetrics } from './metrics/index.js';
-import { createCsrfGuard } from './middleware/csrf/index.js';
-import { createErrorHandler } from './middleware/errors/index.js';
-import { createRequestLog } from './middleware/request-log/index.js';
-import { createSecurityHeaders } from './middleware/security-headers/index.js';
 import { createSessions, type Sessions } from './middleware/session/index.js';
-import { createHostCheck } from './middleware/tenant/index.js';
-import { createUnreadBody } from './middleware/unread-body/index.js';
 import { markOutcome, markedOutcome } from './outcome.js';
 import { createAgents } from './proxy/forward.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './ratelimit/index.js';
 import { registerStoreMetrics, type RedisConnection } from './redis/index.js';
-import { createRequestTarget } from './request-target.js';
 import { createRoutes } from './router.js';
 import { watchSessionEnds } from './sessions/ended.js';
 import { MemorySessionStore } from './sessions/memory-store.js';
@@ -163,15 +157,7 @@ export function createApp(options: AppOptions): BffApp {
       logger.warn({ requestId, err: error }, 'response stream error');
     }
   });
-  app.use(createRequestLog({ logger, metrics }));
-  // Outside the error handler: it decides on the response the handler made, errors included.
-  app.use(createUnreadBody());
-  app.use(createErrorHandler({ logger }));
-  app.use(createSecurityHeaders({ production: settings.mode === 'production' }));
-  app.use(createRequestTarget());
-  app.use(createHostCheck({ trustProxy: settings.trustProxy }));
-  // Before any route does any work: server-to-server endpoints authenticate otherwise.
-  app.use(createCsrfGuard({ exempt: ['/auth/backchannel-logout', '/events/publish'], production: settings.mode === 'production' }));
+  for (const middleware of createFront({ settings, logger, metrics })) app.use(middleware);
   for (const middleware of createRoutes(deps)) app.use(middleware);
 
   return {

@@ -5,66 +5,19 @@
  * (e)/(f)/(g) the Wasm engine on generated configs with 10 and 100 entries per plugin (allow-list.ts).
  * Prints a table and saves bench/results/engine.json. Timings are reported, never asserted.
  */
-import { spawn } from 'node:child_process';
-import { readFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { Agent } from 'node:http';
 import fc from 'fast-check';
 import { dataDocumentJson, defaultHostVersion, loadConfigFiles } from '../../src/config/index.js';
 import { createWasmEngine, type ApiInput } from '../../src/engine/index.js';
-import { OPA_BIN } from '../support/opa.js';
 import { apiRequests } from '../support/requests.js';
 import { allowListComparison } from './allow-list.js';
 import { jsApiDecision } from './js-matcher.js';
+import { postJson, startOpaServer } from './opa-server.js';
 import { measureAsync, measureSync, printGoals, printTable, saveJson, type Measurement } from './report.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 100_000);
 const HTTP_OPS = Number(process.env.BENCH_HTTP_OPS ?? 5_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function startOpaServer(dataJson: string): Promise<{ url: string; stop: () => void }> {
-  const dir = await mkdtemp(join(tmpdir(), 'xp-bench-'));
-  await writeFile(join(dir, 'data.json'), dataJson);
-  const port = await freePort();
-  const child = spawn(
-    OPA_BIN,
-    ['run', '--server', '--addr', `127.0.0.1:${port}`, '--log-level', 'error', '--ignore', '*_test.rego', '--ignore', 'capabilities.json', 'policy/', join(dir, 'data.json')],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return { url, stop: () => child.kill() };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill();
-  throw new Error('opa run --server did not become healthy');
-}
-
-function postJson(agent: Agent, url: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve(text));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function main(): Promise<void> {
   const loaded = await loadConfigFiles({
@@ -101,7 +54,7 @@ async function main(): Promise<void> {
     rows.push(await measureAsync('(c) opa run --server (HTTP)', bodies, HTTP_OPS, (b) => postJson(agent, endpoint, b)));
     agent.destroy();
   } finally {
-    opa.stop();
+    await opa.stop();
   }
   rows.push(measureSync('(d) plain JS matcher (floor)', inputs, OPS, (i) => jsApiDecision(registry, i)));
 

@@ -9,6 +9,13 @@ import { LRUCache } from 'lru-cache';
 import type { Sessions } from '../../src/server/middleware/session/index.js';
 import { MemorySessionStore } from '../../src/server/sessions/memory-store.js';
 import { NotAllowedError, UnauthenticatedError } from '../../src/server/errors.js';
+
+/** The classes it builds on: by default the sources'; the bench server passes the build it serves (dist/), whose error handler knows its own classes only. */
+export interface SignedCookieLib {
+  NotAllowedError: typeof NotAllowedError;
+  UnauthenticatedError: typeof UnauthenticatedError;
+  MemorySessionStore: typeof MemorySessionStore;
+}
 import type { BffContext, SessionData } from '../../src/server/state.js';
 
 function decode(value: string, now: number): SessionData | null {
@@ -21,7 +28,10 @@ function decode(value: string, now: number): SessionData | null {
   }
 }
 
-export function createSignedCookieSessions(options: { cookie: string; maxAgeSeconds: number }): Sessions {
+export function createSignedCookieSessions(
+  options: { cookie: string; maxAgeSeconds: number },
+  lib: SignedCookieLib = { NotAllowedError, UnauthenticatedError, MemorySessionStore },
+): Sessions {
   const verified = new LRUCache<string, SessionData>({ max: 10_000 });
   const sig = `${options.cookie}.sig`;
   function loadNow(ctx: BffContext): void {
@@ -46,12 +56,12 @@ export function createSignedCookieSessions(options: { cookie: string; maxAgeSeco
   }
   function requireNow(ctx: BffContext): void {
     if (!ctx.state.session) {
-      if (ctx.state.foreignSession) throw new NotAllowedError('session_tenant_mismatch', 'This session belongs to another site');
-      throw new UnauthenticatedError('unauthenticated', 'Sign in first');
+      if (ctx.state.foreignSession) throw new lib.NotAllowedError('session_tenant_mismatch', 'This session belongs to another site');
+      throw new lib.UnauthenticatedError('unauthenticated', 'Sign in first');
     }
   }
   return {
-    store: new MemorySessionStore({ max: 1 }),
+    store: new lib.MemorySessionStore({ max: 1 }),
     // Synchronous as the old cookie layer was: the baseline the store-backed step is measured against.
     read: { name: 'session', needs: ['tenant'], sets: ['session', 'foreignSession'], run: loadNow },
     require: { name: 'signed-in', needs: ['session'], run: requireNow },

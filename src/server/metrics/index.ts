@@ -1,28 +1,30 @@
 /**
  * Prometheus metrics on a per-app Registry (never the global one), so tests can build several
  * apps in one process. Label values are bounded: tenants come from config, plugin ids are
- * only used as labels once the policy recognised them ("unknown" otherwise).
+ * only used as labels once the policy recognised them ("unknown" otherwise). The counters of
+ * BffMetrics are TalliedCounters: an increment on the request path is an addition, not a label hash.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SnapshotSource } from '../../engine/state.js';
+import { TalliedCounter } from './tallied-counter.js';
 
 export interface BffMetrics {
   readonly registry: Registry;
-  readonly httpRequests: Counter<'route' | 'status' | 'outcome'>;
+  readonly httpRequests: TalliedCounter<'route' | 'status' | 'outcome'>;
   readonly httpDuration: Histogram<'route'>;
-  readonly pluginRequests: Counter<'tenant' | 'plugin' | 'decision' | 'reason'>;
-  readonly rateLimited: Counter<'tenant' | 'plugin'>;
-  readonly integrityFailures: Counter<'tenant' | 'plugin'>;
+  readonly pluginRequests: TalliedCounter<'tenant' | 'plugin' | 'decision' | 'reason'>;
+  readonly rateLimited: TalliedCounter<'tenant' | 'plugin'>;
+  readonly integrityFailures: TalliedCounter<'tenant' | 'plugin'>;
   readonly sseStreams: Gauge<'tenant' | 'plugin'>;
-  readonly sseDenied: Counter<'tenant' | 'plugin' | 'reason'>;
-  readonly sseEvents: Counter<'tenant'>;
-  readonly sseDelivered: Counter<'tenant' | 'plugin'>;
-  readonly sseRevoked: Counter<'tenant' | 'plugin'>;
-  readonly sseResets: Counter<'tenant' | 'reason'>;
-  readonly authEvents: Counter<'tenant' | 'event' | 'outcome'>;
-  readonly decisionLogDropped: Counter<'reason'>;
-  readonly decisionLogSent: Counter;
-  readonly decisionLogFailed: Counter;
+  readonly sseDenied: TalliedCounter<'tenant' | 'plugin' | 'reason'>;
+  readonly sseEvents: TalliedCounter<'tenant'>;
+  readonly sseDelivered: TalliedCounter<'tenant' | 'plugin'>;
+  readonly sseRevoked: TalliedCounter<'tenant' | 'plugin'>;
+  readonly sseResets: TalliedCounter<'tenant' | 'reason'>;
+  readonly authEvents: TalliedCounter<'tenant' | 'event' | 'outcome'>;
+  readonly decisionLogDropped: TalliedCounter<'reason'>;
+  readonly decisionLogSent: TalliedCounter;
+  readonly decisionLogFailed: TalliedCounter;
 }
 
 export interface MetricsOptions {
@@ -75,7 +77,7 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
 
   const metrics: BffMetrics = {
     registry,
-    httpRequests: new Counter({
+    httpRequests: new TalliedCounter({
       name: 'experience_http_requests_total',
       help: 'HTTP requests by route, status of the response head (0: none sent) and outcome (completed, or who cut the response)',
       labelNames: ['route', 'status', 'outcome'],
@@ -88,19 +90,19 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers,
     }),
-    pluginRequests: new Counter({
+    pluginRequests: new TalliedCounter({
       name: 'experience_plugin_requests_total',
       help: 'Plugin API calls judged by the policy, by decision (allowed/denied) and reason',
       labelNames: ['tenant', 'plugin', 'decision', 'reason'],
       registers,
     }),
-    rateLimited: new Counter({
+    rateLimited: new TalliedCounter({
       name: 'experience_plugin_rate_limited_total',
       help: 'Plugin API calls refused with 429 by the rate limiter',
       labelNames: ['tenant', 'plugin'],
       registers,
     }),
-    integrityFailures: new Counter({
+    integrityFailures: new TalliedCounter({
       name: 'experience_bundle_integrity_failures_total',
       help: 'Bundle fetches refused with 409 because the bytes did not match bundle.integrity',
       labelNames: ['tenant', 'plugin'],
@@ -112,54 +114,54 @@ export function createMetrics(source: SnapshotSource, options: MetricsOptions = 
       labelNames: ['tenant', 'plugin'],
       registers,
     }),
-    sseDenied: new Counter({
+    sseDenied: new TalliedCounter({
       name: 'experience_sse_denied_total',
       help: 'SSE stream requests refused before the stream opened',
       labelNames: ['tenant', 'plugin', 'reason'],
       registers,
     }),
-    sseEvents: new Counter({
+    sseEvents: new TalliedCounter({
       name: 'experience_sse_events_published_total',
       help: 'Events accepted by the publish endpoint',
       labelNames: ['tenant'],
       registers,
     }),
-    sseDelivered: new Counter({
+    sseDelivered: new TalliedCounter({
       name: 'experience_sse_events_delivered_total',
       help: 'Events written to SSE streams',
       labelNames: ['tenant', 'plugin'],
       registers,
     }),
-    sseRevoked: new Counter({
+    sseRevoked: new TalliedCounter({
       name: 'experience_sse_streams_revoked_total',
       help: 'SSE streams closed because a reload withdrew their permission',
       labelNames: ['tenant', 'plugin'],
       registers,
     }),
-    sseResets: new Counter({
+    sseResets: new TalliedCounter({
       name: 'experience_sse_resets_total',
       help: 'event: reset frames written to SSE streams, by reason (expired, unknown, gap): the client missed events',
       labelNames: ['tenant', 'reason'],
       registers,
     }),
-    authEvents: new Counter({
+    authEvents: new TalliedCounter({
       name: 'experience_auth_events_total',
       help: 'Sign-in, callback, back-channel logout and token refresh attempts by outcome (ok, or the error code)',
       labelNames: ['tenant', 'event', 'outcome'],
       registers,
     }),
-    decisionLogDropped: new Counter({
+    decisionLogDropped: new TalliedCounter({
       name: 'experience_decision_log_dropped_total',
       help: 'Decision-log events lost: the buffer was full (the sink behind or failing), or still held at shutdown',
       labelNames: ['reason'],
       registers,
     }),
-    decisionLogSent: new Counter({
+    decisionLogSent: new TalliedCounter({
       name: 'experience_decision_log_sent_total',
       help: 'Decision-log events the sink accepted',
       registers,
     }),
-    decisionLogFailed: new Counter({
+    decisionLogFailed: new TalliedCounter({
       name: 'experience_decision_log_failed_total',
       help: 'Decision-log sink writes (batches) that failed; each is retried with a growing delay',
       registers,
@@ -196,3 +198,4 @@ function bundleMetrics(source: SnapshotSource, registers: Registry[]): void {
 }
 
 export { createMetricsApp, type MetricsAppOptions } from './app.js';
+export { TalliedCounter } from './tallied-counter.js';

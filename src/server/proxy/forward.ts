@@ -38,6 +38,8 @@ export function createAgents(): UpstreamAgents {
 }
 
 const EMPTY_STATUS = new Set([204, 205, 304]);
+/** Methods Node sends without framing when no length is given (the others it would send chunked). */
+const UNFRAMED: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /**
  * @param target upstream origin; the path and query forwarded are the request's own (`req.url`).
@@ -56,9 +58,15 @@ export async function forwardRequest(
   const body = await readBody(ctx.req, options.maxBodyBytes);
   const headers = forwardRequestHeaders(ctx.req.headers, attach);
   headers.host = target.host;
-  if (body.length > 0 || ctx.req.headers['content-length'] !== undefined || ctx.req.headers['transfer-encoding'] !== undefined) {
+  // The length Node would add itself for a method it otherwise sends chunked (an empty POST):
+  // with the headers given as a list it writes the head at once and adds none.
+  if (body.length > 0 || ctx.req.headers['content-length'] !== undefined || ctx.req.headers['transfer-encoding'] !== undefined || !UNFRAMED.has(ctx.method)) {
     headers['content-length'] = String(body.length);
   }
+  // A flat list: Node validates and writes each header once, as given, instead of storing every
+  // one with setHeader (a lower-cased copy, an entry, a growing dictionary) and reading it back.
+  const list: Array<string | string[]> = [];
+  for (const name in headers) list.push(name, headers[name] as string | string[]);
   const secure = target.protocol === 'https:';
   const transport = secure ? https : http;
 
@@ -71,7 +79,7 @@ export async function forwardRequest(
       port: target.port || (secure ? 443 : 80),
       method: ctx.method,
       path: ctx.req.url,
-      headers,
+      headers: list as string[],
       agent: secure ? agents.https : agents.http,
     });
     const deadline = setTimeout(() => req.destroy(new UpstreamTimeoutError('upstream_timeout', 'The upstream service did not answer in time')), options.timeoutMs);
@@ -106,16 +114,22 @@ export async function forwardRequest(
   });
 
   ctx.status = upstream.statusCode ?? 502;
+  const empty = EMPTY_STATUS.has(ctx.status) || ctx.method === 'HEAD';
+  const length = upstream.headers['content-length'];
+  const size = length === undefined ? Number.NaN : Number(length);
+  const buffered = !empty && size <= BUFFER_LIMIT;
   // Set before the upstream's headers, which can neither replace nor repeat them (see headers.ts).
-  for (const [name, value] of PROXIED_RESPONSE_HEADERS) ctx.res.setHeader(name, value);
-  for (const [name, value] of forwardResponseHeaders(upstream.headers, owned)) ctx.set(name, value);
-  if (EMPTY_STATUS.has(ctx.status) || ctx.method === 'HEAD') {
+  // A value the security headers already set is not set again: each setHeader validates anew.
+  for (const [name, value] of PROXIED_RESPONSE_HEADERS) if (ctx.res.getHeader(name) !== value) ctx.res.setHeader(name, value);
+  for (const [name, value] of forwardResponseHeaders(upstream.headers, owned)) {
+    // A buffered body's length is set from the bytes received (the same number, checked below).
+    if (!(buffered && name === 'content-length')) ctx.set(name, value);
+  }
+  if (empty) {
     upstream.resume();
     return;
   }
-  const length = upstream.headers['content-length'];
-  const size = length === undefined ? Number.NaN : Number(length);
-  if (size <= BUFFER_LIMIT) {
+  if (buffered) {
     // Small bodies (most API answers) are read whole and sent in one write: cheaper than a
     // stream pipeline per response, and a body that breaks off is a clean 502.
     try {

@@ -45,6 +45,11 @@ export interface ProviderQuery {
  */
 export interface SessionStore {
   get(key: string): Promise<SessionRecord | undefined>;
+  /**
+   * The same as `get`, answered at once: only a store in this process has it (the session step
+   * then stays synchronous: no promise, no async frame on every signed-in request).
+   */
+  getNow?(key: string): SessionRecord | undefined;
   /** Creates or replaces. */
   set(key: string, record: SessionRecord): Promise<void>;
   /** Records activity (idle timeout); a no-op for a key that is gone. */

@@ -1,9 +1,12 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import Koa from 'koa';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../settings.js';
 import { MemorySessionStore } from '../../sessions/memory-store.js';
-import type { BffState } from '../../state.js';
+import type { SessionStore } from '../../sessions/types.js';
+import type { BffContext, BffState } from '../../state.js';
 import { createSessions } from './index.js';
 
 function app(options: { secure: boolean; cookie: string }) {
@@ -86,13 +89,89 @@ describe('createSessions', () => {
     const { agent, store } = app({ secure: false, cookie: 'exp_session' });
     let lookups = 0;
     const get = store.get.bind(store);
+    const getNow = store.getNow.bind(store);
     store.get = (key) => {
       lookups += 1;
       return get(key);
     };
+    store.getNow = (key) => {
+      lookups += 1;
+      return getNow(key);
+    };
     const res = await agent.get('/').set('Cookie', `exp_session=${value}`);
     expect(res.body.session).toBeNull();
     expect(lookups).toBe(0);
+  });
+
+  describe('the session step, with a store that answers at once (getNow) and with one that only has get', () => {
+    /** The memory store without getNow: what a shared store (Redis) looks like to the step. */
+    function asyncOnly(store: MemorySessionStore): SessionStore {
+      return {
+        get: (key) => store.get(key),
+        set: (key, record) => store.set(key, record),
+        touch: (key, at) => store.touch(key, at),
+        delete: (key) => store.delete(key),
+        findByProvider: (query) => store.findByProvider(query),
+        close: () => store.close(),
+      };
+    }
+
+    function contextWith(cookie: string, tenant: string): BffContext {
+      const req = new IncomingMessage(new Socket());
+      req.headers = { cookie };
+      const ctx = new Koa<BffState>().createContext(req, new ServerResponse(req)) as unknown as BffContext;
+      ctx.state.tenant = tenant;
+      ctx.state.log = {};
+      return ctx;
+    }
+
+    const HOUR = 3600;
+    const cases: Array<[string, { createdAgo: number; seenAgo: number; tenant: string; cookie?: string }, { user: string | null; foreign: boolean; kept: boolean }]> = [
+      ['a valid session', { createdAgo: 10, seenAgo: 0, tenant: 'localhost' }, { user: 'alice', foreign: false, kept: true }],
+      ['one due for an activity write', { createdAgo: 100, seenAgo: 50, tenant: 'localhost' }, { user: 'alice', foreign: false, kept: true }],
+      ['one past its absolute end', { createdAgo: HOUR + 1, seenAgo: 0, tenant: 'localhost' }, { user: null, foreign: false, kept: false }],
+      ['one idle too long', { createdAgo: 700, seenAgo: 601, tenant: 'localhost' }, { user: null, foreign: false, kept: false }],
+      ["another tenant's", { createdAgo: 10, seenAgo: 0, tenant: 'acme.localhost' }, { user: null, foreign: true, kept: true }],
+      ['an unknown id', { createdAgo: 10, seenAgo: 0, tenant: 'localhost', cookie: `exp_session=${'B'.repeat(43)}` }, { user: null, foreign: false, kept: true }],
+    ];
+
+    it.each(cases)('%s: the same outcome either way', async (_name, given, expected) => {
+      for (const shared of [false, true]) {
+        const memory = new MemorySessionStore({ max: 10 });
+        const sessions = createSessions({ store: shared ? asyncOnly(memory) : memory, cookie: 'exp_session', maxAgeSeconds: HOUR, idleSeconds: 600, secure: false });
+        const signIn = contextWith('', given.tenant);
+        await sessions.issue(signIn, { user: 'alice', roles: ['member'] });
+        const id = ([] as string[]).concat(signIn.res.getHeader('set-cookie') as string[])[0]!.split(';')[0]!;
+        const now = Math.floor(Date.now() / 1000);
+        const record = sessions.recordOf(signIn)!;
+        record.createdAt = now - given.createdAgo;
+        record.expiresAt = record.createdAt + HOUR;
+        record.lastSeenAt = now - given.seenAgo;
+        const ctx = contextWith(given.cookie ?? id, 'localhost');
+        await sessions.read.run(ctx);
+        expect({ user: ctx.state.session?.user ?? null, foreign: ctx.state.foreignSession ?? false, kept: memory.size === 1 }).toEqual(expected);
+        expect(sessions.recordOf(ctx)?.user ?? null).toBe(expected.user);
+      }
+    });
+
+    it('answers at once (no promise) for a valid session in the memory store, and for no cookie at all', async () => {
+      const store = new MemorySessionStore({ max: 10 });
+      const sessions = createSessions({ store, cookie: 'exp_session', maxAgeSeconds: HOUR, idleSeconds: 600, secure: false });
+      const signIn = contextWith('', 'localhost');
+      await sessions.issue(signIn, { user: 'alice', roles: ['member'] });
+      const id = ([] as string[]).concat(signIn.res.getHeader('set-cookie') as string[])[0]!.split(';')[0]!;
+      const ctx = contextWith(id, 'localhost');
+      expect(sessions.read.run(ctx)).toBeUndefined();
+      expect(ctx.state.session?.user).toBe('alice');
+      expect(sessions.read.run(contextWith('', 'localhost'))).toBeUndefined();
+      // With a store that only has get, the step waits for it.
+      const shared = createSessions({ store: asyncOnly(store), cookie: 'exp_session', maxAgeSeconds: HOUR, idleSeconds: 600, secure: false });
+      const waiting = contextWith(id, 'localhost');
+      const pending = shared.read.run(waiting);
+      expect(pending).toBeInstanceOf(Promise);
+      await pending;
+      expect(waiting.state.session?.user).toBe('alice');
+    });
   });
 });
 

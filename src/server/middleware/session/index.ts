@@ -12,6 +12,7 @@ import type { ProviderLink, SessionRecord, SessionStore } from '../../sessions/t
 import type { GuardStep } from '../../pipeline/index.js';
 import type { BffContext, SessionData } from '../../state.js';
 import { tenantOf } from '../tenant/index.js';
+import { cookieReader } from './cookie-reader.js';
 
 declare module '../../state.js' {
   interface BffState {
@@ -23,6 +24,7 @@ declare module '../../state.js' {
 }
 
 export { isValidName } from './names.js';
+export { cookieReader } from './cookie-reader.js';
 
 export interface SessionOptions {
   store: SessionStore;
@@ -70,6 +72,7 @@ export interface Sessions {
 
 const ID = /^[A-Za-z0-9_-]{43}$/;
 
+
 /** The store key of a cookie id: the store never holds a value the browser could present. */
 function keyOf(id: string): string {
   // One-shot hash: about half the cost of createHash().update().digest() on this hot path.
@@ -92,6 +95,7 @@ export function createSessions(options: SessionOptions): Sessions {
   // Activity is written at most this often: a shared store is not written on every request.
   const touchEvery = Math.max(1, Math.min(60, Math.floor(options.idleSeconds / 20)));
   const loaded = new WeakMap<BffContext, { key: string; record: SessionRecord }>();
+  const cookieId = cookieReader(options.cookie);
   // Not signed: the id is 256 random bits the store either knows or not (Koa would otherwise add a `.sig` cookie).
   const cookieOptions = () => ({ signed: false, httpOnly: true, sameSite: 'lax' as const, secure: options.secure, path: '/', overwrite: true });
 
@@ -112,18 +116,22 @@ export function createSessions(options: SessionOptions): Sessions {
     ctx.cookies.set(options.cookie, '', { ...cookieOptions(), maxAge: 0, expires: new Date(0) });
   }
 
-  async function load(ctx: BffContext): Promise<void> {
+  /** The session step. Synchronous with a store that answers at once (getNow) until a write is due. */
+  function load(ctx: BffContext): void | Promise<void> {
     if (ctx.state.session !== undefined) return;
     ctx.state.session = null;
-    const id = ctx.cookies.get(options.cookie, { signed: false });
+    const id = cookieId(ctx.req);
     if (!id || !ID.test(id)) return;
     const key = keyOf(id);
-    const record = await store.get(key);
+    if (store.getNow) return accept(ctx, key, store.getNow(key));
+    return store.get(key).then((record) => accept(ctx, key, record));
+  }
+
+  function accept(ctx: BffContext, key: string, record: SessionRecord | undefined): void | Promise<void> {
     if (!record) return;
     const now = Math.floor(Date.now() / 1000);
     if (record.expiresAt <= now || now - record.lastSeenAt > options.idleSeconds) {
-      await drop(key);
-      return;
+      return drop(key).then(() => undefined);
     }
     if (record.tenant !== ctx.state.tenant) {
       ctx.state.foreignSession = true;
@@ -131,8 +139,13 @@ export function createSessions(options: SessionOptions): Sessions {
     }
     if (now - record.lastSeenAt >= touchEvery) {
       record.lastSeenAt = now;
-      await store.touch(key, now);
+      // The session is this request's once the activity is written (a failed write fails the request).
+      return store.touch(key, now).then(() => use(ctx, key, record));
     }
+    use(ctx, key, record);
+  }
+
+  function use(ctx: BffContext, key: string, record: SessionRecord): void {
     loaded.set(ctx, { key, record });
     ctx.state.session = viewOf(record);
   }
@@ -149,7 +162,7 @@ export function createSessions(options: SessionOptions): Sessions {
     loaded.delete(ctx);
     ctx.state.session = null;
     // The browser's id may name a session that was not loaded (another tenant's): end it too.
-    const id = ctx.cookies.get(options.cookie, { signed: false });
+    const id = cookieId(ctx.req);
     const key = current?.key ?? (id && ID.test(id) ? keyOf(id) : undefined);
     return key ? drop(key) : undefined;
   }

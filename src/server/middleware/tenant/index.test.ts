@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testContext, testSnapshot } from '../../testing/context.js';
-import { tenantOf, tenantStep } from './index.js';
+import { createHostCheck, tenantOf, tenantStep } from './index.js';
 
 function judged(headers: Record<string, string>, options = { trustProxy: false }, httpVersion: '1.0' | '1.1' = '1.1') {
   const ctx = testContext({ headers, httpVersion });
@@ -37,4 +37,30 @@ describe('tenantStep', () => {
   it('needs the snapshot and sets the tenant', () => {
     expect(tenantStep({ trustProxy: false })).toMatchObject({ needs: ['snapshot'], sets: ['tenant'] });
   });
+
+  it.each<[string, Record<string, string>, boolean, boolean]>([
+    ['Host', { host: 'localhost:8080' }, false, false],
+    ['a trusted X-Forwarded-Host', { host: 'other.example', 'x-forwarded-host': 'localhost' }, true, true],
+    ['an untrusted X-Forwarded-Host', { host: 'localhost', 'x-forwarded-host': 'other.example' }, false, false],
+    ['a check made with another trustProxy', { host: 'localhost', 'x-forwarded-host': 'other.example' }, true, false],
+  ])('after the Host check (%s), the same tenant as reading the host itself', async (_name, headers, checkTrust, stepTrust) => {
+    const checked = testContext({ headers });
+    checked.state.snapshot = testSnapshot();
+    await createHostCheck({ trustProxy: checkTrust })(checked, async () => undefined);
+    const outcome = (ctx: ReturnType<typeof testContext>) => {
+      try {
+        tenantStep({ trustProxy: stepTrust }).run(ctx);
+        return tenantOf(ctx);
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+    };
+    expect(outcome(checked)).toBe(outcome(judgedContext(headers)));
+  });
 });
+
+function judgedContext(headers: Record<string, string>) {
+  const ctx = testContext({ headers });
+  ctx.state.snapshot = testSnapshot();
+  return ctx;
+}

@@ -2,7 +2,7 @@ import { InputError, NotFoundError } from '../../errors.js';
 import type { GuardStep } from '../../pipeline/index.js';
 import type { BffContext, BffMiddleware } from '../../state.js';
 import { snapshotOf } from '../snapshot/index.js';
-import { requestHost, type HostOptions } from './host.js';
+import { requestHost, type HostOptions, type ParsedHost } from './host.js';
 
 export { parseHost, requestHost, type HostOptions, type ParsedHost } from './host.js';
 
@@ -10,6 +10,8 @@ declare module '../../state.js' {
   interface BffState {
     /** The tenant host this request is for (the tenant step). */
     tenant?: string;
+    /** The request's host as the Host check read it, and with which trustProxy (the tenant step reuses it). */
+    checkedHost?: { trustProxy: boolean; host: ParsedHost | undefined };
   }
 }
 
@@ -21,7 +23,7 @@ export type TenantOptions = HostOptions;
  */
 export function createHostCheck(options: HostOptions): BffMiddleware {
   return function hostCheck(ctx, next) {
-    requestHost(ctx.req, options);
+    ctx.state.checkedHost = { trustProxy: options.trustProxy, host: requestHost(ctx.req, options) };
     return next();
   };
 }
@@ -33,7 +35,9 @@ export function tenantStep(options: TenantOptions): GuardStep {
     needs: ['snapshot'],
     sets: ['tenant'],
     run(ctx) {
-      const host = requestHost(ctx.req, options);
+      // Read once per request: the Host check before the routes read it with the same options.
+      const checked = ctx.state.checkedHost;
+      const host = checked !== undefined && checked.trustProxy === options.trustProxy ? checked.host : requestHost(ctx.req, options);
       // Only HTTP/1.0 may omit the host; a tenant route cannot be answered without one.
       if (host === undefined) throw new InputError('malformed_request', 'Malformed Host header');
       const { config } = snapshotOf(ctx);
