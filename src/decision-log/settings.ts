@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { SettingsError } from '../settings/index.js';
+import { readHttpUrl, SettingsError } from '../settings/index.js';
 import { MaskSyntaxError, parseMasks, type MaskRule } from './mask.js';
 
 export type DecisionLogSink = 'off' | 'console' | 'file' | 'http';
@@ -51,14 +51,7 @@ function urlOf(env: Env, sink: DecisionLogSink): URL | undefined {
   const raw = env.DECISION_LOG_URL?.trim();
   if (sink !== 'http') return undefined;
   if (!raw) throw new SettingsError('DECISION_LOG_URL is required with DECISION_LOG=http: where event batches are POSTed (e.g. https://collector.internal/logs)');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new SettingsError(`DECISION_LOG_URL is not a URL: "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingsError('DECISION_LOG_URL must be http:// or https://');
-  if (url.username || url.password) throw new SettingsError('DECISION_LOG_URL must not carry credentials (DECISION_LOG_TOKEN sends a bearer token)');
+  const url = readHttpUrl('DECISION_LOG_URL', raw, 'DECISION_LOG_TOKEN sends a bearer token');
   if (url.hash) throw new SettingsError('DECISION_LOG_URL must not have a fragment');
   return url;
 }

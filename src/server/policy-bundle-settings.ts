@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Mode } from '../config/types.js';
-import { SettingsError } from '../settings/index.js';
+import { readHttpUrl, SettingsError } from '../settings/index.js';
 
 /** A bundle file (POLICY_BUNDLE), watched like policy.wasm, or a bundle server (POLICY_BUNDLE_URL), polled. */
 export type PolicyBundleSettings = (
@@ -18,14 +18,7 @@ export type PolicyBundleSettings = (
 type Env = Readonly<Record<string, string | undefined>>;
 
 function bundleUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new SettingsError(`POLICY_BUNDLE_URL is not a URL: "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingsError('POLICY_BUNDLE_URL must be http:// or https://');
-  if (url.username || url.password) throw new SettingsError('POLICY_BUNDLE_URL must not carry credentials');
+  const url = readHttpUrl('POLICY_BUNDLE_URL', raw);
   if (url.hash) throw new SettingsError('POLICY_BUNDLE_URL must not have a fragment');
   return url;
 }

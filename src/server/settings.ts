@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Mode } from '../config/types.js';
 import type { LogFormat } from './logger.js';
 import { decisionLogSettings, type DecisionLogSettings } from '../decision-log/settings.js';
-import { readSetting, SettingsError, SHARED_SETTINGS } from '../settings/index.js';
+import { readHttpUrl, readSetting, SettingsError, SHARED_SETTINGS } from '../settings/index.js';
 import { readPolicyBundleSettings, type PolicyBundleSettings } from './policy-bundle-settings.js';
 
 export { SettingsError };
@@ -141,14 +141,7 @@ function metricsPort(env: Env, port: number): number | undefined {
 function upstream(env: Env): URL {
   const raw = env.UPSTREAM_URL?.trim();
   if (!raw) throw new SettingsError('UPSTREAM_URL is required: where allowed plugin API calls are proxied (e.g. http://orders.internal:8080)');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new SettingsError(`UPSTREAM_URL is not a URL: "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingsError('UPSTREAM_URL must be http:// or https://');
-  if (url.username || url.password) throw new SettingsError('UPSTREAM_URL must not carry credentials');
+  const url = readHttpUrl('UPSTREAM_URL', raw);
   // The forwarded path is exactly the path the policy judged, so the upstream URL is an origin only.
   if (url.pathname !== '/' || url.search || url.hash) throw new SettingsError('UPSTREAM_URL must be an origin only (no path, query or fragment)');
   return url;

@@ -7,3 +7,4 @@
 export { readSetting, isSettingGiven, type Checked, type Env, type SettingContext, type SettingDefinition, type SettingSources } from './definition.js';
 export { SHARED_SETTINGS, type FileSetting } from './shared.js';
 export { SettingsError } from './settings-error.js';
+export { readHttpUrl } from './http-url.js';
