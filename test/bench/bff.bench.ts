@@ -299,7 +299,7 @@ async function main(): Promise<void> {
       devLogin: signIn,
       upstreamUrl,
     });
-    printTable('Replicas: sessions and rate limiter in Redis (local redis-server) vs in process, best of alternating rounds', [replicas.inProcess.measurement, replicas.redis.measurement]);
+    printTable('Replicas: sessions and rate limiter in Redis (local redis-server) vs in process, best of alternating rounds', [replicas.inProcess.measurement, replicas.redis.measurement], 'ms');
     console.log(`server CPU per request (µs): in process ${replicas.inProcess.serverCpuUsPerRequest.toFixed(0)}, Redis ${replicas.redis.serverCpuUsPerRequest.toFixed(0)} (+ redis-server ${replicas.redisServerCpuUsPerRequest.toFixed(0)}, warm-up included); Redis commands per call ${replicas.redisCommandsPerCall.toFixed(2)}`);
     const l = replicas.limiterCpuUs;
     console.log(`rate limiter alone (client CPU µs per decision, 32 at once): in process ${l.memory.toFixed(1)}, Redis with leases ${l.redisLeased.toFixed(1)}, Redis every call (a plugin below 50/s) ${l.redisEveryCall.toFixed(1)}`);

@@ -185,7 +185,7 @@ async function main(): Promise<void> {
       const t = totals.get(v.key)!;
       return { name: v.name, ops: t.requests, opsPerSec: t.requests / t.seconds, p50us: median(t.p50), p99us: median(t.p99) };
     });
-    printTable(`Decision logging, allowed plugin call over loopback (${CONNECTIONS} connections, ${DURATION} s per variant in ${ROUNDS} alternating turns after ${WARMUP} s warm-up)`, rows);
+    printTable(`Decision logging, allowed plugin call over loopback (${CONNECTIONS} connections, ${DURATION} s per variant in ${ROUNDS} alternating turns after ${WARMUP} s warm-up)`, rows, 'ms');
     const cpu = Object.fromEntries(variants.map((v) => [v.key, totals.get(v.key)!.cpuMicros / Math.max(1, totals.get(v.key)!.requests)]));
     const ratio = rows[1]!.opsPerSec / rows[0]!.opsPerSec;
     console.log(`\non / off: ${(ratio * 100).toFixed(1)}% throughput, ${cpu.on! - cpu.off! >= 0 ? '+' : ''}${(cpu.on! - cpu.off!).toFixed(1)} µs server CPU per request (${cpu.off!.toFixed(0)} vs ${cpu.on!.toFixed(0)})`);

@@ -86,9 +86,14 @@ export async function measureAsync<T>(
 
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-export function printTable(title: string, rows: Measurement[]): void {
-  const header = ['variant', 'ops', 'ops/s', 'p50 µs', 'p99 µs'];
-  printCells(title, header, rows.map((r) => [r.name, String(r.ops), fmt(r.opsPerSec, 0), fmt(r.p50us, 2), fmt(r.p99us, 2)]));
+/**
+ * A table of measurements. `latency: 'ms'` for HTTP rows, whose latencies come from autocannon in
+ * whole milliseconds: printing them as µs with decimals would claim a precision they do not have.
+ */
+export function printTable(title: string, rows: Measurement[], latency: 'us' | 'ms' = 'us'): void {
+  const header = ['variant', 'ops', 'ops/s', `p50 ${latency === 'us' ? 'µs' : 'ms'}`, `p99 ${latency === 'us' ? 'µs' : 'ms'}`];
+  const shown = (us: number) => (latency === 'us' ? fmt(us, 2) : fmt(us / 1000, 0));
+  printCells(title, header, rows.map((r) => [r.name, String(r.ops), fmt(r.opsPerSec, 0), shown(r.p50us), shown(r.p99us)]));
 }
 
 /** A Markdown table: the first column left-aligned, the others right-aligned. */
