@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ApiDecision, ApiInput } from './types.js';
+import type { ApiDecision } from './types.js';
 
 export interface ApiCacheOptions {
   /** Most entries kept (default 10,000). */
@@ -10,8 +10,9 @@ export interface ApiCacheOptions {
 
 /**
  * Cache of API decisions for one engine instance: a reload builds a new engine and so starts
- * with an empty cache. The key is the JSON array of every input field, so values can never run
- * into each other across tenants, plugins, methods or paths (JSON escapes every separator).
+ * with an empty cache. The key holds every input field, each but the last behind its length
+ * (a null plugin id as `!`), so values can never run into each other across tenants, plugins,
+ * methods or paths: the key reads back into exactly one input.
  */
 export class ApiDecisionCache {
   readonly #lru: LRUCache<string, ApiDecision>;
@@ -24,8 +25,11 @@ export class ApiDecisionCache {
     });
   }
 
-  static key(input: Required<ApiInput>): string {
-    return JSON.stringify([input.tenant, input.plugin_id, input.method, input.path]);
+  /** The key of one input's fields (Required<ApiInput>), given one by one: no object or array per call. */
+  static key(tenant: string, pluginId: string | null, method: string, path: string): string {
+    // Length prefixes instead of JSON: no escaping scan on every plugin call.
+    const plugin = pluginId === null ? '!' : `${pluginId.length}:${pluginId}`;
+    return `${tenant.length}:${tenant}${plugin}${method.length}:${method}${path}`;
   }
 
   get(key: string): ApiDecision | undefined {

@@ -125,15 +125,12 @@ export class WasmEngine implements DecisionEngine {
   }
 
   api(input: ApiInput): ApiDecision {
-    const normalized: Required<ApiInput> = {
-      tenant: input.tenant,
-      plugin_id: input.plugin_id ?? null,
-      method: input.method,
-      path: input.path,
-    };
-    const key = this.#cache ? ApiDecisionCache.key(normalized) : '';
+    const plugin_id = input.plugin_id ?? null;
+    const key = this.#cache ? ApiDecisionCache.key(input.tenant, plugin_id, input.method, input.path) : '';
     const cached = this.#cache?.get(key);
     if (cached) return cached;
+    // Built only on a miss: a cached answer needs no input object.
+    const normalized: Required<ApiInput> = { tenant: input.tenant, plugin_id, method: input.method, path: input.path };
     const out = this.#evaluate('api', normalized);
     if ('failed' in out) return { allow: false, reason: out.failed };
     const decision = asApiDecision(out.value);
