@@ -115,7 +115,9 @@ describe('sign-in through the OpenID provider', () => {
     await w.page.getByTestId('hello-page').waitFor();
     // The session ends behind the page's back (as an expiry or a back-channel logout would).
     await context.clearCookies({ name: 'exp_session' });
-    await w.page.locator('[data-testid="nav-plugin"][data-plugin="orders"]').click();
+    // A load of /orders, not a click on its nav link: the open page's own calls may meet the 401
+    // first and take the shell to sign-in from /hello, detaching the link (a race, 1 run in 5).
+    await w.page.goto(`${bff.url}/orders`);
     await w.page.waitForURL(`${bff.url}/signin`);
     // Still signed in at the provider: single sign-on, no form, straight back to /orders.
     await w.page.getByTestId('signin-provider').click();
