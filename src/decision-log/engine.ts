@@ -21,6 +21,14 @@ function note(recorder: DecisionRecorder, path: string, input: unknown, result: 
  * The request path only times the decision, makes a UUID and pushes a record of references.
  */
 export function withDecisionLog(engine: DecisionEngine, recorder: DecisionRecorder): DecisionEngine {
+  // One decision method, timed and recorded under its entrypoint's path.
+  const logged = <I, D>(path: string, decide: (input: I, caller?: DecisionCaller) => D) =>
+    (input: I, caller?: DecisionCaller): D => {
+      const started = performance.now();
+      const decision = decide(input, caller);
+      note(recorder, path, input, decision, engine.revision, started, caller);
+      return decision;
+    };
   return {
     get revision() {
       return engine.revision;
@@ -28,29 +36,9 @@ export function withDecisionLog(engine: DecisionEngine, recorder: DecisionRecord
     get reasons() {
       return engine.reasons;
     },
-    api(input, caller) {
-      const started = performance.now();
-      const decision = engine.api(input, caller);
-      note(recorder, ENTRYPOINTS.api, input, decision, engine.revision, started, caller);
-      return decision;
-    },
-    sse(input, caller) {
-      const started = performance.now();
-      const decision = engine.sse(input, caller);
-      note(recorder, ENTRYPOINTS.sse, input, decision, engine.revision, started, caller);
-      return decision;
-    },
-    contributions(input, caller) {
-      const started = performance.now();
-      const decision = engine.contributions(input, caller);
-      note(recorder, ENTRYPOINTS.contributions, input, decision, engine.revision, started, caller);
-      return decision;
-    },
-    authz(input, caller) {
-      const started = performance.now();
-      const decision = engine.authz(input, caller);
-      note(recorder, ENTRYPOINTS.authz, input, decision, engine.revision, started, caller);
-      return decision;
-    },
+    api: logged(ENTRYPOINTS.api, (input, caller) => engine.api(input, caller)),
+    sse: logged(ENTRYPOINTS.sse, (input, caller) => engine.sse(input, caller)),
+    contributions: logged(ENTRYPOINTS.contributions, (input, caller) => engine.contributions(input, caller)),
+    authz: logged(ENTRYPOINTS.authz, (input, caller) => engine.authz(input, caller)),
   };
 }
