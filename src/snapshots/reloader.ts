@@ -1,19 +1,20 @@
 import { formatIssue, loadIdentityFile } from '../config/index.js';
-import type { EngineLoadError, ReloadOutcome, ReloadStatus, Snapshot, SnapshotSource, WasmEngineOptions } from '../engine/index.js';
+import { EngineLoadError, type ReloadOutcome, type ReloadStatus, type Snapshot, type SnapshotSource, type WasmEngineOptions } from '../engine/index.js';
 import { EMPTY_IDENTITY, resolveIdentity, type IdentityState } from '../identity/index.js';
 import type { PolicyBytes, PolicySource } from '../policy-bundle/index.js';
 import { buildSnapshot, servingOf, type Built } from './build.js';
 import { describeLoadFailure, nameFiles } from './load-failure.js';
 import { silentLogger, type ReloadLogger } from './logger.js';
-import { isBundleRefusal, readPolicySource } from './policy.js';
+import { isBundleRefusal, policyDigest, readPolicySource } from './policy.js';
 import type { PrepareInput, SnapshotFiles } from './prepare.js';
 import { watchFiles } from './watch.js';
 
 export interface ReloaderOptions extends SnapshotFiles {
   /**
    * Where the policy module is read instead of `policyFile`: an OPA bundle, read and verified in
-   * this process (policy.ts says why), its status in status(). A bundle it refuses at a reload
-   * leaves the last good policy serving, with the config as the files now hold it.
+   * this process (policy.ts says why), its status in status(). A bundle it refuses at a reload, or
+   * whose module the engine refuses, leaves the last good policy serving, with the config as the
+   * files now hold it.
    */
   policySource?: PolicySource;
   /** identity.yaml; without it no tenant has an identity provider. */
@@ -66,6 +67,8 @@ class FileReloader implements Reloader {
   #built: Loaded;
   #status: ReloadStatus;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The bundle module the engine last refused (#buildOrFallBack), and why. */
+  #rejected: { digest: string; error: EngineLoadError } | undefined;
   #unwatch: (() => void) | undefined;
 
   constructor(options: ReloaderOptions, first: Loaded) {
@@ -106,7 +109,7 @@ class FileReloader implements Reloader {
     const serving = this.#snapshot;
     const signal = this.#closing.signal;
     let built: Loaded;
-    // A bundle the source refused: the last good policy is built with the config instead.
+    // A bundle the source refused, or one the engine would not take: the last good policy is built with the config instead.
     let refused: EngineLoadError | undefined;
     try {
       let policy: PolicyBytes | undefined;
@@ -118,8 +121,14 @@ class FileReloader implements Reloader {
           refused = error;
           policy = this.#built.policy;
         }
+        const rejected = this.#rejected;
+        if (!refused && rejected && policy && policyDigest(policy) === rejected.digest) {
+          refused = rejected.error;
+          policy = this.#built.policy;
+        }
       }
-      const next = await build(this.#options, { where: 'child', serving: this.#built, signal, ...(policy ? { policy } : {}) });
+      const { next, rejected } = await this.#buildOrFallBack(policy, signal);
+      refused ??= rejected;
       // Unchanged files keep their engine and model; identity.yaml and its secrets are read again.
       const base: Built = next === 'unchanged' ? this.#built : next;
       built = { ...base, identity: await identityOf(this.#options, serving) };
@@ -159,6 +168,33 @@ class FileReloader implements Reloader {
       }
     }
     return outcome;
+  }
+
+  /**
+   * Builds the next snapshot with `policy`. A bundle that passed its checks but whose module the
+   * engine refuses (no module for an entrypoint, a broken reason catalogue, ...) must not hold back
+   * the config any more than a refused bundle does: when the same files build with the last good
+   * module, that is what serves, and the bundle is reported as refused (`rejected`). Its digest is
+   * kept, so that later reloads go straight to the last good module until the bundle changes.
+   */
+  async #buildOrFallBack(policy: PolicyBytes | undefined, signal: AbortSignal): Promise<{ next: Built | 'unchanged'; rejected?: EngineLoadError }> {
+    const options = { where: 'child' as const, serving: this.#built, signal };
+    const lastGood = this.#built.policy;
+    try {
+      return { next: await build(this.#options, { ...options, ...(policy ? { policy } : {}) }) };
+    } catch (error) {
+      // Only a module other than the one serving can be the fault (a bad config would fail twice).
+      if (!(error instanceof EngineLoadError) || !policy || !lastGood || policyDigest(policy) === this.#built.digests.policy) throw error;
+      let next: Built | 'unchanged';
+      try {
+        next = await build(this.#options, { ...options, policy: lastGood });
+      } catch {
+        // The last good module fails too: the config is at fault, and the first error says why.
+        throw error;
+      }
+      this.#rejected = { digest: policyDigest(policy), error };
+      return { next, rejected: error };
+    }
   }
 
   /** `refused`: a bundle refused in the same reload, reported after what failed it. */

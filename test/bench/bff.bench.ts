@@ -270,14 +270,26 @@ async function main(): Promise<void> {
       fullToBare: ratio('(a) / (b)', rounds, 'full', 'bare'),
       fullToOpa: ratio('(a) / (e)', rounds, 'full', 'opa'),
       fullToSignedCookie: ratio("(a) / (a')", rounds, 'full', 'signedCookie'),
+      // The ceilings the goals put on (a), read in the same rounds: (a) runs the front (b') runs,
+      // on the proxy (b) is, so it can pass neither (b') nor (b).
+      hygieneToBare: ratio("(b') / (b)", rounds, 'hygiene', 'bare'),
+      bareToOpa: ratio('(b) / (e)', rounds, 'bare', 'opa'),
     };
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
     const times = (x: number) => `${x.toFixed(1)}x`;
     const spread = (r: Ratio, f: (x: number) => string) => `${f(r.median)} (rounds: ${r.perRound.map(f).join(', ')})`;
     const goals: Goal[] = [
       { goal: "(a) >= 90 % of (b') throughput", value: spread(ratios.fullToHygiene, pct), met: ratios.fullToHygiene.median >= 0.9 },
-      { goal: '(a) >= 75 % of (b) throughput', value: spread(ratios.fullToBare, pct), met: ratios.fullToBare.median >= 0.75 },
-      { goal: '(a) >= 5x (e) throughput', value: spread(ratios.fullToOpa, times), met: ratios.fullToOpa.median >= 5 },
+      {
+        goal: '(a) >= 75 % of (b) throughput',
+        value: `${spread(ratios.fullToBare, pct)}; the front alone, (b') / (b): ${spread(ratios.hygieneToBare, pct)}`,
+        met: ratios.fullToBare.median >= 0.75,
+      },
+      {
+        goal: '(a) >= 5x (e) throughput',
+        value: `${spread(ratios.fullToOpa, times)}; the bare proxy itself, (b) / (e): ${spread(ratios.bareToOpa, times)}`,
+        met: ratios.fullToOpa.median >= 5,
+      },
     ];
     const cpu = (key: string) => median(rounds.get(key)!.map((x) => x.serverCpuUsPerRequest));
     const store = cpu('full') - cpu('signedCookie');

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
-import { copyFile, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BUILD_ARGS = ['--capabilities', path.join(ROOT, 'policy/capabilities.json'), '--ignore', '*_test.rego', '--ignore', 'capabilities.json'];
 const ENTRYPOINTS = [...new Set([...ALL_ENTRYPOINTS, ...Object.values(CATALOGUES).map((c) => c.entrypoint)])];
 
-const bundles = {} as Record<'rev1' | 'rev2' | 'unsigned' | 'wrongKey' | 'flipped' | 'notGzip', Buffer>;
+const bundles = {} as Record<'rev1' | 'rev2' | 'unsigned' | 'wrongKey' | 'flipped' | 'notGzip' | 'lacksEntrypoint', Buffer>;
 /** Every way a bundle is refused with keys configured, and its code. */
 const REFUSED = [
   ['unsigned', 'policy_bundle_unsigned'],
@@ -36,11 +36,32 @@ const REFUSED = [
 ] as const;
 let keysFile: string;
 
+/** A copy of policy/ whose api decision is no entrypoint (METADATA `entrypoint: true` makes one whatever `-e` says). */
+async function lacksApiDecision(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'xp-policy-copy-'));
+  await cp(path.join(ROOT, 'policy'), dir, { recursive: true });
+  const file = path.join(dir, 'experience/api/api.rego');
+  const text = await readFile(file, 'utf8');
+  const edited = text.replace('# entrypoint: true\n', '');
+  expect(edited).not.toBe(text);
+  await writeFile(file, edited);
+  return dir;
+}
+
 beforeAll(async () => {
   const [key, otherKey] = await Promise.all([devKey('RS256'), devKey('RS256')]);
   const build = (revision: string, sign?: typeof key) =>
     buildBundle({ dir: path.join(ROOT, 'policy'), entrypoints: ENTRYPOINTS, revision, args: BUILD_ARGS, ...(sign ? { sign: { key: sign, keyid: 'dev' } } : {}) });
-  [bundles.rev1, bundles.rev2, bundles.unsigned, bundles.wrongKey] = await Promise.all([build('rev-1', key), build('rev-2', key), build('rev-2'), build('rev-2', otherKey)]);
+  [bundles.rev1, bundles.rev2, bundles.unsigned, bundles.wrongKey, bundles.lacksEntrypoint] = await Promise.all([
+    build('rev-1', key),
+    build('rev-2', key),
+    build('rev-2'),
+    build('rev-2', otherKey),
+    // Signed and whole, so the source takes it; built without the api decision, so the engine does not.
+    lacksApiDecision().then((dir) =>
+      buildBundle({ dir, entrypoints: ENTRYPOINTS.filter((e) => e !== 'experience/api/decision'), revision: 'rev-3', args: BUILD_ARGS, sign: { key, keyid: 'dev' } }),
+    ),
+  ]);
   const files = [...(await readTarGz(bundles.rev2))].map(([name, bytes]): [string, Uint8Array] => [`/${name}`, bytes]);
   bundles.flipped = writeTarGz(
     files.map(([name, bytes]): [string, Uint8Array] => {
@@ -147,6 +168,42 @@ describe('a refused bundle file at reload', () => {
     expect(good).toEqual({ at: expect.any(String), ok: true, trigger: 'policy' });
     expect(r.current().revision).toMatchObject({ id: 3, bundle: 'rev-2' });
     expect(r.current().engine.api({ ...hello, path: '/api/hello/extra' }).allow).toBe(true);
+  }, 60_000);
+
+  it('a signed bundle whose module the engine refuses is treated like a refused one: the config edit is taken with the last good policy', async () => {
+    const r = await startWithFile();
+    const policy = r.current().revision.policy;
+    await replaceFile(files.bundleFile, bundles.lacksEntrypoint);
+
+    const alone = await r.reload('policy');
+    expect(alone).toMatchObject({ ok: false, issues: [{ code: 'policy_entrypoints_missing', file: 'bundle.tar.gz' }] });
+    expect(alone.error).toContain('experience/api/decision');
+    expect(r.current().revision).toMatchObject({ id: 1, bundle: 'rev-1' });
+
+    // The bundle passed the source's checks: the refusal is the engine's, and the config edit still serves.
+    for (const extra of ['/api/hello/extra', '/api/hello/more']) {
+      await allowHello(extra);
+      const edited = await r.reload('plugins');
+      expect(edited).toMatchObject({ ok: true, trigger: 'plugins', policyRefused: [{ code: 'policy_entrypoints_missing', file: 'bundle.tar.gz' }] });
+      expect(r.current().revision).toMatchObject({ bundle: 'rev-1', policy });
+      expect(r.current().engine.api({ ...hello, path: extra }).allow).toBe(true);
+    }
+    expect(r.current().revision.id).toBe(3);
+    expect(r.status()).toMatchObject({ failures: 1, last: { ok: true }, bundle: { revision: 'rev-3', refused: {} } });
+    expect(logs.filter((l) => l.level === 'warn' && l.msg?.startsWith('reload: the policy bundle was refused'))).toHaveLength(2);
+
+    // A bad config with that bundle still fails on the config, and nothing is swapped.
+    await writeFile(files.pluginsFile, 'tenants: [unclosed\n');
+    const broken = await r.reload('plugins');
+    expect(broken.ok).toBe(false);
+    expect(broken.issues?.[0]?.code).not.toMatch(/^policy_/);
+    expect(r.current().revision.id).toBe(3);
+
+    // A good bundle after it is taken.
+    await copyFile(path.join(ROOT, 'config/plugins.yaml'), files.pluginsFile);
+    await replaceFile(files.bundleFile, bundles.rev2);
+    expect(await r.reload('plugins+policy')).toEqual({ at: expect.any(String), ok: true, trigger: 'plugins+policy' });
+    expect(r.current().revision).toMatchObject({ id: 4, bundle: 'rev-2' });
   }, 60_000);
 
   it('a config that is invalid fails the reload as before, its issues first and the refusal after them; nothing is swapped', async () => {
