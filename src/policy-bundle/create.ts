@@ -5,7 +5,7 @@ import type { BundleLogger, PolicySource } from './types.js';
 import { createUrlBundleSource } from './url-source.js';
 
 /** A bundle file (`named`: as the operator configured it, for messages), or a bundle server polled every pollSeconds. */
-export type PolicyBundleLocation = { kind: 'file'; path: string; named: string } | { kind: 'url'; url: URL; pollSeconds: number };
+export type PolicyBundleLocation = { kind: 'file'; path: string; named: string } | { kind: 'url'; url: URL; pollSeconds: number; token?: string };
 
 /** A bundle source, with a poller to start and stop when it is a bundle server. */
 export interface PolicyBundle {
@@ -31,6 +31,6 @@ export async function createPolicyBundle(
   if (location.kind === 'file') {
     return { source: createFileBundleSource(location.path, keys), shown: location.named, start: () => {}, close: async () => {} };
   }
-  const source = createUrlBundleSource({ url: location.url, keys, pollSeconds: location.pollSeconds, ...(logger ? { logger } : {}) });
+  const source = createUrlBundleSource({ url: location.url, keys, pollSeconds: location.pollSeconds, ...(location.token ? { token: location.token } : {}), ...(logger ? { logger } : {}) });
   return { source, shown: `${location.url.origin}${location.url.pathname}`, start: (onChange) => source.start(onChange), close: () => source.close() };
 }

@@ -10,17 +10,19 @@ const REGO = { 'p.rego': 'package t\n\n# METADATA\n# entrypoint: true\nallow := 
 /** A loopback bundle server: serves `bundle` with `etag`, answers 304 to a matching If-None-Match, counts requests. */
 interface BundleServer {
   url: string;
-  requests: Array<{ ifNoneMatch: string | undefined }>;
+  requests: Array<{ ifNoneMatch: string | undefined; authorization: string | undefined }>;
   serve(next: { bundle?: Buffer; etag?: string | undefined; status?: number }): void;
   close(): Promise<void>;
 }
 
-async function bundleServer(bundle: Buffer, etag: string | undefined): Promise<BundleServer> {
+async function bundleServer(bundle: Buffer, etag: string | undefined, options: { token?: string; redirectTo?: string } = {}): Promise<BundleServer> {
   let state: { bundle: Buffer; etag: string | undefined; status: number } = { bundle, etag, status: 200 };
   const requests: BundleServer['requests'] = [];
   const server = http.createServer((req, res) => {
     const ifNoneMatch = req.headers['if-none-match'];
-    requests.push({ ifNoneMatch });
+    requests.push({ ifNoneMatch, authorization: req.headers.authorization });
+    if (options.redirectTo) return void res.writeHead(302, { Location: options.redirectTo }).end();
+    if (options.token && req.headers.authorization !== `Bearer ${options.token}`) return void res.writeHead(401).end('no');
     if (state.status !== 200) return void res.writeHead(state.status).end('no');
     if (state.etag && ifNoneMatch === state.etag) return void res.writeHead(304, { ETag: state.etag }).end();
     res.writeHead(200, { 'Content-Type': 'application/gzip', ...(state.etag ? { ETag: state.etag } : {}) }).end(state.bundle);
@@ -109,6 +111,45 @@ describe('createUrlBundleSource', () => {
     expect(await source.poll()).toBe('changed');
     await expect(source.read()).rejects.toMatchObject({ code: 'policy_bundle_unsigned' });
     expect(source.status()).toMatchObject({ signed: true, revision: 'v1', refused: { policy_bundle_unsigned: 1 }, lastRefusal: { code: 'policy_bundle_unsigned' } });
+  });
+
+  describe('with a token (POLICY_BUNDLE_TOKEN)', () => {
+    const token = 'bundle-token-0123456789';
+    let other: BundleServer | undefined;
+    afterEach(async () => {
+      await other?.close();
+      other = undefined;
+    });
+
+    it('sends it as a bearer token on every request, the first and the polls', async () => {
+      server = await bundleServer(v1, '"v1"', { token });
+      source = createUrlBundleSource({ url: new URL(server.url), keys: undefined, pollSeconds: 0, token });
+      expect(await source.read()).toMatchObject({ bundleRevision: 'v1' });
+      expect(await source.poll()).toBe('unchanged');
+      expect(server.requests.map((r) => r.authorization)).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
+    });
+
+    it.each([
+      ['without a token', undefined, ': it may need POLICY_BUNDLE_TOKEN'],
+      ['with a wrong token', 'wrong-token-0123456789', ': check POLICY_BUNDLE_TOKEN'],
+    ])('a server that wants one answers 401 %s: refused as unreadable, saying what to check', async (_, sent, hint) => {
+      server = await bundleServer(v1, '"v1"', { token });
+      source = createUrlBundleSource({ url: new URL(server.url), keys: undefined, pollSeconds: 0, ...(sent ? { token: sent } : {}) });
+      await expect(source.read()).rejects.toMatchObject({ code: 'policy_bundle_unreadable', message: `the bundle server answered 401${hint}` });
+    });
+
+    it('a redirect is not followed: the token never reaches another server', async () => {
+      other = await bundleServer(v1, '"v1"');
+      server = await bundleServer(v1, '"v1"', { redirectTo: other.url });
+      source = createUrlBundleSource({ url: new URL(server.url), keys: undefined, pollSeconds: 0, token });
+      await expect(source.read()).rejects.toMatchObject({ code: 'policy_bundle_unreadable', message: expect.stringContaining('answered 302: a redirect is not followed') });
+      expect(other.requests).toEqual([]);
+      // Without a token a redirect is followed, as before.
+      await source.close();
+      source = createUrlBundleSource({ url: new URL(server.url), keys: undefined, pollSeconds: 0 });
+      expect(await source.read()).toMatchObject({ bundleRevision: 'v1' });
+      expect(other.requests).toHaveLength(1);
+    });
   });
 
   it('polls on its own once started, and reports a change; close stops it', async () => {

@@ -19,6 +19,11 @@ export interface UrlBundleSourceOptions {
   pollSeconds: number;
   /** Per request (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Sent as `Authorization: Bearer <token>` (POLICY_BUNDLE_TOKEN). With a token a redirect is
+   * refused rather than followed: the token goes only where the operator pointed it.
+   */
+  token?: string;
   /** Largest bundle accepted, compressed (default 32 MiB). */
   maxBytes?: number;
   logger?: BundleLogger;
@@ -81,7 +86,12 @@ export function createUrlBundleSource(options: UrlBundleSourceOptions): UrlBundl
     let response: Response;
     try {
       response = await fetch(options.url, {
-        headers: { Accept: 'application/gzip, application/octet-stream', ...(etag && held ? { 'If-None-Match': etag } : {}) },
+        headers: {
+          Accept: 'application/gzip, application/octet-stream',
+          ...(etag && held ? { 'If-None-Match': etag } : {}),
+          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+        },
+        ...(options.token ? { redirect: 'manual' as const } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
@@ -95,7 +105,11 @@ export function createUrlBundleSource(options: UrlBundleSourceOptions): UrlBundl
     }
     if (response.status !== 200) {
       await response.body?.cancel();
-      throw unreadable(`the bundle server answered ${response.status}`);
+      const hint =
+        response.status === 401 || response.status === 403
+          ? options.token ? ': check POLICY_BUNDLE_TOKEN' : ': it may need POLICY_BUNDLE_TOKEN'
+          : response.status >= 300 && response.status < 400 && options.token ? ': a redirect is not followed with POLICY_BUNDLE_TOKEN set; set POLICY_BUNDLE_URL to where the bundle is' : '';
+      throw unreadable(`the bundle server answered ${response.status}${hint}`);
     }
     const bytes = await body(response, maxBytes);
     etag = response.headers.get('etag') ?? undefined;

@@ -23,7 +23,19 @@ describe('readPolicyBundleSettings', () => {
     expect(readPolicyBundleSettings({ POLICY_BUNDLE_URL: 'http://127.0.0.1:1/b', POLICY_BUNDLE_POLL_S: '5' }, '/', 'test')).toMatchObject({ pollSeconds: 5, keys: undefined });
   });
 
+  it('POLICY_BUNDLE_TOKEN goes with the bundle server; over http only outside production', () => {
+    const token = 'bundle-token-0123456789';
+    expect(readPolicyBundleSettings({ POLICY_BUNDLE_URL: 'https://x/b', POLICY_BUNDLE_KEYS: 'k.yaml', POLICY_BUNDLE_TOKEN: ` ${token} ` }, '/', 'production')).toMatchObject({ kind: 'url', token });
+    expect(readPolicyBundleSettings({ POLICY_BUNDLE_URL: 'http://127.0.0.1:1/b', POLICY_BUNDLE_TOKEN: token }, '/', 'test')).toMatchObject({ token });
+    expect(readPolicyBundleSettings({ POLICY_BUNDLE_URL: 'https://x/b' }, '/', 'test')).not.toHaveProperty('token');
+  });
+
   it.each([
+    [{ POLICY_BUNDLE_URL: 'http://x/b', POLICY_BUNDLE_KEYS: 'k.yaml', POLICY_BUNDLE_TOKEN: 'bundle-token-0123456789' }, 'production', /needs an https:\/\/ POLICY_BUNDLE_URL in production/],
+    [{ POLICY_BUNDLE_URL: 'https://x/b', POLICY_BUNDLE_TOKEN: 'short' }, 'test', /at least 16 characters/],
+    [{ POLICY_BUNDLE_URL: 'https://x/b', POLICY_BUNDLE_TOKEN: 'bundle token 0123456789' }, 'test', /printable ASCII without spaces/],
+    [{ POLICY_BUNDLE_URL: 'https://x/b', POLICY_BUNDLE_TOKEN: 'bundle-token-0123456789\u00e9' }, 'test', /printable ASCII/],
+    [{ POLICY_BUNDLE: 'a.tar.gz', POLICY_BUNDLE_TOKEN: 'bundle-token-0123456789' }, 'test', /needs POLICY_BUNDLE_URL, not POLICY_BUNDLE/],
     [{ POLICY_BUNDLE: 'a.tar.gz', POLICY_BUNDLE_URL: 'http://x/b' }, 'test', /not both/],
     [{ POLICY_BUNDLE_KEYS: 'k.yaml' }, 'test', /POLICY_BUNDLE_KEYS is set but no bundle is/],
     [{ POLICY_BUNDLE_URL: 'https://x/b' }, 'production', /needs POLICY_BUNDLE_KEYS in production/],

@@ -9,7 +9,7 @@ import { readHttpUrl, SettingsError } from '../settings/index.js';
 /** A bundle file (POLICY_BUNDLE), watched like policy.wasm, or a bundle server (POLICY_BUNDLE_URL), polled. */
 export type PolicyBundleSettings = (
   | { kind: 'file'; path: string; named: string }
-  | { kind: 'url'; url: URL; pollSeconds: number }
+  | { kind: 'url'; url: URL; pollSeconds: number; token?: string }
 ) & {
   /** POLICY_BUNDLE_KEYS: the keys file; undefined means signatures are not checked. */
   keys: { path: string; named: string } | undefined;
@@ -30,7 +30,20 @@ function pollSeconds(env: Env): number {
   return Number(raw);
 }
 
-/** Reads POLICY_BUNDLE, POLICY_BUNDLE_URL, POLICY_BUNDLE_KEYS and POLICY_BUNDLE_POLL_S; undefined when no bundle is configured. */
+/**
+ * POLICY_BUNDLE_TOKEN: sent to the bundle server as `Authorization: Bearer` (OPA's
+ * `credentials.bearer`). In production only over https: over plain http anyone on the path reads it.
+ */
+function bundleToken(env: Env, url: URL, mode: Mode): string | undefined {
+  const token = env.POLICY_BUNDLE_TOKEN?.trim() || undefined;
+  if (token === undefined) return undefined;
+  if (token.length < 16) throw new SettingsError('POLICY_BUNDLE_TOKEN must be at least 16 characters');
+  if (/[^\x21-\x7e]/.test(token)) throw new SettingsError('POLICY_BUNDLE_TOKEN must be printable ASCII without spaces');
+  if (mode === 'production' && url.protocol !== 'https:') throw new SettingsError('POLICY_BUNDLE_TOKEN needs an https:// POLICY_BUNDLE_URL in production: over http the token is readable on the way');
+  return token;
+}
+
+/** Reads POLICY_BUNDLE, POLICY_BUNDLE_URL, POLICY_BUNDLE_KEYS, POLICY_BUNDLE_POLL_S and POLICY_BUNDLE_TOKEN; undefined when no bundle is configured. */
 export function readPolicyBundleSettings(env: Env, cwd: string, mode: Mode): PolicyBundleSettings | undefined {
   const file = env.POLICY_BUNDLE?.trim() || undefined;
   const url = env.POLICY_BUNDLE_URL?.trim() || undefined;
@@ -42,8 +55,13 @@ export function readPolicyBundleSettings(env: Env, cwd: string, mode: Mode): Pol
     if (keys) throw new SettingsError('POLICY_BUNDLE_KEYS is set but no bundle is: set POLICY_BUNDLE or POLICY_BUNDLE_URL');
     return undefined;
   }
-  if (file) return { kind: 'file', path: path.resolve(cwd, file), named: file, keys };
+  if (file) {
+    if (env.POLICY_BUNDLE_TOKEN?.trim()) throw new SettingsError('POLICY_BUNDLE_TOKEN is for a bundle server: it needs POLICY_BUNDLE_URL, not POLICY_BUNDLE');
+    return { kind: 'file', path: path.resolve(cwd, file), named: file, keys };
+  }
   // Policy fetched over the network decides every permission: in production it must be signed.
   if (mode === 'production' && !keys) throw new SettingsError('POLICY_BUNDLE_URL needs POLICY_BUNDLE_KEYS in production: a bundle from a server must be signed');
-  return { kind: 'url', url: bundleUrl(url!), pollSeconds: pollSeconds(env), keys };
+  const at = bundleUrl(url!);
+  const token = bundleToken(env, at, mode);
+  return { kind: 'url', url: at, pollSeconds: pollSeconds(env), ...(token ? { token } : {}), keys };
 }
