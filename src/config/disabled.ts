@@ -6,7 +6,7 @@ export interface DisabledPlugin {
   tenant: string;
   plugin: string;
   version: string;
-  /** The operator's words: for explain, /readyz and the log, never for a browser. */
+  /** The operator's words: for explain, the operators' /readyz and the log, never for a browser. */
   reason: string;
 }
 

@@ -44,7 +44,7 @@ export const ROLE = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$';
 export const USER_ID = '^[^\\s_][^\\s]{0,255}$';
 
 /**
- * `disabled.reason` in plugins.yaml: why an operator turned a plugin off, for explain, /readyz and the log.
+ * `disabled.reason` in plugins.yaml: why an operator turned a plugin off, for explain, the operators' /readyz and the log.
  * One line of 1-200 characters with something besides spaces: no control characters (C0, DEL, C1) and no
  * Unicode line or paragraph separator, so it cannot break a log line or a terminal's output.
  */

@@ -109,6 +109,22 @@ describe('createApp', () => {
     await bff.close();
   });
 
+  it('opsCallback: the detailed /readyz of the same source and lifecycle; the app answers its public subset; both 503 once draining', async () => {
+    const base = fakeSource({});
+    const disabled: PluginsConfig = { ...config, tenants: { localhost: [{ ...config.tenants['localhost']![0]!, disabled: { reason: 'INC-1 leak' } }] } };
+    const bff = app({ ...base, current: () => ({ ...base.current(), config: disabled }) });
+    const ops = await request(bff.opsCallback()).get('/readyz');
+    expect(ops.status).toBe(200);
+    expect(ops.body).toMatchObject({ ready: true, lastReload: { trigger: 'startup' }, notices: [{ tenant: 'localhost', plugin: 'hello', reason: 'INC-1 leak' }] });
+    const pub = await request(bff.callback()).get('/readyz').set('Host', 'localhost');
+    expect(pub.body).toEqual({ ready: true, revision: ops.body.revision, lastReload: { ok: true, at: '' } });
+    await bff.drain();
+    for (const res of [await request(bff.opsCallback()).get('/readyz'), await request(bff.callback()).get('/readyz').set('Host', 'localhost')]) {
+      expect([res.status, res.body]).toEqual([503, { ready: false, draining: true }]);
+    }
+    await bff.close();
+  });
+
   it('503 when no state can be had at all', async () => {
     const source = fakeSource({});
     source.current = () => {

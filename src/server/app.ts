@@ -19,7 +19,7 @@ import type { EventHub } from './events/types.js';
 import { createFront } from './front.js';
 import { reportDisabledPlugins } from './kill-switch/index.js';
 import { createLogger } from './logger.js';
-import { createMetrics, type BffMetrics } from './metrics/index.js';
+import { createMetrics, createMetricsApp, type BffMetrics } from './metrics/index.js';
 import { createSessions, type Sessions } from './middleware/session/index.js';
 import { markOutcome, markedOutcome } from './outcome.js';
 import { createAgents } from './proxy/forward.js';
@@ -65,6 +65,12 @@ export interface BffApp {
   readonly metrics: BffMetrics;
   readonly logger: Logger;
   callback(): RequestListener;
+  /**
+   * The operators' listener for this app (createMetricsApp): `/metrics` and the detailed
+   * `/readyz` of the same snapshot source, lifecycle and Redis, behind METRICS_TOKEN when set.
+   * startServer serves it on METRICS_PORT; tests call it directly.
+   */
+  opsCallback(): RequestListener;
   /**
    * The start of a graceful stop: `/readyz` answers 503 and SSE streams end with a `retry:`
    * (the client reconnects elsewhere). Every other request is still served.
@@ -167,6 +173,7 @@ export function createApp(options: AppOptions): BffApp {
     metrics,
     logger,
     callback: () => app.callback(),
+    opsCallback: () => createMetricsApp({ metrics, logger, readiness: deps, token: settings.metricsToken, production: settings.mode === 'production' }).callback(),
     async drain() {
       lifecycle.draining = true;
       await streams.close();

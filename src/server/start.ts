@@ -14,7 +14,6 @@ import { assertSignInPossible } from './auth/production-check.js';
 import { createHttpDrain } from './drain/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { exposureWarnings } from './exposure.js';
-import { createMetricsApp } from './metrics/index.js';
 import { securityHeaderValues } from './middleware/security-headers/index.js';
 import { connectRedis } from './redis/index.js';
 import type { ServerSettings } from './settings.js';
@@ -156,7 +155,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const metricsServer =
     settings.metricsPort === undefined
       ? undefined
-      : http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createMetricsApp({ metrics: bff.metrics, logger, token: settings.metricsToken, production }).callback());
+      : http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, bff.opsCallback());
   metricsServer?.on('clientError', parserErrors);
 
   let bound: AddressInfo;

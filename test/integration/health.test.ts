@@ -28,12 +28,22 @@ describe('health', () => {
     expectSecurityHeaders(res);
   });
 
-  it('/readyz says which revision serves and whether the last reload failed', async () => {
+  const revision = { id: 1, policy: expect.stringMatching(/^[0-9a-f]{12}$/), data: expect.stringMatching(/^[0-9a-f]{12}$/), config: expect.stringMatching(/^[0-9a-f]{12}$/), loadedAt: expect.any(String) };
+
+  it('/readyz says which revision serves and whether the last reload failed, and nothing more', async () => {
     const res = await bff.http().get('/readyz');
     expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ ready: true, revision, lastReload: { ok: true, at: expect.any(String) } });
+  });
+
+  it('the operators\' /readyz adds the trigger, the failures and the notices', async () => {
+    const res = await bff.metricsHttp().get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
       ready: true,
-      revision: { id: 1, policy: expect.stringMatching(/^[0-9a-f]{12}$/), data: expect.stringMatching(/^[0-9a-f]{12}$/), config: expect.stringMatching(/^[0-9a-f]{12}$/), loadedAt: expect.any(String) },
+      revision,
       lastReload: { ok: true, at: expect.any(String), trigger: 'startup' },
       reloadFailures: 0,
       // Informational items (disabled plugins): none in this config.

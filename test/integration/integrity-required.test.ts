@@ -71,7 +71,7 @@ describe('production reload', () => {
       // Production needs an identity provider to start; this one is never reached.
       { identity: await unreachableProviderYaml() },
     );
-    const readyz = async () => (await bff!.http().get('/readyz')).body as Readyz;
+    const readyz = async () => (await bff!.metricsHttp().get('/readyz')).body as Readyz;
     const before = await readyz();
     // hello's pin (the first integrity line) removed, as a careless edit would.
     await bff.fixture.editPlugins((text) => text.replace(/\n +integrity: "sha256:[0-9a-f]{64}"\n/, '\n'));

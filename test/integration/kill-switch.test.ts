@@ -42,7 +42,8 @@ describe('kill switch: disable and enable a plugin with an open stream', () => {
     bff = await startBff();
     const b = bff;
     const cookie = await login(b);
-    const readyz = async () => (await b.http().get('/readyz')).body as Readyz;
+    // The operators' /readyz: the public one lists no notices.
+    const readyz = async () => (await b.metricsHttp().get('/readyz')).body as Readyz;
     const manifestIds = async () => ((await b.http().get('/api/plugins/manifests').set('Cookie', cookie)).body as { plugins: { id: string }[] }).plugins.map((p) => p.id);
     const call = (method: 'get' | 'post' | 'delete', url: string) => {
       const req = b.http()[method](url).set('Cookie', cookie).set('X-Plugin-Id', 'orders');
@@ -120,8 +121,9 @@ describe('kill switch: disable and enable a plugin with an open stream', () => {
     const reloadLines = b.logs().filter((l) => String(l['msg']).startsWith('plugin disabled'));
     expect(reloadLines.map((l) => [l['tenant'], l['plugin'], l['reason'], l['revision']])).toEqual([['localhost', 'orders', REASON, 2]]);
 
-    // The reason never reaches a browser: no manifest, bundle, call or stream answer carries it.
+    // The reason never reaches a browser: no manifest, bundle, call, stream or public /readyz answer carries it.
     const answers = [
+      await b.http().get('/readyz'),
       await b.http().get('/api/plugins/manifests').set('Cookie', cookie),
       ...(await Promise.all(BUNDLE_FORMS.map((u) => b.http().get(u).set('Cookie', cookie)))),
       await call('get', '/api/orders'),
@@ -150,7 +152,7 @@ describe('kill switch: disable and enable a plugin with an open stream', () => {
     const res = await b.http().get('/api/orders').set('Cookie', cookie).set('X-Plugin-Id', 'orders');
     expect([res.status, res.body.code]).toEqual([403, 'plugin_disabled']);
     expect(b.logs().filter((l) => String(l['msg']).startsWith('plugin disabled')).map((l) => [l['tenant'], l['plugin'], l['revision']])).toEqual([['localhost', 'orders', 1]]);
-    expect(((await b.http().get('/readyz')).body as Readyz).notices).toHaveLength(1);
+    expect(((await b.metricsHttp().get('/readyz')).body as Readyz).notices).toHaveLength(1);
   });
 
   it('disables per tenant: the same plugin of another tenant stays on', async () => {

@@ -89,8 +89,10 @@ describe('the metrics listener', () => {
     ['GET', '/healthz', 404, 'not_found'],
     ['GET', '/metrics/', 404, 'not_found'],
     ['GET', '/api/plugins/manifests', 404, 'not_found'],
+    ['GET', '/readyz/', 404, 'not_found'],
     ['POST', '/metrics', 405, 'method_not_allowed'],
     ['DELETE', '/metrics', 405, 'method_not_allowed'],
+    ['POST', '/readyz', 405, 'method_not_allowed'],
   ])('answers %s %s with %i %s and nothing else', async (method, target, status, code) => {
     const agent = bff.metricsHttp();
     const res = await (method === 'POST' ? agent.post(target) : method === 'DELETE' ? agent.delete(target) : agent.get(target));

@@ -69,7 +69,8 @@ interface Readyz {
   policyBundle?: { source: string; signed: boolean; revision?: string; lastSuccessAt?: string; refused: Record<string, number>; lastRefusal?: { code: string } };
 }
 
-const readyz = async (b: TestBff) => (await b.http().get('/readyz')).body as Readyz;
+/** The operators' /readyz (the public one shows neither the trigger nor the policy bundle). */
+const readyz = async (b: TestBff) => (await b.metricsHttp().get('/readyz')).body as Readyz;
 const metrics = async (b: TestBff) => (await b.metricsHttp().get('/metrics')).text;
 const refusedMetric = (text: string, code: string) => Number(new RegExp(`^experience_policy_bundle_refused_total\\{code="${code}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
 

@@ -1,7 +1,7 @@
 /**
  * A broken policy module or config file, at start-up and at reload. At start-up the process
  * exits non-zero naming the file as configured; at reload the last good state keeps serving
- * and /readyz lists every issue with its code, message and the file's name (never a path),
+ * and the operators' /readyz lists every issue with its code, message and the file's name (never a path),
  * while the log names the file as configured (never the resolved path it was not given as).
  */
 import { spawn } from 'node:child_process';
@@ -186,7 +186,7 @@ describe('at start-up: the process exits non-zero naming the file as configured'
   });
 });
 
-describe('at reload: /readyz lists each issue with its message and file, the last good keeps serving', () => {
+describe('at reload: the operators\' /readyz lists each issue with its message and file, the last good keeps serving', () => {
   let bff: TestBff | undefined;
   afterEach(async () => {
     await bff?.close();
@@ -214,7 +214,7 @@ describe('at reload: /readyz lists each issue with its message and file, the las
     expect((await call()).status).toBe(200);
 
     await breakage.apply(files);
-    const readyz = async () => (await b.http().get('/readyz')).body as Readyz;
+    const readyz = async () => (await b.metricsHttp().get('/readyz')).body as Readyz;
     await eventually(async () => expect((await readyz()).lastReload.ok).toBe(false), `the failed reload after ${breakage.what}`);
     const status = await readyz();
     expect(status).toMatchObject({ ready: true, revision: { id: 1 }, reloadFailures: 1 });
@@ -228,10 +228,12 @@ describe('at reload: /readyz lists each issue with its message and file, the las
       expect(i.message).not.toBe('');
       expect(i.file).not.toContain('/');
     }
-    // The route is public: file names only, never a path (not even the configured one).
+    // File names only, never a path (not even the configured one).
     const body = JSON.stringify(status);
     expect(body).not.toContain(b.fixture.dir);
     expect(body).not.toContain(rel(files[breakage.file]));
+    // The public /readyz says the reload failed, and nothing of why.
+    expect((await b.http().get('/readyz')).body).toEqual({ ready: true, revision: (status as unknown as { revision: unknown }).revision, lastReload: { ok: false, at: expect.any(String) } });
 
     // The last good state keeps serving.
     expect((await call()).status).toBe(200);

@@ -43,7 +43,7 @@ describe('a reload that does not finish', () => {
     });
     expect(source.current().revision.id).toBe(1);
     expect(source.current().engine.api(hello).allow).toBe(true);
-    const ready = await bff.http().get('/readyz');
+    const ready = await bff.metricsHttp().get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.lastReload).toMatchObject({ ok: false, issues: [{ code: 'snapshot_build_timeout', file: '' }] });
     const logged = bff.logs().find((l) => l['msg'] === 'reload failed: the previous policy/config keeps serving');

@@ -13,8 +13,9 @@ afterEach(async () => {
   bff = undefined;
 });
 
+/** The operators' /readyz (the public one has neither issues nor failures). */
 async function readyz(b: TestBff) {
-  return (await b.http().get('/readyz')).body as {
+  return (await b.metricsHttp().get('/readyz')).body as {
     ready: boolean;
     revision: { id: number };
     lastReload: { ok: boolean; trigger: string; issues?: Array<{ file: string; line: number; code: string }> };

@@ -197,6 +197,9 @@ describe('the drain, in process', () => {
       const ready = await call(inProcess.port, { path: '/readyz' });
       expect(ready.status).toBe(503);
       expect(JSON.parse(ready.body.toString())).toEqual({ ready: false, draining: true });
+      // The operators' listener says the same (it stays open until the end of the stop).
+      const ops = await inProcess.metricsHttp().get('/readyz');
+      expect([ops.status, ops.body]).toEqual([503, { ready: false, draining: true }]);
       const late = await openRawStream(inProcess.port, '/events/stream?topics=orders', { cookie, 'X-Plugin-Id': 'orders' });
       await late.until(/\r\n0\r\n\r\n$/);
       expect(late.text()).toMatch(/^HTTP\/1\.1 200 /);

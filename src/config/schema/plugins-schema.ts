@@ -97,7 +97,7 @@ export const PLUGINS_SCHEMA = {
     disabled: {
       title: 'Disabled',
       description:
-        'The kill switch: the plugin stays configured but is off for this tenant. It leaves the manifests, its bundle answers 404 and every API call and stream of it is refused (403 plugin_disabled); open streams close at the reload. The reason is for operators (explain, /readyz, the log), never sent to a browser.',
+        'The kill switch: the plugin stays configured but is off for this tenant. It leaves the manifests, its bundle answers 404 and every API call and stream of it is refused (403 plugin_disabled); open streams close at the reload. The reason is for operators (explain, /readyz on the operators listener, the log), never sent to a browser.',
       type: 'object',
       additionalProperties: false,
       required: ['reason'],

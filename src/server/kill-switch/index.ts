@@ -1,7 +1,7 @@
 /**
  * What the operator's kill switch (plugins.yaml `disabled`) tells operators: a log line per disabled plugin
  * for each snapshot that serves (the first, and every reload that changed something), a line when one is on
- * again, and the list /readyz shows. Reporting only: whether a plugin is refused is the policy's decision
+ * again, and the list the operators' /readyz shows. Reporting only: whether a plugin is refused is the policy's decision
  * (`plugin_disabled`), and nothing here reaches a browser.
  */
 import { disabledPlugins, type DisabledPlugin } from '../../config/index.js';

@@ -105,7 +105,7 @@ describe('reload', () => {
     }, 'the refused reload');
     expect(failed.last).toMatchObject({ ok: false, trigger: 'identity', error: expect.stringMatching(/identity provider not reachable: localhost: discovery of http:\/\/127\.0\.0\.1:\d+ failed/) });
     expect(failed.revision).toEqual(before.revision);
-    const readyz = await setup.bff.http().get('/readyz');
+    const readyz = await setup.bff.metricsHttp().get('/readyz');
     expect(readyz.body.lastReload).toMatchObject({ ok: false, trigger: 'identity' });
     expect(await loginTarget()).toBe(setup.idp.issuer);
 

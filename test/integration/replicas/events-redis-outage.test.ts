@@ -33,7 +33,7 @@ async function storeUp(replica: Replica): Promise<string | undefined> {
   return /^experience_store_up\{store="redis"\} (\d)$/m.exec(text)?.[1];
 }
 
-const redisState = async (replica: Replica) => (await readyz(replica.url)).stores?.redis?.state;
+const redisState = async (replica: Replica) => (await readyz(replica.metricsUrl)).stores?.redis?.state;
 
 describe('Redis stopped and restarted mid-stream', () => {
   it('refuses while down, keeps streams open, resumes every stream from its position, loses nothing Redis holds', async () => {
@@ -48,7 +48,7 @@ describe('Redis stopped and restarted mid-stream', () => {
     for (const r of replicas) await waitUntil(async () => (await redisState(r)) === 'down', `${r.name} seeing Redis down`);
     for (const r of replicas) {
       // Still ready: every replica shares the store; the rest of the BFF works.
-      expect(await readyz(r.url)).toMatchObject({ ready: true, stores: { redis: { state: 'down', since: expect.any(String) } } });
+      expect(await readyz(r.metricsUrl)).toMatchObject({ ready: true, stores: { redis: { state: 'down', since: expect.any(String) } } });
       expect(await storeUp(r)).toBe('0');
       const refused = await publish(r, 'orders.updated', { n: 'refused' });
       expect(refused).toEqual({ status: 503, body: { code: 'event_store_unavailable', message: expect.any(String) } });

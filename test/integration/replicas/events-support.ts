@@ -30,12 +30,10 @@ export interface EventReplicas {
 export async function startEventReplicas(options: ReplicasOptions = {}): Promise<EventReplicas> {
   const cluster = await startReplicas({ ...options, env: { PUBLISH_TOKEN, LOG_LEVEL: 'info', ...options.env } });
   try {
-    await Promise.all(cluster.bffs.map((_, i) => waitUntil(async () => (await readyz(cluster.origin(i))).stores?.redis?.state === 'up', `replica ${i} reaching Redis`)));
+    const metricsUrl = (process: BffProcess) => `http://127.0.0.1:${process.metricsPort}`;
+    await Promise.all(cluster.bffs.map((process, i) => waitUntil(async () => (await readyz(metricsUrl(process))).stores?.redis?.state === 'up', `replica ${i} reaching Redis`)));
     const cookie = await login(cluster.origin(0));
-    const replicas = cluster.bffs.map((process, i) => {
-      const listening = process.logs().find((l) => l['msg'] === 'BFF listening') as { metrics: { port: number } };
-      return { name: `replica ${i}`, process, url: cluster.origin(i), metricsUrl: `http://127.0.0.1:${listening.metrics.port}`, cookie };
-    });
+    const replicas = cluster.bffs.map((process, i) => ({ name: `replica ${i}`, process, url: cluster.origin(i), metricsUrl: metricsUrl(process), cookie }));
     return { cluster, replicas, close: () => cluster.close() };
   } catch (error) {
     await cluster.close();
@@ -58,7 +56,7 @@ export interface Readyz {
   stores?: { redis?: { state: 'up' | 'down'; since: string } };
 }
 
-/** GET /readyz of a replica; `{}` when it does not answer in 2 s (paused, stopped). */
+/** GET /readyz of a replica's operators' listener (`metricsUrl`); `{}` when it does not answer in 2 s (paused, stopped). */
 export async function readyz(url: string): Promise<Readyz> {
   try {
     const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });

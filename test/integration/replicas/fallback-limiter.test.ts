@@ -37,7 +37,7 @@ describe('three replicas, Redis down: the local fallback limiter', () => {
   it('allows each replica 1/REPLICAS of the limit while Redis is down, and shares the limit again once it is back', async () => {
     const cookies = await Promise.all(bffs.map((b) => devLogin(b.port)));
     await redis.stop();
-    for (const b of bffs) await expect.poll(async () => (await b.http().get('/readyz')).body.stores.redis.state).toBe('down');
+    for (const b of bffs) await expect.poll(async () => (await b.metricsHttp().get('/readyz')).body.stores.redis.state).toBe('down');
     const down = await Promise.all(bffs.map((b, i) => burst(b, cookies[i]!, 20)));
     // 10 each (the share of a capacity of 30), and at most a token more refilled at 1/3 per second meanwhile.
     for (const allowed of down) {
@@ -47,7 +47,7 @@ describe('three replicas, Redis down: the local fallback limiter', () => {
     for (const b of bffs) expect(await local(b)).toBe(20);
 
     await redis.start();
-    for (const b of bffs) await expect.poll(async () => (await b.http().get('/readyz')).body.stores.redis.state, { timeout: 10_000 }).toBe('up');
+    for (const b of bffs) await expect.poll(async () => (await b.metricsHttp().get('/readyz')).body.stores.redis.state, { timeout: 10_000 }).toBe('up');
     // One bucket again (Redis restarted empty: a full one), for the three together.
     const up = await Promise.all(bffs.map((b, i) => burst(b, cookies[i]!, 20)));
     const total = up.reduce((a, b) => a + b, 0);

@@ -63,7 +63,9 @@ describe('three replicas: Redis stopped and restarted under load', () => {
     await new Promise((r) => setTimeout(r, 1500));
     for (let i = 0; i < ports.length; i++) {
       const ready = await replicas.readyz(i);
-      expect(ready.status).toBe(200); // not taken out of the load balancer: see health.ts
+      expect(ready.status).toBe(200);
+      // Not taken out of the load balancer (see src/server/readiness): the public /readyz is 200 too.
+      expect((await call(ports[i]!, { path: '/readyz' })).status).toBe(200);
       expect(metricValue(await replicas.metrics(i), 'experience_store_up', 'store="redis"')).toBe(0);
       // The shell needs no session: it is still served.
       expect((await call(ports[i]!, { path: '/' })).status).toBe(200);

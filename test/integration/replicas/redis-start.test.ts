@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../support/redis-server.js';
 import { PUBLISH_TOKEN } from '../support/bff.js';
-import { startBffProcess } from '../support/bff-process.js';
+import { startBffProcess, type BffProcess } from '../support/bff-process.js';
 import { call, devLogin } from '../support/client.js';
 import { openSse, payload, type SseClient } from '../support/sse.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/upstream.js';
@@ -28,7 +28,8 @@ afterAll(async () => {
   await redis?.close();
 });
 
-const readyz = async (port: number) => (await (await fetch(`http://localhost:${port}/readyz`)).json()) as { ready: boolean; stores?: { redis?: { state: string } } };
+/** The operators' /readyz of a replica (the public one does not show the store). */
+const readyz = async (bff: BffProcess) => (await (await fetch(`http://127.0.0.1:${bff.metricsPort}/readyz`)).json()) as { ready: boolean; stores?: { redis?: { state: string } } };
 
 async function publish(port: number, data: unknown): Promise<{ status: number; body: { id?: string; code?: string } }> {
   const res = await fetch(`http://localhost:${port}/events/publish`, {
@@ -58,7 +59,7 @@ describe('Redis down at start-up', () => {
     let stream: SseClient | undefined;
     try {
       expect(bff.logs().some((l) => String(l['msg']).startsWith('starting degraded (REDIS_START_DEGRADED)'))).toBe(true);
-      expect(await readyz(bff.port)).toMatchObject({ ready: true, stores: { redis: { state: 'down' } } });
+      expect(await readyz(bff)).toMatchObject({ ready: true, stores: { redis: { state: 'down' } } });
       expect((await call(bff.port, { path: '/' })).status).toBe(200);
       const login = await call(bff.port, { method: 'POST', path: '/auth/dev/login', headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' }, body: '{"user":"alice","roles":["member"]}' });
       expect([login.status, codeOf(login)]).toEqual([503, 'session_store_unavailable']);
@@ -66,7 +67,7 @@ describe('Redis down at start-up', () => {
       expect([refused.status, refused.body.code]).toEqual([503, 'event_store_unavailable']);
 
       await redis.start();
-      await expect.poll(async () => (await readyz(bff.port)).stores?.redis?.state, { timeout: 15_000 }).toBe('up');
+      await expect.poll(async () => (await readyz(bff)).stores?.redis?.state, { timeout: 15_000 }).toBe('up');
       const cookie = await devLogin(bff.port);
       expect((await pluginCall(bff.port, cookie)).status).toBe(200);
       // The reader's connection comes up on its own backoff; until then a new stream is a 503.

@@ -17,7 +17,7 @@ export interface Replicas {
   origin(i: number): string;
   /** GET /metrics of replica i (its metrics listener). */
   metrics(i: number): Promise<string>;
-  /** GET /readyz of replica i. */
+  /** GET /readyz of replica i, on its operators' listener (the detailed status: `stores.redis`). */
   readyz(i: number): Promise<{ status: number; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
@@ -43,15 +43,14 @@ export async function startReplicas(options: ReplicasOptions = {}): Promise<Repl
     await redis.close();
     throw error;
   }
-  const metricsPort = (b: BffProcess) => Number((b.logs().find((l) => l['msg'] === 'BFF listening')?.['metrics'] as { port: number }).port);
   return {
     redis,
     upstream,
     bffs,
     origin: (i) => `http://localhost:${bffs[i]!.port}`,
-    metrics: async (i) => (await fetch(`http://127.0.0.1:${metricsPort(bffs[i]!)}/metrics`)).text(),
+    metrics: async (i) => (await fetch(`http://127.0.0.1:${bffs[i]!.metricsPort}/metrics`)).text(),
     readyz: async (i) => {
-      const res = await fetch(`http://localhost:${bffs[i]!.port}/readyz`);
+      const res = await fetch(`http://127.0.0.1:${bffs[i]!.metricsPort}/readyz`);
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
     async close() {

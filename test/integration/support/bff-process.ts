@@ -41,6 +41,8 @@ export interface Exit {
 
 export interface BffProcess {
   port: number;
+  /** The operators' listener's port (METRICS_PORT=0 picks it): `/metrics` and the detailed `/readyz`. */
+  metricsPort: number;
   fixture: Fixture;
   /** Every JSON log line printed so far. */
   logs(): Array<Record<string, unknown>>;
@@ -140,6 +142,7 @@ export async function startBffProcess(env: Record<string, string>): Promise<BffP
     const listening = await waitForLog((l) => l.msg === 'BFF listening', '"BFF listening"', 30_000);
     return {
       port: Number(listening.port),
+      metricsPort: Number((listening.metrics as { port: number }).port),
       fixture,
       logs: () => [...lines],
       waitForLog,

@@ -18,8 +18,8 @@ export const disableSpec: CommandSpec = {
   description: `Writes \`disabled: { reason: "<why>" }\` into the plugin's entry of the tenant, right under its id,
 changing nothing else in the file (comments, quoting and layout are kept). After the reload the plugin
 is gone from the manifests, its bundle answers 404, its API calls and streams are refused with
-403 plugin_disabled and its open streams close. The reason is for operators: explain, /readyz
-and the log show it; browsers only see the code. ${APPLIES}`,
+403 plugin_disabled and its open streams close. The reason is for operators: explain, the operators'
+listener's /readyz and the log show it; browsers only see the code. ${APPLIES}`,
   options: {
     tenant: { type: 'string', value: '<host>', help: 'tenant host, e.g. localhost (required)' },
     reason: { type: 'string', value: '<why>', help: 'why, for operators: one line of 1-200 characters (required)' },
@@ -55,7 +55,7 @@ changing nothing else in the file. ${APPLIES}`,
 
 export const disableCommand = command(disableSpec, async ({ values, positionals }, io) => {
   const reason = str(values, 'reason');
-  if (reason === undefined) throw new UsageError('--reason is required: say why, for whoever reads explain, /readyz or the log');
+  if (reason === undefined) throw new UsageError('--reason is required: say why, for whoever reads explain, /readyz on the operators listener, or the log');
   return edit(io, values, positionals, 'disable', (text, tenant, id) => disablePlugin(text, tenant, id, reason));
 });
 
