@@ -80,5 +80,8 @@ export function createSignedCookieSessions(
     revoke: async () => undefined,
     recordOf: () => undefined,
     async updateTokens() {},
+    reread: async () => undefined,
+    // No tokens in a signed cookie: nothing to refresh, nothing to lock.
+    lockRefresh: async () => ({ release: async () => undefined }),
   };
 }

@@ -66,3 +66,9 @@ for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out
 `);
+
+/** KEYS: a lock. ARGV: its holder. Deletes it only while it is still that holder's (not one taken after it expired). */
+export const RELEASE = defineScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);

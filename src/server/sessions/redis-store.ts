@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import type { ProviderTokens } from '../../identity/index.js';
 import { StoreUnavailableError } from '../errors.js';
 import { RedisUnavailableError, runScript, type RedisClient, type RedisConnection } from '../redis/index.js';
+import { RedisRefreshLocks } from './redis-locks.js';
 import { DELETE, FIND, SET, TOUCH } from './redis-scripts.js';
 import { createSealer, type Sealer } from './seal.js';
-import type { ProviderQuery, SessionRecord, SessionStore } from './types.js';
+import type { ProviderQuery, RefreshLocks, SessionRecord, SessionStore } from './types.js';
 
 const RECORD = 'xp:s:';
 const INDEX = 'xp:si:';
@@ -63,6 +64,8 @@ export class RedisSessionStore implements SessionStore {
   // from Redis give the same record object. Never a cache: Redis is asked every time.
   readonly #parsed = new LRUCache<string, Parsed>({ max: 10_000 });
   #loggedAt = 0;
+  /** One replica at a time refreshes a session's tokens (see redis-locks.ts). */
+  readonly refreshLocks: RefreshLocks = new RedisRefreshLocks((call) => this.#run(call));
 
   constructor(options: RedisSessionStoreOptions) {
     this.#redis = options.redis;
