@@ -5,7 +5,6 @@
  * refreshes, the other uses the tokens it stored, and the user stays signed in on both. Several
  * rounds, so a replica that read the record before the other stored new tokens is covered too.
  */
-import type { KoaContextWithOIDC } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_MARGIN_S } from '../../../src/server/auth/access-token.js';
 import { startRedis, type RedisServer } from '../../support/redis-server.js';
@@ -21,6 +20,9 @@ const withTokenUpstream = (text: string, upstreamUrl: string) =>
 const FRESH_S = 5;
 const ROUNDS = 3;
 const CALLS_PER_REPLICA = 8;
+
+/** What oidc-provider's grant events carry that this test reads. */
+type GrantContext = { oidc: { params?: Record<string, unknown> } };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,10 +40,10 @@ describe('two replicas, one Redis, a provider that rotates refresh tokens', () =
       env: { REDIS_URL: redis.url, REPLICAS: '2', REDIS_TIMEOUT_MS: '1000' },
     });
     const { provider } = setup.idp;
-    provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    provider.on('grant.success', (ctx: GrantContext) => {
       if (ctx.oidc.params?.['grant_type'] === 'refresh_token') grants.refresh += 1;
     });
-    provider.on('grant.error', (ctx: KoaContextWithOIDC) => {
+    provider.on('grant.error', (ctx: GrantContext) => {
       if (ctx.oidc.params?.['grant_type'] === 'refresh_token') grants.failed += 1;
     });
     provider.on('grant.revoked', () => {
