@@ -25,6 +25,8 @@ export type AccessTokens = (ctx: BffContext) => Promise<string | undefined>;
 export interface AccessTokenOptions {
   /** How often a replica waiting for another one's refresh reads the session again (default 50 ms). */
   pollMs?: number;
+  /** The lock lives the provider's timeout plus this (default LOCK_MARGIN_MS). */
+  lockMarginMs?: number;
 }
 
 /** The same refresh: another replica stored new tokens since `seen` was read. */
@@ -40,6 +42,7 @@ type Outcome = { token: string } | { ended: string };
 
 export function createAccessTokens(deps: Pick<AppDeps, 'sessions' | 'streams' | 'metrics' | 'logger'>, options: AccessTokenOptions = {}): AccessTokens {
   const pollMs = options.pollMs ?? 50;
+  const lockMarginMs = options.lockMarginMs ?? LOCK_MARGIN_MS;
   const inFlight = new Map<string, Promise<Outcome>>();
   const log = deps.logger.child({ source: 'auth' });
 
@@ -83,7 +86,7 @@ export function createAccessTokens(deps: Pick<AppDeps, 'sessions' | 'streams' | 
    * the record read again under it; without the lock, waiting (bounded) for the holder's tokens.
    */
   async function refresh(ctx: BffContext, record: SessionRecord, seen: ProviderTokens, rp: RelyingParty): Promise<Outcome> {
-    const lockMs = rp.timeoutMs + LOCK_MARGIN_MS;
+    const lockMs = rp.timeoutMs + lockMarginMs;
     // A little longer than the lock: a holder that died lets this replica take over.
     const deadline = Date.now() + lockMs + pollMs;
     for (;;) {
