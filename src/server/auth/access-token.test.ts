@@ -94,8 +94,10 @@ function replicaOn(shared: SharedStore, rp: RotatingProvider): Replica {
     async updateTokens(ctx: BffContext, tokens: ProviderTokens) {
       await sleep(0);
       shared.check();
+      if (!shared.record) return false; // as the stores' replace: a session that is gone stays gone
       shared.setTokens(tokens);
       loaded.set(ctx, { ...loaded.get(ctx)!, tokens });
+      return true;
     },
     async lockRefresh(_ctx: BffContext, ttlMs: number): Promise<HeldLock | undefined> {
       await sleep(0);
@@ -237,6 +239,9 @@ describe('access token refresh: one refresh per session, across replicas', () =>
     ['the session was ended while waiting (a logout on another replica)', (_rp: RotatingProvider, shared: SharedStore) => {
       shared.holdForeign(10_000);
       setTimeout(() => (shared.record = undefined), 20);
+    }],
+    ['the session was ended during the provider call: the new tokens do not bring it back', (rp: RotatingProvider, shared: SharedStore) => {
+      rp.before = () => void (shared.record = undefined);
     }],
   ])('%s: 401 session_expired', async (_name, arrange) => {
     const rp = new RotatingProvider();

@@ -75,7 +75,8 @@ export function createAccessTokens(deps: Pick<AppDeps, 'sessions' | 'streams' | 
       if (now?.tokens && now.tokens.refreshToken !== refreshToken) return joined(ctx, now, now.tokens);
       return { ended: error.message };
     }
-    await deps.sessions.updateTokens(ctx, { ...next, idToken: next.idToken ?? tokens.idToken });
+    // Never over a session that ended meanwhile (a logout elsewhere): that would bring it back.
+    if (!(await deps.sessions.updateTokens(ctx, { ...next, idToken: next.idToken ?? tokens.idToken }))) return { ended: 'the session ended while its token was refreshed' };
     deps.metrics.authEvents.inc({ tenant: record.tenant, event: 'refresh', outcome: 'ok' });
     log.info({ requestId: ctx.state.requestId, tenant: record.tenant, event: 'refresh', outcome: 'ok', session: record.sid }, 'auth refresh');
     return { token: next.accessToken };

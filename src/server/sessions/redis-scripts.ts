@@ -7,8 +7,12 @@
  */
 import { defineScript } from '../redis/index.js';
 
-/** KEYS: the record, then its index sets. ARGV: r, t, seen, exp, sid, sub, idx, member, idleSeconds. */
+/**
+ * KEYS: the record, then its index sets. ARGV: r, t, seen, exp, sid, sub, idx, member,
+ * idleSeconds, and '1' to write only over a record that exists (0 when it is gone).
+ */
 export const SET = defineScript(`
+if ARGV[10] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local old = redis.call('HGET', KEYS[1], 'idx')
 if old then
   for _, name in ipairs(cjson.decode(old)) do redis.call('SREM', name, ARGV[8]) end

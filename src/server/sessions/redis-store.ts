@@ -91,12 +91,20 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, record: SessionRecord): Promise<void> {
+    await this.#write(key, record, false);
+  }
+
+  async replace(key: string, record: SessionRecord): Promise<boolean> {
+    return this.#write(key, record, true);
+  }
+
+  async #write(key: string, record: SessionRecord, onlyIfPresent: boolean): Promise<boolean> {
     const { lastSeenAt, tokens, ...stored } = record;
     const sealed = tokens ? this.#sealer.seal(JSON.stringify(tokens), key) : '';
     const names = indexNames(record);
-    const args = [JSON.stringify(stored satisfies Stored), sealed, String(lastSeenAt), String(record.expiresAt), record.sid, record.provider?.sub ?? '', JSON.stringify(names), key, this.#idle];
+    const args = [JSON.stringify(stored satisfies Stored), sealed, String(lastSeenAt), String(record.expiresAt), record.sid, record.provider?.sub ?? '', JSON.stringify(names), key, this.#idle, onlyIfPresent ? '1' : '0'];
     this.#parsed.delete(key);
-    await this.#run((c) => runScript(c, SET, [RECORD + key, ...names], args));
+    return (await this.#run((c) => runScript(c, SET, [RECORD + key, ...names], args))) === 1;
   }
 
   async touch(key: string, lastSeenAt: number): Promise<void> {

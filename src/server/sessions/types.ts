@@ -67,6 +67,11 @@ export interface SessionStore {
   getNow?(key: string): SessionRecord | undefined;
   /** Creates or replaces. */
   set(key: string, record: SessionRecord): Promise<void>;
+  /**
+   * Replaces a record only while it exists: false, and nothing written, when it is gone (ended
+   * by another replica meanwhile: a write after that must not bring the session back).
+   */
+  replace(key: string, record: SessionRecord): Promise<boolean>;
   /** Records activity (idle timeout); a no-op for a key that is gone. */
   touch(key: string, lastSeenAt: number): Promise<void>;
   /** Removes and returns the record (undefined when there was none). */

@@ -65,8 +65,11 @@ export interface Sessions {
   revoke(key: string): Promise<SessionRecord | undefined>;
   /** The stored record of this request's session (tokens included): server-side use only. */
   recordOf(ctx: BffContext): SessionRecord | undefined;
-  /** Replaces the tokens of this request's session (after a refresh). */
-  updateTokens(ctx: BffContext, tokens: ProviderTokens): Promise<void>;
+  /**
+   * Replaces the tokens of this request's session (after a refresh): false, and nothing written,
+   * when the session is gone (ended meanwhile, e.g. a logout on another replica).
+   */
+  updateTokens(ctx: BffContext, tokens: ProviderTokens): Promise<boolean>;
   /**
    * Reads this request's session from the store again (another replica may have changed its
    * tokens since the session step): the record now, which `recordOf` then answers, or undefined
@@ -224,9 +227,9 @@ export function createSessions(options: SessionOptions): Sessions {
 
     async updateTokens(ctx, tokens) {
       const current = loaded.get(ctx);
-      if (!current) return;
+      if (!current) return false;
       current.record = { ...current.record, tokens };
-      await store.set(current.key, current.record);
+      return store.replace(current.key, current.record);
     },
 
     async reread(ctx) {
