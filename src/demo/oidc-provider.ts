@@ -40,6 +40,11 @@ export interface DemoProviderOptions {
   /** Access token lifetime in seconds (default 600). */
   accessTokenTtl?: number;
   /**
+   * Rotate the refresh token on every use (a used one is refused and, reused, revokes the grant),
+   * as providers do for SPAs and many do for every client. Default: oidc-provider's own rule.
+   */
+  rotateRefreshTokens?: boolean;
+  /**
    * How the provider calls out (back-channel logout). oidc-provider >= 9.7 refuses loopback
    * and private addresses by default (SSRF protection); the demo's BFF is on loopback, so the
    * demo passes the request on only when it goes to a loopback address, and refuses any other.
@@ -192,6 +197,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
       if (!user) return undefined;
       return { accountId: id, claims: () => ({ sub: id, name: user.name, preferred_username: id, groups: user.groups }) };
     },
+    ...(options.rotateRefreshTokens ? { rotateRefreshToken: true } : {}),
     ttl: { AccessToken: options.accessTokenTtl ?? 600, IdToken: 600, RefreshToken: 86_400, Interaction: 600, Session: 86_400, Grant: 86_400 },
     renderError: async (ctx: ProviderContext, out: Record<string, unknown>) => {
       ctx.type = 'html';

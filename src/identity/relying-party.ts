@@ -78,6 +78,11 @@ export class RelyingParty {
     this.#options = options;
     this.fingerprint = RelyingParty.fingerprintOf(provider, options.secret);
   }
+  /** How long one request to the provider may take (its timeout), in milliseconds. */
+  get timeoutMs(): number {
+    return this.#options.timeoutSeconds * 1000;
+  }
+
 
   static fingerprintOf(provider: OidcProviderConfig, secret: string): string {
     const secretHash = createHash('sha256').update(secret).digest('hex');

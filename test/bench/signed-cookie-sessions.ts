@@ -79,6 +79,9 @@ export function createSignedCookieSessions(
     // A signed cookie cannot be revoked: that is one of the reasons it was replaced.
     revoke: async () => undefined,
     recordOf: () => undefined,
-    async updateTokens() {},
+    updateTokens: async () => false,
+    reread: async () => undefined,
+    // No tokens in a signed cookie: nothing to refresh, nothing to lock.
+    lockRefresh: async () => ({ release: async () => undefined }),
   };
 }

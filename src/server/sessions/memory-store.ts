@@ -66,6 +66,12 @@ export class MemorySessionStore implements SessionStore {
     }
   }
 
+  async replace(key: string, record: SessionRecord): Promise<boolean> {
+    if (this.getNow(key) === undefined) return false;
+    await this.set(key, record);
+    return true;
+  }
+
   async touch(key: string, lastSeenAt: number): Promise<void> {
     const record = this.#cache.peek(key);
     if (record) record.lastSeenAt = lastSeenAt;

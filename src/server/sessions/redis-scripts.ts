@@ -7,8 +7,12 @@
  */
 import { defineScript } from '../redis/index.js';
 
-/** KEYS: the record, then its index sets. ARGV: r, t, seen, exp, sid, sub, idx, member, idleSeconds. */
+/**
+ * KEYS: the record, then its index sets. ARGV: r, t, seen, exp, sid, sub, idx, member,
+ * idleSeconds, and '1' to write only over a record that exists (0 when it is gone).
+ */
 export const SET = defineScript(`
+if ARGV[10] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local old = redis.call('HGET', KEYS[1], 'idx')
 if old then
   for _, name in ipairs(cjson.decode(old)) do redis.call('SREM', name, ARGV[8]) end
@@ -65,4 +69,10 @@ for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   end
 end
 return out
+`);
+
+/** KEYS: a lock. ARGV: its holder. Deletes it only while it is still that holder's (not one taken after it expired). */
+export const RELEASE = defineScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `);

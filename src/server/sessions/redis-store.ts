@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import type { ProviderTokens } from '../../identity/index.js';
 import { StoreUnavailableError } from '../errors.js';
 import { RedisUnavailableError, runScript, type RedisClient, type RedisConnection } from '../redis/index.js';
+import { RedisRefreshLocks } from './redis-locks.js';
 import { DELETE, FIND, SET, TOUCH } from './redis-scripts.js';
 import { createSealer, type Sealer } from './seal.js';
-import type { ProviderQuery, SessionRecord, SessionStore } from './types.js';
+import type { ProviderQuery, RefreshLocks, SessionRecord, SessionStore } from './types.js';
 
 const RECORD = 'xp:s:';
 const INDEX = 'xp:si:';
@@ -63,6 +64,8 @@ export class RedisSessionStore implements SessionStore {
   // from Redis give the same record object. Never a cache: Redis is asked every time.
   readonly #parsed = new LRUCache<string, Parsed>({ max: 10_000 });
   #loggedAt = 0;
+  /** One replica at a time refreshes a session's tokens (see redis-locks.ts). */
+  readonly refreshLocks: RefreshLocks = new RedisRefreshLocks((call) => this.#run(call));
 
   constructor(options: RedisSessionStoreOptions) {
     this.#redis = options.redis;
@@ -88,12 +91,20 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, record: SessionRecord): Promise<void> {
+    await this.#write(key, record, false);
+  }
+
+  async replace(key: string, record: SessionRecord): Promise<boolean> {
+    return this.#write(key, record, true);
+  }
+
+  async #write(key: string, record: SessionRecord, onlyIfPresent: boolean): Promise<boolean> {
     const { lastSeenAt, tokens, ...stored } = record;
     const sealed = tokens ? this.#sealer.seal(JSON.stringify(tokens), key) : '';
     const names = indexNames(record);
-    const args = [JSON.stringify(stored satisfies Stored), sealed, String(lastSeenAt), String(record.expiresAt), record.sid, record.provider?.sub ?? '', JSON.stringify(names), key, this.#idle];
+    const args = [JSON.stringify(stored satisfies Stored), sealed, String(lastSeenAt), String(record.expiresAt), record.sid, record.provider?.sub ?? '', JSON.stringify(names), key, this.#idle, onlyIfPresent ? '1' : '0'];
     this.#parsed.delete(key);
-    await this.#run((c) => runScript(c, SET, [RECORD + key, ...names], args));
+    return (await this.#run((c) => runScript(c, SET, [RECORD + key, ...names], args))) === 1;
   }
 
   async touch(key: string, lastSeenAt: number): Promise<void> {

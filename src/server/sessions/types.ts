@@ -38,6 +38,21 @@ export interface ProviderQuery {
   sub?: string;
 }
 
+/** A lock one holder took; `release` frees it only while it is still this holder's. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * A session's token-refresh lock in a store shared by replicas: a refresh token is single-use
+ * at providers that rotate it, so one replica at a time may spend it. Bounded by `ttlMs`, so a
+ * replica that dies holding it does not block the session longer than that.
+ */
+export interface RefreshLocks {
+  /** Takes the lock for the session stored under `key`; undefined when another holder has it. */
+  acquire(key: string, ttlMs: number): Promise<HeldLock | undefined>;
+}
+
 /**
  * Where sessions live. Every method is async so a store shared by replicas (Redis) fits behind
  * it; such a store keeps the provider index (tenant + issuer + sid / sub -> keys) beside the
@@ -52,11 +67,21 @@ export interface SessionStore {
   getNow?(key: string): SessionRecord | undefined;
   /** Creates or replaces. */
   set(key: string, record: SessionRecord): Promise<void>;
+  /**
+   * Replaces a record only while it exists: false, and nothing written, when it is gone (ended
+   * by another replica meanwhile: a write after that must not bring the session back).
+   */
+  replace(key: string, record: SessionRecord): Promise<boolean>;
   /** Records activity (idle timeout); a no-op for a key that is gone. */
   touch(key: string, lastSeenAt: number): Promise<void>;
   /** Removes and returns the record (undefined when there was none). */
   delete(key: string): Promise<SessionRecord | undefined>;
   /** Keys of the sessions a logout_token names: with `sid`, that provider session; else every session of `sub`. */
   findByProvider(query: ProviderQuery): Promise<string[]>;
+  /**
+   * Only a store shared by replicas has them; without, the one process coordinates its own
+   * refreshes (see auth/access-token.ts).
+   */
+  readonly refreshLocks?: RefreshLocks;
   close(): Promise<void>;
 }

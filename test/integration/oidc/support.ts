@@ -61,6 +61,8 @@ export interface OidcSetup {
 
 export interface OidcSetupOptions {
   accessTokenTtl?: number;
+  /** The provider rotates the refresh token on every use (see DemoProviderOptions). */
+  rotateRefreshTokens?: boolean;
   /** Extra identity.yaml providers (e.g. a fake token endpoint for acme.localhost). */
   more?: ProviderYaml[];
   env?: Record<string, string>;
@@ -72,7 +74,7 @@ export interface OidcSetupOptions {
   startDown?: boolean;
   /** Edits plugins.yaml before start-up (see StartBffOptions.plugins). */
   plugins?: (text: string, upstreamUrl: string) => string;
-  /** Start a second BFF replica (same SESSION_KEYS and identity.yaml, its own memory). */
+  /** Start a second BFF replica (same SESSION_KEYS and identity.yaml; its own memory, or with `REDIS_URL` in `env` the same Redis). */
   replica?: boolean;
 }
 
@@ -95,6 +97,7 @@ export async function startOidcSetup(options: OidcSetupOptions = {}): Promise<Oi
       ...(options.acmeClient ? [{ clientId: 'bff-acme', clientSecret: acmeSecret, origins: [acmeOrigin] }] : []),
     ],
     ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}),
+    ...(options.rotateRefreshTokens ? { rotateRefreshTokens: true } : {}),
   });
   const providers: ProviderYaml[] = [
     { tenant: 'localhost', issuer: idp.issuer, clientId: 'bff-localhost', secretEnv: 'TEST_OIDC_SECRET', ...(options.extra ? { extra: options.extra } : {}) },

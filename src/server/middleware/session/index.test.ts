@@ -109,6 +109,7 @@ describe('createSessions', () => {
       return {
         get: (key) => store.get(key),
         set: (key, record) => store.set(key, record),
+        replace: (key, record) => store.replace(key, record),
         touch: (key, at) => store.touch(key, at),
         delete: (key) => store.delete(key),
         findByProvider: (query) => store.findByProvider(query),

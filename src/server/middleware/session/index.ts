@@ -8,7 +8,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import type { ProviderTokens } from '../../../identity/index.js';
 import { NotAllowedError, UnauthenticatedError } from '../../errors.js';
-import type { ProviderLink, SessionRecord, SessionStore } from '../../sessions/types.js';
+import type { HeldLock, ProviderLink, SessionRecord, SessionStore } from '../../sessions/types.js';
 import type { GuardStep } from '../../pipeline/index.js';
 import type { BffContext, SessionData } from '../../state.js';
 import { tenantOf } from '../tenant/index.js';
@@ -65,12 +65,28 @@ export interface Sessions {
   revoke(key: string): Promise<SessionRecord | undefined>;
   /** The stored record of this request's session (tokens included): server-side use only. */
   recordOf(ctx: BffContext): SessionRecord | undefined;
-  /** Replaces the tokens of this request's session (after a refresh). */
-  updateTokens(ctx: BffContext, tokens: ProviderTokens): Promise<void>;
+  /**
+   * Replaces the tokens of this request's session (after a refresh): false, and nothing written,
+   * when the session is gone (ended meanwhile, e.g. a logout on another replica).
+   */
+  updateTokens(ctx: BffContext, tokens: ProviderTokens): Promise<boolean>;
+  /**
+   * Reads this request's session from the store again (another replica may have changed its
+   * tokens since the session step): the record now, which `recordOf` then answers, or undefined
+   * when it is gone (or the request has none).
+   */
+  reread(ctx: BffContext): Promise<SessionRecord | undefined>;
+  /**
+   * Takes the store's refresh lock on this request's session for at most `ttlMs`: undefined when
+   * another replica holds it. A store of one process has no such lock: then a lock that guards
+   * nothing (the process coordinates its own refreshes).
+   */
+  lockRefresh(ctx: BffContext, ttlMs: number): Promise<HeldLock | undefined>;
   readonly store: SessionStore;
 }
 
 const ID = /^[A-Za-z0-9_-]{43}$/;
+const NO_LOCK: HeldLock = Object.freeze({ release: async () => undefined });
 
 
 /** The store key of a cookie id: the store never holds a value the browser could present. */
@@ -211,9 +227,23 @@ export function createSessions(options: SessionOptions): Sessions {
 
     async updateTokens(ctx, tokens) {
       const current = loaded.get(ctx);
-      if (!current) return;
+      if (!current) return false;
       current.record = { ...current.record, tokens };
-      await store.set(current.key, current.record);
+      return store.replace(current.key, current.record);
+    },
+
+    async reread(ctx) {
+      const current = loaded.get(ctx);
+      if (!current) return undefined;
+      const record = await store.get(current.key);
+      if (record) current.record = record;
+      return record;
+    },
+
+    async lockRefresh(ctx, ttlMs) {
+      const current = loaded.get(ctx);
+      if (!current) throw new UnauthenticatedError('unauthenticated', 'Sign in first');
+      return store.refreshLocks ? store.refreshLocks.acquire(current.key, ttlMs) : NO_LOCK;
     },
   };
 }
