@@ -16,16 +16,17 @@
  * shared machine one slow moment would skew one row, so every variant is measured in each of
  * BENCH_ROUNDS rounds (the order rotating), each ratio is taken per round, and the table shows
  * medians with the range. A process of the same build can also settle at a different cost for
- * its whole life (on this machine the same BFF came out at 106, 125 and 197 µs of CPU per
- * request in three processes, a bare proxy at 66 and 125): so each variant runs in
- * BENCH_PROCESSES processes (default 2), each loaded in every round, and a round's figure is
- * theirs together. Prints tables, saves bench/results/bff.json. Timings are reported, never
- * asserted.
+ * its whole life (on this machine one BFF process came out at 106, 125 and 197 µs of CPU per
+ * request, a bare proxy at 66 and 125): so the servers are started BENCH_SETS times (default 2),
+ * one set after the other (as many processes alive at a time as with one set), each set measured
+ * in its own rounds; the table is over every set's rounds, and the CPU per request of each set
+ * is printed, so such a process shows. Prints tables, saves bench/results/bff.json. Timings are
+ * reported, never asserted.
  *
  * The servers run the compiled dist/, as production does (`make bench` builds it first).
  *
  * Run: make server && npx tsx test/bench/bff.bench.ts
- *   BENCH_DURATION=seconds per round, BENCH_WARMUP=seconds, BENCH_ROUNDS=n, BENCH_CONNECTIONS=n, BENCH_PROCESSES=n,
+ *   BENCH_DURATION=seconds per round, BENCH_WARMUP=seconds, BENCH_ROUNDS=n (per set), BENCH_SETS=n, BENCH_CONNECTIONS=n,
  *   BENCH_PROFILE=dir (a V8 CPU profile per server in dir/<variant>/: read with cpu-profile.ts),
  *   BENCH_CODE=src (the TypeScript sources through tsx) or =<dir> (another build's dist/, for an A/B)
  */
@@ -45,7 +46,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
-const PROCESSES = Math.max(1, Number(process.env.BENCH_PROCESSES ?? 2));
+const SETS = Math.max(1, Number(process.env.BENCH_SETS ?? 2));
 
 interface Child {
   process: ChildProcess;
@@ -86,18 +87,12 @@ function cpuMicros(pid: number): number {
 interface Variant {
   key: 'full' | 'signedCookie' | 'bare' | 'hygiene' | 'opa' | 'manifests' | 'bundle304';
   name: string;
-  /** The variant's server processes (BENCH_PROCESSES), each with what it is loaded with. */
-  instances: Instance[];
-  expected: number;
-}
-
-/** One server process of a variant. */
-interface Instance {
   server: Child;
-  /** Processes whose CPU counts as this server's (the proxy; for (e) also OPA, shared by its instances). */
+  /** Processes whose CPU counts as this variant's server (the proxy; for (e) also OPA). */
   pids: number[];
   path: string;
   headers: Record<string, string>;
+  expected: number;
 }
 
 interface Round {
@@ -107,29 +102,27 @@ interface Round {
   p99ms: number;
   /** Server CPU per request (µs): what the path costs, whoever else shares the cores. */
   serverCpuUsPerRequest: number;
-  /** The same per process, in the order of Instance.pids (the proxy's, then OPA's for (e)). */
+  /** The same per process, in the order of Variant.pids. */
   cpuUsPerRequestByProcess: number[];
-  /** Server CPU per request of each of the variant's instances (BENCH_PROCESSES). */
-  cpuUsPerRequestByInstance: number[];
   statuses: Record<string, number>;
   errors: number;
 }
 
-async function loadInstance(name: string, instance: Instance, expected: number, seconds: number): Promise<Round> {
+async function load(variant: Variant, seconds: number): Promise<Round> {
   const options = {
-    url: `http://127.0.0.1:${instance.server.port}${instance.path}`,
+    url: `http://127.0.0.1:${variant.server.port}${variant.path}`,
     connections: CONNECTIONS,
-    headers: { host: 'localhost', ...instance.headers },
+    headers: { host: 'localhost', ...variant.headers },
     duration: seconds,
   };
-  const cpuBefore = instance.pids.map(cpuMicros);
+  const cpuBefore = variant.pids.map(cpuMicros);
   const result = await autocannon(options);
   const requests = Math.max(1, result.requests.total);
-  const byProcess = instance.pids.map((pid, i) => (cpuMicros(pid) - cpuBefore[i]!) / requests);
+  const byProcess = variant.pids.map((pid, i) => (cpuMicros(pid) - cpuBefore[i]!) / requests);
   const statuses: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = stat.count ?? 0;
-  const wrong = Object.entries(statuses).filter(([code]) => Number(code) !== expected).reduce((n, [, c]) => n + c, 0);
-  if (wrong > 0 || result.errors > 0) console.warn(`${name}: ${wrong} responses other than ${expected}, ${result.errors} errors`, statuses);
+  const wrong = Object.entries(statuses).filter(([code]) => Number(code) !== variant.expected).reduce((n, [, c]) => n + c, 0);
+  if (wrong > 0 || result.errors > 0) console.warn(`${variant.name}: ${wrong} responses other than ${variant.expected}, ${result.errors} errors`, statuses);
   return {
     opsPerSec: result.requests.average,
     requests: result.requests.total,
@@ -137,33 +130,8 @@ async function loadInstance(name: string, instance: Instance, expected: number, 
     p99ms: result.latency.p99,
     serverCpuUsPerRequest: byProcess.reduce((a, b) => a + b, 0),
     cpuUsPerRequestByProcess: byProcess,
-    cpuUsPerRequestByInstance: [byProcess.reduce((a, b) => a + b, 0)],
     statuses,
     errors: result.errors,
-  };
-}
-
-/**
- * One round of a variant: each of its processes loaded in turn for `seconds`. Throughput is their
- * mean, CPU per request over all their requests, latencies the median of theirs.
- */
-async function load(variant: Variant, seconds: number): Promise<Round> {
-  const runs: Round[] = [];
-  for (const instance of variant.instances) runs.push(await loadInstance(variant.name, instance, variant.expected, seconds));
-  const requests = runs.reduce((n, r) => n + r.requests, 0);
-  const weighted = (pick: (r: Round) => number) => runs.reduce((n, r) => n + pick(r) * r.requests, 0) / Math.max(1, requests);
-  const statuses: Record<string, number> = {};
-  for (const r of runs) for (const [code, count] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
-  return {
-    opsPerSec: runs.reduce((n, r) => n + r.opsPerSec, 0) / runs.length,
-    requests,
-    p50ms: median(runs.map((r) => r.p50ms)),
-    p99ms: median(runs.map((r) => r.p99ms)),
-    serverCpuUsPerRequest: weighted((r) => r.serverCpuUsPerRequest),
-    cpuUsPerRequestByProcess: runs[0]!.cpuUsPerRequestByProcess.map((_, i) => weighted((r) => r.cpuUsPerRequestByProcess[i]!)),
-    cpuUsPerRequestByInstance: runs.map((r) => r.serverCpuUsPerRequest),
-    statuses,
-    errors: runs.reduce((n, r) => n + r.errors, 0),
   };
 }
 
@@ -245,17 +213,12 @@ async function main(): Promise<void> {
       children.push(child);
       return child;
     };
-    // Processes of their own per row, so that a profile is of one path only; BENCH_PROCESSES of each.
-    const startAll = (label: string, args: string[]) => Promise.all(Array.from({ length: PROCESSES }, (_, k) => start(PROCESSES > 1 ? `${label}-${k + 1}` : label, args)));
-    const [bare, hygiene, peer, full, signed, routes] = await Promise.all([
-      startAll('bare', ['bare', upstreamUrl]),
-      startAll('hygiene', ['hygiene', upstreamUrl]),
-      startAll('opa-peer', ['opa', upstreamUrl, opa.url]),
-      startAll('bff-call', ['bff', upstreamUrl]),
-      startAll('bff-signed', ['bff-signed', upstreamUrl]),
-      startAll('bff-routes', ['bff', upstreamUrl]),
-    ]);
-
+    let variants: Variant[] = [];
+    const rounds = new Map<string, Round[]>();
+    const served = new Map<string, number>();
+    /** Each set's median CPU per request by variant. */
+    const setCpu: Array<Map<string, number>> = [];
+    // The signed-in helper is the Redis part's too.
     const signIn = async (port: number) => {
       // fetch cannot set Host: sign in through the same origin the tenant is named after.
       const login = await fetch(`http://localhost:${port}/auth/dev/login`, {
@@ -266,55 +229,61 @@ async function main(): Promise<void> {
       if (login.status !== 204) throw new Error(`login answered ${login.status}`);
       return login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     };
-    const signInAll = (servers: Child[]) => Promise.all(servers.map((c) => signIn(c.port)));
-    const [callCookies, signedCookies, routesCookies] = await Promise.all([signInAll(full), signInAll(signed), signInAll(routes)]);
-    const bundlePath = '/api/plugins/bundle?entry=bench%401.0.0&id=bench';
-    const etags = await Promise.all(
-      routes.map(async (c, i) => {
-        const first = await fetch(`http://localhost:${c.port}${bundlePath}`, { headers: { cookie: routesCookies[i]! } });
-        const etag = first.headers.get('etag');
-        if (first.status !== 200 || !etag) throw new Error(`bundle answered ${first.status}`);
-        return etag;
-      }),
-    );
-
-    const call = '/api/bench/items/42';
     const pid = (c: Child) => c.process.pid!;
-    /** A variant's processes, the i-th loaded with headers(i); `shared`: processes every instance's CPU counts (OPA). */
-    const instances = (servers: Child[], path: string, headers: (i: number) => Record<string, string>, shared: number[] = []): Instance[] =>
-      servers.map((server, i) => ({ server, pids: [pid(server), ...shared], path, headers: headers(i) }));
-    const variants: Variant[] = [
-      { key: 'full', name: '(a) BFF: allowed plugin call, server-side session store', instances: instances(full, call, (i) => ({ cookie: callCookies[i]!, 'x-plugin-id': 'bench' })), expected: 200 },
-      { key: 'signedCookie', name: "(a') BFF: allowed plugin call, signed-cookie session (before)", instances: instances(signed, call, (i) => ({ cookie: signedCookies[i]!, 'x-plugin-id': 'bench' })), expected: 200 },
-      { key: 'bare', name: '(b) bare Koa proxy', instances: instances(bare, call, () => ({})), expected: 200 },
-      { key: 'hygiene', name: "(b') (b) + the BFF's front (logs, metrics, headers, checks)", instances: instances(hygiene, call, () => ({})), expected: 200 },
-      { key: 'opa', name: '(e) (b) + opa run --server per request', instances: instances(peer, call, () => ({ 'x-plugin-id': 'bench' }), [opa.pid]), expected: 200 },
-      { key: 'manifests', name: '(c) BFF: GET /api/plugins/manifests', instances: instances(routes, '/api/plugins/manifests', (i) => ({ cookie: routesCookies[i]! })), expected: 200 },
-      { key: 'bundle304', name: '(c) BFF: bundle, 304', instances: instances(routes, bundlePath, (i) => ({ cookie: routesCookies[i]!, 'if-none-match': etags[i]! })), expected: 304 },
-    ];
+    for (let set = 0; set < SETS; set++) {
+      // One process per row, so that a profile is of one path only; a fresh set of them per set.
+      const label = (name: string) => (SETS > 1 ? `${name}-${set + 1}` : name);
+      const [bare, hygiene, peer, full, signed, routes] = await Promise.all([
+        start(label('bare'), ['bare', upstreamUrl]),
+        start(label('hygiene'), ['hygiene', upstreamUrl]),
+        start(label('opa-peer'), ['opa', upstreamUrl, opa.url]),
+        start(label('bff-call'), ['bff', upstreamUrl]),
+        start(label('bff-signed'), ['bff-signed', upstreamUrl]),
+        start(label('bff-routes'), ['bff', upstreamUrl]),
+      ]);
 
-    const rounds = new Map<string, Round[]>(variants.map((v) => [v.key, []]));
-    const served = new Map<string, number>(variants.map((v) => [v.key, 0]));
-    for (const v of variants) served.set(v.key, (await load(v, WARMUP)).requests);
-    for (let r = 0; r < ROUNDS; r++) {
-      // Rotate the order: no variant always runs right after the same neighbour.
-      const order = variants.map((_, i) => variants[(i + r) % variants.length]!);
-      for (const v of order) {
-        const run = await load(v, DURATION);
-        rounds.get(v.key)!.push(run);
-        served.set(v.key, served.get(v.key)! + run.requests);
+      const [callCookie, signedCookie, routesCookie] = await Promise.all([signIn(full.port), signIn(signed.port), signIn(routes.port)]);
+      const bundlePath = '/api/plugins/bundle?entry=bench%401.0.0&id=bench';
+      const first = await fetch(`http://localhost:${routes.port}${bundlePath}`, { headers: { cookie: routesCookie } });
+      const etag = first.headers.get('etag');
+      if (first.status !== 200 || !etag) throw new Error(`bundle answered ${first.status}`);
+
+      const call = '/api/bench/items/42';
+      variants = [
+        { key: 'full', name: '(a) BFF: allowed plugin call, server-side session store', server: full, pids: [pid(full)], path: call, headers: { cookie: callCookie, 'x-plugin-id': 'bench' }, expected: 200 },
+        { key: 'signedCookie', name: "(a') BFF: allowed plugin call, signed-cookie session (before)", server: signed, pids: [pid(signed)], path: call, headers: { cookie: signedCookie, 'x-plugin-id': 'bench' }, expected: 200 },
+        { key: 'bare', name: '(b) bare Koa proxy', server: bare, pids: [pid(bare)], path: call, headers: {}, expected: 200 },
+        { key: 'hygiene', name: "(b') (b) + the BFF's front (logs, metrics, headers, checks)", server: hygiene, pids: [pid(hygiene)], path: call, headers: {}, expected: 200 },
+        { key: 'opa', name: '(e) (b) + opa run --server per request', server: peer, pids: [pid(peer), opa.pid], path: call, headers: { 'x-plugin-id': 'bench' }, expected: 200 },
+        { key: 'manifests', name: '(c) BFF: GET /api/plugins/manifests', server: routes, pids: [pid(routes)], path: '/api/plugins/manifests', headers: { cookie: routesCookie }, expected: 200 },
+        { key: 'bundle304', name: '(c) BFF: bundle, 304', server: routes, pids: [pid(routes)], path: bundlePath, headers: { cookie: routesCookie, 'if-none-match': etag }, expected: 304 },
+      ];
+
+      for (const v of variants) served.set(v.key, (served.get(v.key) ?? 0) + (await load(v, WARMUP)).requests);
+      const inSet = new Map<string, Round[]>(variants.map((v) => [v.key, []]));
+      for (let r = 0; r < ROUNDS; r++) {
+        // Rotate the order: no variant always runs right after the same neighbour.
+        const order = variants.map((_, i) => variants[(i + set * ROUNDS + r) % variants.length]!);
+        for (const v of order) {
+          const run = await load(v, DURATION);
+          inSet.get(v.key)!.push(run);
+          served.set(v.key, served.get(v.key)! + run.requests);
+        }
       }
+      for (const [key, runs] of inSet) rounds.set(key, [...(rounds.get(key) ?? []), ...runs]);
+      setCpu.push(new Map([...inSet].map(([key, runs]) => [key, median(runs.map((x) => x.serverCpuUsPerRequest))])));
+      // As many processes alive at a time as with one set: the next set starts on a machine like this one's.
+      await Promise.all([bare, hygiene, peer, full, signed, routes].map(stop));
     }
 
     printRows(
-      `BFF over loopback (servers run ${code}, ${PROCESSES} processes per variant; ${CONNECTIONS} connections; ${ROUNDS} rounds of ${DURATION} s per process after ${WARMUP} s warm-up; medians, req/s range over the rounds)`,
+      `BFF over loopback (servers run ${code}; ${CONNECTIONS} connections; ${SETS} sets of servers, one after the other, ${ROUNDS} rounds of ${DURATION} s each after ${WARMUP} s warm-up; medians over all rounds, req/s range)`,
       variants,
       rounds,
     );
-    if (PROCESSES > 1) {
-      // How far a variant's processes differ, over the same rounds: the reason there are several.
-      const each = (v: Variant) => v.instances.map((_, k) => int(median(rounds.get(v.key)!.map((x) => x.cpuUsPerRequestByInstance[k]!)))).join(' / ');
-      console.log(`\nserver CPU µs/req of each process (median over the rounds): ${variants.map((v) => `${v.key} ${each(v)}`).join('; ')}`);
+    if (SETS > 1) {
+      // A set's processes can differ from the next set's for their whole life: the reason for the sets.
+      console.log(`\nserver CPU µs/req of each set (median of its rounds): ${variants.map((v) => `${v.key} ${setCpu.map((m) => int(m.get(v.key)!)).join(' / ')}`).join('; ')}`);
     }
     const peerCpu = (i: number) => int(median(rounds.get('opa')!.map((x) => x.cpuUsPerRequestByProcess[i]!)));
     console.log(`\n(e) server CPU µs/req: Koa proxy ${peerCpu(0)} + opa run --server ${peerCpu(1)}`);
@@ -355,7 +324,7 @@ async function main(): Promise<void> {
       startChild: async (script, args) => start(args[2] ? 'bff-redis' : 'bff-in-process', args),
       stop,
       load: async (name, server, path, headers, expected) => {
-        const variant: Variant = { key: 'full', name, instances: [{ server, pids: [pid(server)], path, headers }], expected };
+        const variant: Variant = { key: 'full', name, server, pids: [pid(server)], path, headers, expected };
         await load(variant, WARMUP);
         const run = await load(variant, DURATION);
         const measurement: Measurement = { name, ops: run.requests, opsPerSec: run.opsPerSec, p50us: run.p50ms * 1000, p99us: run.p99ms * 1000 };
@@ -376,7 +345,7 @@ async function main(): Promise<void> {
       for (const v of variants) console.log(`  ${v.key}: ${served.get(v.key)}`);
     }
     await saveJson('bench/results/bff.json', {
-      settings: { code, durationSeconds: DURATION, warmupSeconds: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, processesPerVariant: PROCESSES },
+      settings: { code, durationSeconds: DURATION, warmupSeconds: WARMUP, roundsPerSet: ROUNDS, sets: SETS, connections: CONNECTIONS },
       results: Object.fromEntries(
         variants.map((v) => {
           const r = rounds.get(v.key)!;
