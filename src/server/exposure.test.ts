@@ -42,7 +42,7 @@ describe('exposureWarnings', () => {
   });
 
   it('warns when the metrics listener is reachable from outside without a token, not with one', () => {
-    expect(exposureWarnings({ ...quiet, metrics: '0.0.0.0' })).toEqual([expect.stringMatching(/metrics listener is on 0\.0\.0\.0, beyond loopback, without METRICS_TOKEN/)]);
+    expect(exposureWarnings({ ...quiet, metrics: '0.0.0.0' })).toEqual([expect.stringMatching(/operators' listener \(\/metrics, \/readyz\) is on 0\.0\.0\.0, beyond loopback, without METRICS_TOKEN/)]);
     expect(exposureWarnings({ ...quiet, metrics: '0.0.0.0', metricsToken: 't'.repeat(16) })).toEqual([]);
   });
 });

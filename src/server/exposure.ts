@@ -36,7 +36,7 @@ export function exposureWarnings(exposure: Exposure): string[] {
     );
   }
   if (exposure.metrics !== undefined && !isLoopbackAddress(exposure.metrics) && exposure.metricsToken === undefined) {
-    warnings.push(`the metrics listener is on ${exposure.metrics}, beyond loopback, without METRICS_TOKEN: anyone who can reach it reads the metrics and the detailed /readyz (every tenant's disabled plugins and reasons, reload issues)`);
+    warnings.push(`the operators' listener (/metrics, /readyz) is on ${exposure.metrics}, beyond loopback, without METRICS_TOKEN: anyone who can reach it reads the metrics and the detailed /readyz (every tenant's disabled plugins and reasons, reload issues)`);
   }
   return warnings;
 }

@@ -127,7 +127,7 @@ describe('METRICS_TOKEN', () => {
     const req = bff.metricsHttp().get('/metrics');
     const res = await (authorization === undefined ? req : req.set('Authorization', authorization));
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ code: 'invalid_token', message: 'A valid metrics token is required' });
+    expect(res.body).toEqual({ code: 'invalid_token', message: 'A valid METRICS_TOKEN is required (the operators\' listener)' });
     expect(res.text).not.toContain('experience_');
   });
 

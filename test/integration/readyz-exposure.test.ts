@@ -189,7 +189,7 @@ describe('the public /readyz discloses nothing of any tenant or the operator\'s 
     const req = bff.metricsHttp().get('/readyz');
     const res = await (authorization === undefined ? req : req.set('Authorization', authorization));
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ code: 'invalid_token', message: 'A valid metrics token is required' });
+    expect(res.body).toEqual({ code: 'invalid_token', message: 'A valid METRICS_TOKEN is required (the operators\' listener)' });
     for (const secret of [TENANT_B, REASON, '"ready"', '"revision"', '"notices"']) expect(res.text).not.toContain(secret);
   });
 });

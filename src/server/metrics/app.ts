@@ -50,7 +50,7 @@ function operatorsRoutes(options: MetricsAppOptions): BffMiddleware {
     }
     ctx.state.log.route = found.name;
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw new MethodNotAllowedError('method_not_allowed', 'Method not allowed');
-    if (valid && !valid(ctx.get('Authorization'))) throw new UnauthenticatedError('invalid_token', 'A valid metrics token is required');
+    if (valid && !valid(ctx.get('Authorization'))) throw new UnauthenticatedError('invalid_token', 'A valid METRICS_TOKEN is required (the operators\' listener)');
     await found.route(ctx, next);
   };
 }
