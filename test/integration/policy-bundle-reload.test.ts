@@ -15,16 +15,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALL_ENTRYPOINTS } from '../../src/engine/entrypoints.js';
-import { CATALOGUES } from '../../src/engine/index.js';
 import { createPolicyBundle, createUrlBundleSource, loadBundleKeys, type PolicySource } from '../../src/policy-bundle/index.js';
 import { readTarGz } from '../../src/policy-bundle/tar.js';
 import { createReloader, type Reloader } from '../../src/snapshots/index.js';
-import { buildBundle, devKey, keysYaml, writeTarGz } from '../support/opa-bundle.js';
+import { buildProjectBundle, devKey, keysYaml, PROJECT_ENTRYPOINTS, writeTarGz } from '../support/opa-bundle.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILD_ARGS = ['--capabilities', path.join(ROOT, 'policy/capabilities.json'), '--ignore', '*_test.rego', '--ignore', 'capabilities.json'];
-const ENTRYPOINTS = [...new Set([...ALL_ENTRYPOINTS, ...Object.values(CATALOGUES).map((c) => c.entrypoint)])];
 
 const bundles = {} as Record<'rev1' | 'rev2' | 'unsigned' | 'wrongKey' | 'flipped' | 'notGzip' | 'lacksEntrypoint', Buffer>;
 /** Every way a bundle is refused with keys configured, and its code. */
@@ -51,7 +47,7 @@ async function lacksApiDecision(): Promise<string> {
 beforeAll(async () => {
   const [key, otherKey] = await Promise.all([devKey('RS256'), devKey('RS256')]);
   const build = (revision: string, sign?: typeof key) =>
-    buildBundle({ dir: path.join(ROOT, 'policy'), entrypoints: ENTRYPOINTS, revision, args: BUILD_ARGS, ...(sign ? { sign: { key: sign, keyid: 'dev' } } : {}) });
+    buildProjectBundle({ revision, ...(sign ? { sign } : {}) });
   [bundles.rev1, bundles.rev2, bundles.unsigned, bundles.wrongKey, bundles.lacksEntrypoint] = await Promise.all([
     build('rev-1', key),
     build('rev-2', key),
@@ -59,7 +55,7 @@ beforeAll(async () => {
     build('rev-2', otherKey),
     // Signed and whole, so the source takes it; built without the api decision, so the engine does not.
     lacksApiDecision().then((dir) =>
-      buildBundle({ dir, entrypoints: ENTRYPOINTS.filter((e) => e !== 'experience/api/decision'), revision: 'rev-3', args: BUILD_ARGS, sign: { key, keyid: 'dev' } }),
+      buildProjectBundle({ dir, entrypoints: PROJECT_ENTRYPOINTS.filter((e) => e !== 'experience/api/decision'), revision: 'rev-3', sign: key }),
     ),
   ]);
   const files = [...(await readTarGz(bundles.rev2))].map(([name, bytes]): [string, Uint8Array] => [`/${name}`, bytes]);

@@ -5,22 +5,15 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_ENTRYPOINTS } from '../../src/engine/entrypoints.js';
-import { CATALOGUES } from '../../src/engine/index.js';
-import { buildBundle } from '../support/opa-bundle.js';
+import { buildProjectBundle } from '../support/opa-bundle.js';
 import { eventually, login, startBff, type TestBff } from './support/bff.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILD_ARGS = ['--capabilities', path.join(ROOT, 'policy/capabilities.json'), '--ignore', '*_test.rego', '--ignore', 'capabilities.json'];
-const ENTRYPOINTS = [...new Set([...ALL_ENTRYPOINTS, ...Object.values(CATALOGUES).map((c) => c.entrypoint)])];
 const TOKEN = 'bundle-token-0123456789abcdef';
 
 let bundle: Buffer;
 beforeAll(async () => {
-  bundle = await buildBundle({ dir: path.join(ROOT, 'policy'), entrypoints: ENTRYPOINTS, revision: 'rev-1', args: BUILD_ARGS });
+  bundle = await buildProjectBundle({ revision: 'rev-1' });
 }, 120_000);
 
 /** Serves the bundle only to `Authorization: Bearer <TOKEN>` (401 otherwise); records what each request carried. */

@@ -13,10 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_ENTRYPOINTS } from '../../src/engine/entrypoints.js';
-import { CATALOGUES } from '../../src/engine/index.js';
 import { readTarGz } from '../../src/policy-bundle/tar.js';
-import { buildBundle, devKey, keysYaml, writeTarGz, type DevKey } from '../support/opa-bundle.js';
+import { buildProjectBundle, devKey, keysYaml, writeTarGz, type DevKey } from '../support/opa-bundle.js';
 import { eventually, login, startBff, type TestBff } from './support/bff.js';
 import { createFixture, type Fixture } from './support/fixture.js';
 import { closedPortUrl } from './support/upstream.js';
@@ -25,8 +23,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const MAIN = path.join(ROOT, 'src/server/main.ts');
 // As the Makefile builds build/bundle.tar.gz.
-const BUILD_ARGS = ['--capabilities', path.join(ROOT, 'policy/capabilities.json'), '--ignore', '*_test.rego', '--ignore', 'capabilities.json'];
-const ENTRYPOINTS = [...new Set([...ALL_ENTRYPOINTS, ...Object.values(CATALOGUES).map((c) => c.entrypoint)])];
 
 let key: DevKey;
 let otherKey: DevKey;
@@ -45,7 +41,7 @@ const WHAT: Record<string, string> = { unsigned: 'unsigned', flipped: 'one byte 
 beforeAll(async () => {
   [key, otherKey] = await Promise.all([devKey('RS256'), devKey('RS256')]);
   const build = (revision: string, sign?: DevKey) =>
-    buildBundle({ dir: path.join(ROOT, 'policy'), entrypoints: ENTRYPOINTS, revision, args: BUILD_ARGS, ...(sign ? { sign: { key: sign, keyid: 'dev' } } : {}) });
+    buildProjectBundle({ revision, ...(sign ? { sign } : {}) });
   [bundles.rev1, bundles.rev2, bundles.unsigned, bundles.wrongKey] = await Promise.all([build('rev-1', key), build('rev-2', key), build('rev-2'), build('rev-2', otherKey)]);
   // Tampered copies of the signed rev-2, in OPA's order and with OPA's names.
   const files = [...(await readTarGz(bundles.rev2))].map(([name, bytes]): [string, Uint8Array] => [`/${name}`, bytes]);

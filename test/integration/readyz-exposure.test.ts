@@ -8,18 +8,12 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_ENTRYPOINTS } from '../../src/engine/entrypoints.js';
-import { CATALOGUES } from '../../src/engine/index.js';
-import { buildBundle, devKey, keysYaml } from '../support/opa-bundle.js';
+import { buildProjectBundle, devKey, keysYaml } from '../support/opa-bundle.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { eventually, startBff, type TestBff } from './support/bff.js';
 import { rawRequest } from './support/raw.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILD_ARGS = ['--capabilities', path.join(ROOT, 'policy/capabilities.json'), '--ignore', '*_test.rego', '--ignore', 'capabilities.json'];
-const ENTRYPOINTS = [...new Set([...ALL_ENTRYPOINTS, ...Object.values(CATALOGUES).map((c) => c.entrypoint)])];
 const TOKEN = 'readyz-exposure-token-0123456789abcdef';
 const AUTH = `Bearer ${TOKEN}`;
 
@@ -55,7 +49,7 @@ const ops = async () => {
 beforeAll(async () => {
   const key = await devKey('RS256');
   const build = (sign: boolean) =>
-    buildBundle({ dir: path.join(ROOT, 'policy'), entrypoints: ENTRYPOINTS, revision: 'rev-1', args: BUILD_ARGS, ...(sign ? { sign: { key, keyid: 'dev' } } : {}) });
+    buildProjectBundle({ revision: 'rev-1', ...(sign ? { sign: key } : {}) });
   const [signed, plain] = await Promise.all([build(true), build(false)]);
   unsigned = plain;
   redis = await startRedis();

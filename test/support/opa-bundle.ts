@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { ALL_ENTRYPOINTS } from '../../src/engine/entrypoints.js';
+import { CATALOGUES } from '../../src/engine/index.js';
 import { OPA_BIN } from './opa.js';
 
 const run = promisify(execFile);
@@ -60,6 +63,24 @@ export interface BuildBundleOptions {
   sign?: { key: DevKey; keyid?: string; scope?: string };
   /** Extra `opa build` arguments (the Makefile's --capabilities and --ignore). */
   args?: string[];
+}
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Every entrypoint the engine requires of a module: the decisions, explanations, tooling relations and catalogues. */
+export const PROJECT_ENTRYPOINTS: readonly string[] = [...new Set([...ALL_ENTRYPOINTS, ...Object.values(CATALOGUES).map((c) => c.entrypoint)])];
+
+/**
+ * The project's policy (`policy/`, or a copy of it in `dir`) built as the Makefile builds it, as a
+ * bundle: its capabilities, tests left out, every entrypoint the engine needs (or `entrypoints`).
+ */
+export function buildProjectBundle(options: { revision: string; sign?: DevKey; dir?: string; entrypoints?: readonly string[] }): Promise<Buffer> {
+  return buildBundle({
+    dir: options.dir ?? join(REPO, 'policy'),
+    entrypoints: [...(options.entrypoints ?? PROJECT_ENTRYPOINTS)],
+    revision: options.revision,
+    args: ['--capabilities', join(REPO, 'policy/capabilities.json'), '--ignore', '*_test.rego', '--ignore', 'capabilities.json'],
+    ...(options.sign ? { sign: { key: options.sign, keyid: 'dev' } } : {}),
+  });
 }
 
 /** `opa build -b -t wasm` (signed when asked); returns the bundle.tar.gz bytes. */
