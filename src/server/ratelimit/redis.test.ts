@@ -5,15 +5,14 @@
  */
 import { Writable } from 'node:stream';
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useRedisServer } from '../../../test/support/redis-hooks.js';
 import { createLogger } from '../logger.js';
 import { connectRedis, RedisUnavailableError, type RedisClient, type RedisConnection } from '../redis/index.js';
 import { localShare, RedisRateLimiter } from './redis.js';
 
 const logger = createLogger({ level: 'silent' });
-let server: RedisServer;
-const open: RedisConnection[] = [];
+const shared = useRedisServer();
 
 interface Made {
   limiter: RedisRateLimiter;
@@ -24,8 +23,8 @@ interface Made {
 
 /** A limiter on its own connection (a replica); leaseMs 0 unless given: every call asks Redis (the bucket's exact rules). */
 async function limiter(replicas = 3, onLocal?: (key: string) => void, leaseMs = 0): Promise<Made> {
-  const redis = await connectRedis({ url: server.url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
-  open.push(redis);
+  const redis = await connectRedis({ url: shared.server.url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
+  shared.track(redis);
   let calls = 0;
   const counted = {
     get state() {
@@ -41,7 +40,7 @@ async function limiter(replicas = 3, onLocal?: (key: string) => void, leaseMs = 
 
 /** Moves the bucket's clock back by `ms` (as if that much time had passed): the script reads Redis's TIME. */
 async function age(key: string, ms: number): Promise<void> {
-  const client = createClient({ url: server.url });
+  const client = createClient({ url: shared.server.url });
   await client.connect();
   const ts = Number(await client.hGet(`xp:rl:${key}`, 'ts'));
   await client.hSet(`xp:rl:${key}`, 'ts', String(ts - ms));
@@ -54,20 +53,6 @@ const takeN = async (l: RedisRateLimiter, key: string, limit: { requestsPerSecon
   return out;
 };
 
-beforeAll(async () => {
-  server = await startRedis();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  await server.start();
-  const client = createClient({ url: server.url });
-  await client.connect();
-  await client.flushAll();
-  await client.close();
-});
-afterAll(async () => {
-  await server?.close();
-});
 
 describe('RedisRateLimiter', () => {
   it('allows rps + burst at once, then refills at rps', async () => {
@@ -126,13 +111,13 @@ describe('RedisRateLimiter', () => {
     const { limiter: l, redis } = await limiter(3, (key) => local.push(key));
     const limit = { requestsPerSecond: 0.003, burst: 8.997 }; // capacity 9: 3 per replica
     expect((await l.consume('k', limit)).allowed).toBe(true);
-    await server.stop();
+    await shared.server.stop();
     await expect.poll(() => redis.state).toBe('down');
     const started = Date.now();
     expect(await takeN(l, 'k', limit, 5)).toEqual([true, true, true, false, false]);
     expect(Date.now() - started).toBeLessThan(400); // decided locally, not after a timeout each
     expect(local).toHaveLength(5);
-    await server.start();
+    await shared.server.start();
     await expect.poll(() => redis.state, { timeout: 10_000 }).toBe('up');
     // The shared bucket (restarted empty: Redis kept nothing) decides again.
     expect((await takeN(l, 'k', limit, 10)).filter(Boolean)).toHaveLength(9);

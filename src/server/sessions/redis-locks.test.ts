@@ -4,44 +4,30 @@
  * failing closed (503) when Redis is away, never "free".
  */
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useRedisServer } from '../../../test/support/redis-hooks.js';
 import { StoreUnavailableError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { connectRedis, type RedisConnection } from '../redis/index.js';
 import { RedisSessionStore } from './redis-store.js';
 
 const logger = createLogger({ level: 'silent' });
-let server: RedisServer;
-const open: RedisConnection[] = [];
+const shared = useRedisServer();
 
 /** A replica's store: its own connection to the shared Redis. */
 async function replica(): Promise<{ redis: RedisConnection; store: RedisSessionStore }> {
-  const redis = await connectRedis({ url: server.url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
-  open.push(redis);
+  const redis = await connectRedis({ url: shared.server.url, logger, timeoutMs: 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
+  shared.track(redis);
   return { redis, store: new RedisSessionStore({ redis, keys: ['r'.repeat(32)], idleSeconds: 600, logger }) };
 }
 
 async function raw() {
-  const client = createClient({ url: server.url });
+  const client = createClient({ url: shared.server.url });
   client.on('error', () => undefined);
   await client.connect();
   return client;
 }
 
-beforeAll(async () => {
-  server = await startRedis();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  await server.start();
-  const client = await raw();
-  await client.flushAll();
-  await client.close();
-});
-afterAll(async () => {
-  await server?.close();
-});
 
 describe('RedisSessionStore refresh locks', () => {
   it('one holder per session across replicas, as xp:refresh:<key> with a TTL no longer than asked; free again once released', async () => {
@@ -86,7 +72,7 @@ describe('RedisSessionStore refresh locks', () => {
   it('with Redis stopped, taking and releasing reject with session_store_unavailable (never "free")', async () => {
     const { redis, store } = await replica();
     const held = await store.refreshLocks.acquire('k', 10_000);
-    await server.stop();
+    await shared.server.stop();
     await expect.poll(() => redis.state).toBe('down');
     const unavailable = (e: unknown) => e instanceof StoreUnavailableError && e.code === 'session_store_unavailable';
     await expect(store.refreshLocks.acquire('other', 10_000)).rejects.toSatisfy(unavailable);

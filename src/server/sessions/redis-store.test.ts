@@ -5,8 +5,8 @@
  */
 import { Writable } from 'node:stream';
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useRedisServer } from '../../../test/support/redis-hooks.js';
 import { createLogger } from '../logger.js';
 import { StoreUnavailableError } from '../errors.js';
 import { connectRedis, type RedisConnection } from '../redis/index.js';
@@ -23,12 +23,11 @@ function record(sid: string, provider?: SessionRecord['provider'], lifetime = 36
   return { sid, user: 'u', roles: ['member'], tenant: 't', createdAt: now(), expiresAt: now() + lifetime, lastSeenAt: now(), ...(provider ? { provider } : {}), ...extra };
 }
 
-let server: RedisServer;
-const open: RedisConnection[] = [];
+const shared = useRedisServer();
 
 async function connect(options: { timeoutMs?: number } = {}): Promise<RedisConnection> {
-  const redis = await connectRedis({ url: server.url, logger, timeoutMs: options.timeoutMs ?? 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
-  open.push(redis);
+  const redis = await connectRedis({ url: shared.server.url, logger, timeoutMs: options.timeoutMs ?? 500, connectTimeoutMs: 5000, startDegraded: false, healthCheckMs: 100 });
+  shared.track(redis);
   return redis;
 }
 
@@ -40,25 +39,15 @@ const plainClient = (url: string) => createClient({ url });
 const rawClients: Array<ReturnType<typeof plainClient>> = [];
 /** A plain client, as an operator's redis-cli: closed after each test. */
 async function raw() {
-  const client = plainClient(server.url);
+  const client = plainClient(shared.server.url);
   client.on('error', () => undefined);
   await client.connect();
   rawClients.push(client);
   return client;
 }
 
-beforeAll(async () => {
-  server = await startRedis();
-});
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  await server.start();
-  const client = await raw();
-  await client.flushAll();
   await Promise.all(rawClients.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 describe('RedisSessionStore: the SessionStore contract', () => {
@@ -195,10 +184,10 @@ describe('RedisSessionStore: fails closed', () => {
     const redis = await connect();
     const store = await storeOn(redis);
     await store.set('k', record('s1', idp('alice')));
-    await server.stop();
+    await shared.server.stop();
     await expect.poll(() => redis.state).toBe('down');
     await expect(call(store)).rejects.toSatisfy((e) => e instanceof StoreUnavailableError && e.code === 'session_store_unavailable');
-    await server.start();
+    await shared.server.start();
     await expect.poll(() => redis.state, { timeout: 10_000 }).toBe('up');
     await expect(call(store)).resolves.not.toThrow();
   });
