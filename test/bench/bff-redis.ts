@@ -5,7 +5,6 @@
  * Redis variant makes two round trips (the session's HMGET, the limiter's EVALSHA) and, every
  * min(60, SESSION_IDLE_S/20) s per session, a third (touch). Reports the best round of each.
  */
-import { readFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import Koa from 'koa';
@@ -20,6 +19,7 @@ import { MemoryRateLimiter, type RateLimit, type RateLimiter } from '../../src/s
 import { RedisRateLimiter } from '../../src/server/ratelimit/redis.js';
 import { connectRedis } from '../../src/server/redis/index.js';
 import { startRedis } from '../support/redis-server.js';
+import { cpuMicros } from './bench-process.js';
 
 interface ChildLike {
   process: { pid?: number | undefined };
@@ -52,11 +52,6 @@ export interface RedisBenchResult<R extends RunLike> {
   /** The session lookup alone (cookie -> record, as on every plugin call), 32 at once: CPU per lookup (µs). */
   sessionCpuUs: { memory: number; redis: number };
   goal: { goal: string; value: string; met: boolean };
-}
-
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
 }
 
 const ROUNDS = Number(process.env.BENCH_REDIS_ROUNDS ?? 2);

@@ -31,14 +31,15 @@
  *   BENCH_CODE=src (the TypeScript sources through tsx) or =<dir> (another build's dist/, for an A/B)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { dataDocumentJson, loadConfigFiles } from '../../src/config/index.js';
 import { writeBenchSettings } from './bench-config.js';
+import { cpuMicros, devLogin } from './bench-process.js';
 import { measureRedisVariant } from './bff-redis.js';
 import { startOpaServer, type OpaServer } from './opa-server.js';
-import { printGoals, printTable, saveJson, type Goal, type Measurement } from './report.js';
+import { printCells, printGoals, printTable, saveJson, type Goal, type Measurement } from './report.js';
 import { measureSessionLookup } from './session-lookup.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -75,13 +76,6 @@ function stop(child: Child): Promise<void> {
     child.process.once('exit', () => resolve());
     child.process.kill('SIGTERM');
   });
-}
-
-/** CPU time (user + system, every thread) a process has used so far, in microseconds (Linux /proc). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
 }
 
 interface Variant {
@@ -157,12 +151,7 @@ function printRows(title: string, variants: Variant[], rounds: Map<string, Round
       int(median(r.map((x) => x.serverCpuUsPerRequest))),
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  console.log(`\n${title}\n`);
-  console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const b of body) console.log(line(b));
+  printCells(title, header, body);
 }
 
 /** A run of the replicas' variant, in the shape bff-redis.ts reports. */
@@ -218,17 +207,6 @@ async function main(): Promise<void> {
     const served = new Map<string, number>();
     /** Each set's median CPU per request by variant. */
     const setCpu: Array<Map<string, number>> = [];
-    // The signed-in helper is the Redis part's too.
-    const signIn = async (port: number) => {
-      // fetch cannot set Host: sign in through the same origin the tenant is named after.
-      const login = await fetch(`http://localhost:${port}/auth/dev/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' },
-        body: JSON.stringify({ user: 'bench', roles: ['member'] }),
-      });
-      if (login.status !== 204) throw new Error(`login answered ${login.status}`);
-      return login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    };
     const pid = (c: Child) => c.process.pid!;
     for (let set = 0; set < SETS; set++) {
       // One process per row, so that a profile is of one path only; a fresh set of them per set.
@@ -242,7 +220,7 @@ async function main(): Promise<void> {
         start(label('bff-routes'), ['bff', upstreamUrl]),
       ]);
 
-      const [callCookie, signedCookie, routesCookie] = await Promise.all([signIn(full.port), signIn(signed.port), signIn(routes.port)]);
+      const [callCookie, signedCookie, routesCookie] = await Promise.all([devLogin(full.port), devLogin(signed.port), devLogin(routes.port)]);
       const bundlePath = '/api/plugins/bundle?entry=bench%401.0.0&id=bench';
       const first = await fetch(`http://localhost:${routes.port}${bundlePath}`, { headers: { cookie: routesCookie } });
       const etag = first.headers.get('etag');
@@ -330,7 +308,7 @@ async function main(): Promise<void> {
         const measurement: Measurement = { name, ops: run.requests, opsPerSec: run.opsPerSec, p50us: run.p50ms * 1000, p99us: run.p99ms * 1000 };
         return { measurement, serverCpuUsPerRequest: run.serverCpuUsPerRequest };
       },
-      devLogin: signIn,
+      devLogin: (port) => devLogin(port),
       upstreamUrl,
     });
     printTable('Replicas: sessions and rate limiter in Redis (local redis-server) vs in process, best of alternating rounds', [replicas.inProcess.measurement, replicas.redis.measurement], 'ms');

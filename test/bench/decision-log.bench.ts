@@ -13,7 +13,6 @@
  * Run: npx tsx test/bench/decision-log.bench.ts   (BENCH_DURATION=seconds per variant, BENCH_ROUNDS, BENCH_CONNECTIONS)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
@@ -22,6 +21,7 @@ import { dataDocumentJson, defaultHostVersion, loadConfigFiles } from '../../src
 import { DecisionLog, httpSink, withDecisionLog } from '../../src/decision-log/index.js';
 import { createWasmEngine, type ApiInput, type DecisionEngine } from '../../src/engine/index.js';
 import { apiRequests } from '../support/requests.js';
+import { cpuMicros, devLogin } from './bench-process.js';
 import { printTable, saveJson, type Measurement } from './report.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -55,22 +55,6 @@ function stop(child: Child): Promise<void> {
     child.process.once('exit', () => resolve());
     child.process.kill('SIGTERM');
   });
-}
-
-/** CPU time (user + system) a process has used so far, in microseconds (Linux /proc). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
-}
-
-async function devLogin(port: number): Promise<string> {
-  const login = await fetch(`http://localhost:${port}/auth/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' },
-    body: JSON.stringify({ user: 'bench', roles: ['member'] }),
-  });
-  if (login.status !== 204) throw new Error(`login answered ${login.status}`);
-  return login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
 interface Totals {

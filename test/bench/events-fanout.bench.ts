@@ -19,6 +19,7 @@ import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { startLocalRedis } from '../../src/demo/cluster/redis.js';
 import { startReplica, type Replica } from '../../src/demo/cluster/replica.js';
+import { devLogin } from './bench-process.js';
 import { printGoals, saveJson } from './report.js';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
@@ -43,16 +44,6 @@ function memory(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
-
-async function login(port: number, n: number): Promise<string> {
-  const res = await fetch(`http://localhost:${port}/auth/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-experience-csrf': '1' },
-    body: JSON.stringify({ user: `bench${n}`, roles: ['member'] }),
-  });
-  if (res.status !== 204) throw new Error(`dev login answered ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
 interface Stream {
@@ -155,7 +146,7 @@ async function main(): Promise<void> {
     for (const [i, r] of replicas.entries()) {
       const count = Math.floor(STREAMS / REPLICAS) + (i < STREAMS % REPLICAS ? 1 : 0);
       for (let opened = 0, session = 0; opened < count; session++) {
-        const cookie = await login(r.port, i * 100 + session);
+        const cookie = await devLogin(r.port, `bench${i * 100 + session}`);
         const batch = Math.min(PER_SESSION, count - opened);
         for (let k = 0; k < batch; k += 250) {
           const n = Math.min(250, batch - k);
