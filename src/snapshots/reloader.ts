@@ -183,8 +183,10 @@ class FileReloader implements Reloader {
     try {
       return { next: await build(this.#options, { ...options, ...(policy ? { policy } : {}) }) };
     } catch (error) {
+      if (!(error instanceof EngineLoadError) || !policy || !lastGood) throw error;
       // Only a module other than the one serving can be the fault (a bad config would fail twice).
-      if (!(error instanceof EngineLoadError) || !policy || !lastGood || policyDigest(policy) === this.#built.digests.policy) throw error;
+      const digest = policyDigest(policy);
+      if (digest === this.#built.digests.policy) throw error;
       let next: Built | 'unchanged';
       try {
         next = await build(this.#options, { ...options, policy: lastGood });
@@ -192,7 +194,7 @@ class FileReloader implements Reloader {
         // The last good module fails too: the config is at fault, and the first error says why.
         throw error;
       }
-      this.#rejected = { digest: policyDigest(policy), error };
+      this.#rejected = { digest, error };
       return { next, rejected: error };
     }
   }

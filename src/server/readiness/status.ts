@@ -63,16 +63,31 @@ function notices(config: Parameters<typeof disabledOf>[0]) {
  * it is down for every replica at once, and taking them all out would refuse the shell too.
  */
 export function readinessOf(deps: ReadinessDeps): Readiness<DetailedReady> {
+  const now = loadedState(deps);
+  if ('body' in now) return now;
+  return { status: 200, body: readyBody(now.status, now.snapshot.config, deps.redis) };
+}
+
+/** What serves, or the 503 when nothing does (draining, or nothing loaded). */
+function loadedState(deps: ReadinessDeps): { status: ReloadStatus; snapshot: Snapshot } | { status: 503; body: NotReady } {
   if (deps.lifecycle.draining) return { status: 503, body: { ready: false, draining: true } };
-  let status;
-  let snapshot;
   try {
-    status = deps.source.status();
-    snapshot = deps.source.current();
+    return { status: deps.source.status(), snapshot: deps.source.current() };
   } catch {
     return { status: 503, body: { ready: false } };
   }
-  return { status: 200, body: readyBody(status, snapshot.config, deps.redis) };
+}
+
+/** The serving revision's ids and short digests, as both views show them. */
+function revisionOf(revision: ReloadStatus['revision']) {
+  return {
+    id: revision.id,
+    policy: revision.policy,
+    ...(revision.bundle === undefined ? {} : { bundle: revision.bundle }),
+    data: revision.data,
+    config: revision.config,
+    loadedAt: revision.loadedAt,
+  };
 }
 
 function readyBody(status: ReloadStatus, config: Snapshot['config'], redis: ReadinessDeps['redis']) {
@@ -80,14 +95,7 @@ function readyBody(status: ReloadStatus, config: Snapshot['config'], redis: Read
   const issues = last.issues ?? [];
   return {
     ready: true as const,
-    revision: {
-      id: revision.id,
-      policy: revision.policy,
-      ...(revision.bundle === undefined ? {} : { bundle: revision.bundle }),
-      data: revision.data,
-      config: revision.config,
-      loadedAt: revision.loadedAt,
-    },
+    revision: revisionOf(revision),
     lastReload: {
       ok: last.ok,
       at: last.at,
@@ -123,14 +131,17 @@ function readyBody(status: ReloadStatus, config: Snapshot['config'], redis: Read
 }
 
 /**
- * The public view of {@link readinessOf}: what a load balancer or an uptime check needs (the
- * status code, the serving revision's digests and ids, whether the last reload worked) and
- * nothing about any tenant or the operator's config. The public app answers anyone, on any
- * tenant's Host: the rest is on the operators' listener. Fields are picked (an allowlist), so a
- * field added to the operators' view never appears here by accident.
+ * The public view: what a load balancer or an uptime check needs (the status code, the serving
+ * revision's digests and ids, whether the last reload worked) and nothing about any tenant or
+ * the operator's config. The public app answers anyone, on any tenant's Host: the rest is on the
+ * operators' listener. Built from the same state as {@link readinessOf}, field by field (an
+ * allowlist, so a field added to the operators' view never appears here by accident), and
+ * without the operators' body: a load balancer polls it every few seconds, and the notices scan
+ * every tenant's plugins.
  */
-export function publicReadiness(detailed: Readiness<DetailedReady>): Readiness<PublicReady> {
-  if (detailed.status === 503) return { status: 503, body: detailed.body.draining ? { ready: false, draining: true } : { ready: false } };
-  const { revision, lastReload } = detailed.body;
-  return { status: 200, body: { ready: true, revision, lastReload: { ok: lastReload.ok, at: lastReload.at } } };
+export function publicReadiness(deps: ReadinessDeps): Readiness<PublicReady> {
+  const now = loadedState(deps);
+  if ('body' in now) return now;
+  const { revision, last } = now.status;
+  return { status: 200, body: { ready: true, revision: revisionOf(revision), lastReload: { ok: last.ok, at: last.at } } };
 }

@@ -21,7 +21,7 @@ export function readyzRoute(deps: ReadinessDeps): BffMiddleware {
   return async function readyz(ctx) {
     ctx.state.log.route = 'readyz';
     ctx.set('Cache-Control', 'no-store');
-    const { status, body } = publicReadiness(readinessOf(deps));
+    const { status, body } = publicReadiness(deps);
     ctx.status = status;
     ctx.body = body;
   };
